@@ -1,0 +1,155 @@
+// swift-tools-version: 6.1
+//
+// iipsrv-async: an IIPImage-compatible image server (IIP, IIIF, DeepZoom, Zoomify) in Swift.
+//
+// Layers (imports point down only):
+//   iipsrv-async (executable) -> IIPServer -> FastCGI, IIPPipeline -> IIPProtocol, IIPImaging -> C shims
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "iipsrv-async",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "iipsrv-async", targets: ["iipsrv-async"]),
+        .library(name: "IIPServer", targets: ["IIPServer"]),
+        .library(name: "IIPPipeline", targets: ["IIPPipeline"]),
+        .library(name: "IIPImaging", targets: ["IIPImaging"]),
+        .library(name: "IIPProtocol", targets: ["IIPProtocol"]),
+        .library(name: "IIPModel", targets: ["IIPModel"]),
+        .library(name: "FastCGI", targets: ["FastCGI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    ],
+    targets: [
+        // MARK: C libraries (Debian -dev packages; see README "Development")
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
+        .systemLibrary(name: "CMemcached", pkgConfig: "libmemcached", providers: [.apt(["libmemcached-dev"])]),
+        .target(
+            name: "CIIPShims",
+            dependencies: ["CTIFF"],
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+
+        // MARK: Pure layers
+        .target(name: "IIPModel", swiftSettings: swiftSettings),
+        .target(name: "IIPProtocol", dependencies: ["IIPModel"], swiftSettings: swiftSettings),
+        .target(
+            name: "IIPImaging",
+            dependencies: ["IIPModel", "CTIFF", "CTurboJPEG", "COpenJPEG", "CIIPShims"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The pipeline
+        .target(
+            name: "IIPPipeline",
+            dependencies: [
+                "IIPModel",
+                "IIPProtocol",
+                "IIPImaging",
+                "CMemcached",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Frontends
+        .target(
+            name: "FastCGI",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "IIPServer",
+            dependencies: [
+                "IIPPipeline",
+                "FastCGI",
+                "CIIPShims",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "iipsrv-async",
+            dependencies: [
+                "IIPServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "IIPTestSupport",
+            dependencies: ["IIPImaging", "IIPPipeline", "IIPProtocol"],
+            path: "Tests/IIPTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "IIPProtocolTests", dependencies: ["IIPProtocol", "IIPModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IIPImagingTests",
+            dependencies: ["IIPImaging", "IIPTestSupport", "CTIFF", "CTurboJPEG"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IIPPipelineTests",
+            dependencies: ["IIPPipeline", "IIPTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FastCGITests",
+            dependencies: [
+                "FastCGI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IIPServerTests",
+            dependencies: [
+                "IIPServer",
+                "IIPTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

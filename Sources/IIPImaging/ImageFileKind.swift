@@ -1,0 +1,25 @@
+/// The container of an image file, recognised from its first bytes (iipsrv-reference §2.1 FIF).
+public enum ImageFileKind: Sendable, Hashable {
+    /// TIFF or BigTIFF, either byte order.
+    case tiff
+    /// A JPEG2000 JP2 file.
+    case jpeg2000
+    /// A JPEG file.
+    case jpeg
+
+    /// Recognises the magic number at the start of `header` (10 bytes are enough), or returns `nil`.
+    public init?(header: some Collection<UInt8>) {
+        let bytes = Array(header.prefix(12))
+        if bytes.starts(with: [0x49, 0x49, 0x2A, 0x00]) || bytes.starts(with: [0x4D, 0x4D, 0x00, 0x2A])
+            || bytes.starts(with: [0x49, 0x49, 0x2B, 0x00]) || bytes.starts(with: [0x4D, 0x4D, 0x00, 0x2B])
+        {
+            self = .tiff
+        } else if bytes.starts(with: [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A]) {
+            self = .jpeg2000
+        } else if bytes.starts(with: [0xFF, 0xD8, 0xFF]) {
+            self = .jpeg
+        } else {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import CTurboJPEG
+
+/// Decodes JPEG data to 8-bit grey or RGB pixels with libjpeg-turbo.
+public struct JPEGDecoder: Sendable {
+    /// Creates a decoder.
+    public init() {}
+
+    /// The width, height and channel count of a JPEG, read from its header.
+    public func header(_ jpeg: [UInt8]) throws(ImagingError) -> (width: Int, height: Int, channels: Int) {
+        guard let handle = tjInitDecompress() else { throw .decodeFailed("tjInitDecompress failed") }
+        defer { tjDestroy(handle) }
+        return try Self.readHeader(handle, jpeg)
+    }
+
+    /// Decodes `jpeg`, reducing it by the DCT scale `1/denominator` (1, 2, 4 or 8) while decoding.
+    public func decode(_ jpeg: [UInt8], scaleDenominator: Int = 1) throws(ImagingError) -> PixelBuffer {
+        guard let handle = tjInitDecompress() else { throw .decodeFailed("tjInitDecompress failed") }
+        defer { tjDestroy(handle) }
+        let header = try Self.readHeader(handle, jpeg)
+        let denominator = [1, 2, 4, 8].contains(scaleDenominator) ? scaleDenominator : 1
+        let width = (header.width + denominator - 1) / denominator
+        let height = (header.height + denominator - 1) / denominator
+        var pixels = PixelBuffer(width: width, height: height, channels: header.channels)
+        let format = Int32(header.channels == 1 ? TJPF_GRAY.rawValue : TJPF_RGB.rawValue)
+        let status = jpeg.withUnsafeBufferPointer { source in
+            pixels.bytes.withUnsafeMutableBufferPointer { destination in
+                tjDecompress2(
+                    handle, source.baseAddress, UInt(source.count), destination.baseAddress, Int32(width), 0,
+                    Int32(height), format, TJFLAG_FASTDCT)
+            }
+        }
+        guard status == 0 || tjGetErrorCode(handle) == TJERR_WARNING.rawValue else {
+            throw .decodeFailed(String(cString: tjGetErrorStr2(handle)))
+        }
+        return pixels
+    }
+
+    private static func readHeader(
+        _ handle: tjhandle, _ jpeg: [UInt8]
+    ) throws(ImagingError) -> (width: Int, height: Int, channels: Int) {
+        var width: Int32 = 0
+        var height: Int32 = 0
+        var subsampling: Int32 = 0
+        var colorspace: Int32 = 0
+        let status = jpeg.withUnsafeBufferPointer { source in
+            tjDecompressHeader3(handle, source.baseAddress, UInt(source.count), &width, &height, &subsampling, &colorspace)
+        }
+        guard status == 0, width > 0, height > 0 else {
+            throw .decodeFailed(String(cString: tjGetErrorStr2(handle)))
+        }
+        return (Int(width), Int(height), colorspace == Int32(TJCS_GRAY.rawValue) ? 1 : 3)
+    }
+}

@@ -1,0 +1,75 @@
+import CTurboJPEG
+
+/// Encodes 8-bit grey or RGB pixels as baseline JPEG with libjpeg-turbo, as iipsrv does: 4:2:0 chroma
+/// subsampling for colour, the fast DCT, no progressive mode (iipsrv-reference §6.7).
+public struct JPEGEncoder: Sendable {
+    /// Quality 1-100; values outside are clamped (iipsrv clamps QLT, TurboJPEG would reject them).
+    public var quality: Int
+    /// Pixel density written into the JFIF header, when known.
+    public var density: JPEGDensity?
+
+    /// Creates an encoder.
+    public init(quality: Int = 75, density: JPEGDensity? = nil) {
+        self.quality = quality
+        self.density = density
+    }
+
+    /// Encodes `pixels`, which must have 8-bit samples and 1 or 3 channels.
+    public func encode(_ pixels: PixelBuffer) throws(ImagingError) -> [UInt8] {
+        guard pixels.bitsPerSample == 8, pixels.channels == 1 || pixels.channels == 3 else {
+            throw .encodeFailed("JPEG needs 8-bit grey or RGB, got \(pixels.channels)x\(pixels.bitsPerSample)")
+        }
+        guard pixels.width > 0, pixels.height > 0, pixels.width <= 65500, pixels.height <= 65500 else {
+            throw .encodeFailed("JPEG cannot hold \(pixels.width)x\(pixels.height)")
+        }
+        guard let handle = tjInitCompress() else { throw .encodeFailed("tjInitCompress failed") }
+        defer { tjDestroy(handle) }
+        let grey = pixels.channels == 1
+        let format = Int32(grey ? TJPF_GRAY.rawValue : TJPF_RGB.rawValue)
+        let subsampling = Int32(grey ? TJSAMP_GRAY.rawValue : TJSAMP_420.rawValue)
+        var output: UnsafeMutablePointer<UInt8>?
+        var size: UInt = 0
+        let status = pixels.bytes.withUnsafeBufferPointer { source in
+            tjCompress2(
+                handle, source.baseAddress, Int32(pixels.width), 0, Int32(pixels.height), format, &output, &size,
+                subsampling, Int32(min(max(quality, 1), 100)), TJFLAG_FASTDCT)
+        }
+        defer { if let output { tjFree(output) } }
+        guard status == 0, let output else {
+            throw .encodeFailed(String(cString: tjGetErrorStr2(handle)))
+        }
+        var bytes = Array(UnsafeBufferPointer(start: output, count: Int(size)))
+        if let density { density.write(into: &bytes) }
+        return bytes
+    }
+}
+
+/// Pixel density for a JFIF APP0 segment.
+public struct JPEGDensity: Sendable, Hashable {
+    /// 1 for dots per inch, 2 for dots per centimetre.
+    public var unit: UInt8
+    /// Horizontal density.
+    public var x: UInt16
+    /// Vertical density.
+    public var y: UInt16
+
+    /// Creates a density.
+    public init(unit: UInt8, x: UInt16, y: UInt16) {
+        self.unit = unit
+        self.x = x
+        self.y = y
+    }
+
+    /// Patches the density fields of the JFIF APP0 segment that libjpeg wrote at the start of `jpeg`.
+    func write(into jpeg: inout [UInt8]) {
+        // SOI (2) + APP0 marker (2) + length (2) + "JFIF\0" (5) + version (2) = 13: units, Xdensity, Ydensity
+        guard jpeg.count > 18, jpeg[2] == 0xFF, jpeg[3] == 0xE0,
+            jpeg[6...10].elementsEqual([0x4A, 0x46, 0x49, 0x46, 0x00])
+        else { return }
+        jpeg[13] = unit
+        jpeg[14] = UInt8(x >> 8)
+        jpeg[15] = UInt8(x & 0xFF)
+        jpeg[16] = UInt8(y >> 8)
+        jpeg[17] = UInt8(y & 0xFF)
+    }
+}

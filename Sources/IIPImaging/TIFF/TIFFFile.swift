@@ -1,0 +1,120 @@
+import CIIPShims
+import CTIFF
+
+/// An open libtiff handle with its own error capture (libtiff's per-handle handlers, never the global ones).
+///
+/// A `TIFF*` is stateful (current directory, read buffers) and not thread-safe, so this type is not
+/// `Sendable`: it is owned by one reader at a time.
+final class TIFFFile {
+    let handle: OpaquePointer
+    private let messages: UnsafeMutablePointer<iip_tiff_messages>
+    /// The file offset of the directory currently selected, to skip redundant switches.
+    private(set) var currentDirectoryOffset: UInt64
+
+    /// Opens `path` read-only without memory mapping, loading tile offsets on demand (libtiff mode `rmO`).
+    ///
+    /// - Parameter maxSingleAllocation: The largest single allocation libtiff may make for this handle.
+    init(path: String, mode: String = "rmO", maxSingleAllocation: Int = 256 << 20) throws(ImagingError) {
+        messages = .allocate(capacity: 1)
+        messages.initialize(to: iip_tiff_messages())
+        guard let tif = iip_tiff_open(path, mode, messages, Int64(maxSingleAllocation)) else {
+            let reason = Self.message(messages) ?? "cannot open"
+            messages.deallocate()
+            throw .unreadable(path: path, reason: reason)
+        }
+        handle = tif
+        currentDirectoryOffset = TIFFCurrentDirOffset(tif)
+    }
+
+    deinit {
+        TIFFClose(handle)
+        messages.deallocate()
+    }
+
+    /// The last error libtiff reported for this handle.
+    var lastError: String? { Self.message(messages) }
+
+    /// The number of errors libtiff reported so far.
+    var errorCount: Int { Int(messages.pointee.error_count) }
+
+    private static func message(_ messages: UnsafeMutablePointer<iip_tiff_messages>) -> String? {
+        guard messages.pointee.error_count > 0 else { return nil }
+        return withUnsafeBytes(of: &messages.pointee.last_error) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+
+    // MARK: Directories
+
+    /// Selects the directory at a file offset (top-level IFD or SubIFD alike).
+    func select(directoryAt offset: UInt64) throws(ImagingError) {
+        guard offset != currentDirectoryOffset else { return }
+        guard TIFFSetSubDirectory(handle, offset) == 1 else {
+            throw .decodeFailed(lastError ?? "cannot read directory at \(offset)")
+        }
+        currentDirectoryOffset = offset
+    }
+
+    /// Moves to the next top-level directory; returns `false` after the last one.
+    func readNextDirectory() -> Bool {
+        guard TIFFReadDirectory(handle) == 1 else { return false }
+        currentDirectoryOffset = TIFFCurrentDirOffset(handle)
+        return true
+    }
+
+    /// Asks libjpeg to convert YCbCr JPEG tiles of the selected directory to RGB while decoding.
+    func requestRGBFromJPEG() {
+        _ = iip_tiff_set_int(handle, UInt32(TIFFTAG_JPEGCOLORMODE), JPEGCOLORMODE_RGB)
+    }
+
+    /// Whether the selected directory is tiled.
+    var isTiled: Bool { TIFFIsTiled(handle) != 0 }
+
+    // MARK: Fields
+
+    func u16(_ tag: Int32) -> UInt16? {
+        var value: UInt16 = 0
+        return iip_tiff_get_u16(handle, UInt32(tag), &value) == 1 ? value : nil
+    }
+
+    func u32(_ tag: Int32) -> UInt32? {
+        var value: UInt32 = 0
+        return iip_tiff_get_u32(handle, UInt32(tag), &value) == 1 ? value : nil
+    }
+
+    func float(_ tag: Int32) -> Float? {
+        var value: Float = 0
+        return iip_tiff_get_float(handle, UInt32(tag), &value) == 1 ? value : nil
+    }
+
+    func sampleValue(_ tag: Int32) -> Double? {
+        var value: Double = 0
+        return iip_tiff_get_sample_value(handle, UInt32(tag), &value) == 1 ? value : nil
+    }
+
+    func string(_ tag: Int32) -> String? {
+        var pointer: UnsafePointer<CChar>?
+        guard iip_tiff_get_string(handle, UInt32(tag), &pointer) == 1, let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    func bytes(_ tag: Int32) -> [UInt8]? {
+        var count: UInt32 = 0
+        var data: UnsafeRawPointer?
+        guard iip_tiff_get_bytes(handle, UInt32(tag), &count, &data) == 1, let data, count > 0 else { return nil }
+        return Array(UnsafeRawBufferPointer(start: data, count: Int(count)))
+    }
+
+    func subIFDOffsets() -> [UInt64] {
+        var count: UInt16 = 0
+        var offsets: UnsafePointer<UInt64>?
+        guard iip_tiff_get_subifds(handle, &count, &offsets) == 1, let offsets else { return [] }
+        return Array(UnsafeBufferPointer(start: offsets, count: Int(count)))
+    }
+
+    func extraSampleCount() -> Int {
+        var count: UInt16 = 0
+        var types: UnsafePointer<UInt16>?
+        return iip_tiff_get_extrasamples(handle, &count, &types) == 1 ? Int(count) : 0
+    }
+}

@@ -1,0 +1,80 @@
+/// Everything a protocol needs to know about an image without reading its pixels.
+///
+/// Levels are stored smallest first, so `levels[r]` is IIP resolution number `r` and `levels.last` is the
+/// full-resolution image (iipsrv-reference §2).
+public struct ImageDescription: Sendable, Hashable {
+    /// Resolution levels, smallest first.
+    public var levels: [PyramidLevel]
+    /// Samples per pixel.
+    public var channels: Int
+    /// Bits per sample in the file (1 to 32).
+    public var bitsPerSample: Int
+    /// How samples are encoded.
+    public var sampleFormat: SampleFormat
+    /// Colour space of the samples.
+    public var colorSpace: ColorSpace
+    /// Per-channel minimum sample values (TIFF SMinSampleValue or defaults).
+    public var minValues: [Double]
+    /// Per-channel maximum sample values (TIFF SMaxSampleValue or defaults).
+    public var maxValues: [Double]
+    /// Pixel density of the full-resolution image, when the file records one.
+    public var resolution: PhysicalResolution?
+    /// Descriptive text fields.
+    public var metadata: ImageMetadata
+    /// Horizontal sequence angles (or stack indices); `[0]` for a single image.
+    public var horizontalViews: [Int]
+    /// Vertical sequence angles; `[90]` for a single image.
+    public var verticalViews: [Int]
+    /// Size in bytes of the embedded ICC profile, 0 when there is none.
+    public var iccProfileSize: Int
+
+    /// Creates a description.
+    public init(
+        levels: [PyramidLevel],
+        channels: Int,
+        bitsPerSample: Int,
+        sampleFormat: SampleFormat = .unsignedInteger,
+        colorSpace: ColorSpace,
+        minValues: [Double]? = nil,
+        maxValues: [Double]? = nil,
+        resolution: PhysicalResolution? = nil,
+        metadata: ImageMetadata = ImageMetadata(),
+        horizontalViews: [Int] = [0],
+        verticalViews: [Int] = [90],
+        iccProfileSize: Int = 0
+    ) {
+        self.levels = levels
+        self.channels = channels
+        self.bitsPerSample = bitsPerSample
+        self.sampleFormat = sampleFormat
+        self.colorSpace = colorSpace
+        self.minValues = minValues ?? Array(repeating: 0, count: channels)
+        self.maxValues =
+            maxValues ?? Array(repeating: Self.defaultMaximum(bits: bitsPerSample, format: sampleFormat), count: channels)
+        self.resolution = resolution
+        self.metadata = metadata
+        self.horizontalViews = horizontalViews
+        self.verticalViews = verticalViews
+        self.iccProfileSize = iccProfileSize
+    }
+
+    /// Width of the full-resolution image.
+    public var width: Int { levels.last?.width ?? 0 }
+    /// Height of the full-resolution image.
+    public var height: Int { levels.last?.height ?? 0 }
+    /// Number of resolution levels.
+    public var resolutionCount: Int { levels.count }
+    /// The full-resolution level.
+    public var fullLevel: PyramidLevel { levels[levels.count - 1] }
+
+    /// The maximum iipsrv assumes when the file does not say (iipsrv-reference §6.1).
+    public static func defaultMaximum(bits: Int, format: SampleFormat) -> Double {
+        if format == .floatingPoint { return 1.0 }
+        switch bits {
+        case ...8: return 255
+        case 9...12: return 4095
+        case 13...16: return 65535
+        default: return 4_294_967_295
+        }
+    }
+}

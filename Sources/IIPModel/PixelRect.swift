@@ -1,0 +1,39 @@
+/// An integer rectangle in the pixel space of one pyramid level.
+public struct PixelRect: Sendable, Hashable, CustomStringConvertible {
+    /// Left edge.
+    public var x: Int
+    /// Top edge.
+    public var y: Int
+    /// Width in pixels.
+    public var width: Int
+    /// Height in pixels.
+    public var height: Int
+
+    /// Creates a rectangle.
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+
+    /// One past the right edge.
+    public var maxX: Int { x + width }
+    /// One past the bottom edge.
+    public var maxY: Int { y + height }
+    /// Whether the rectangle covers no pixel.
+    public var isEmpty: Bool { width <= 0 || height <= 0 }
+
+    /// The overlap of two rectangles, or `nil` when they do not overlap.
+    public func intersection(_ other: PixelRect) -> PixelRect? {
+        let left = max(x, other.x)
+        let top = max(y, other.y)
+        let right = min(maxX, other.maxX)
+        let bottom = min(maxY, other.maxY)
+        guard right > left, bottom > top else { return nil }
+        return PixelRect(x: left, y: top, width: right - left, height: bottom - top)
+    }
+
+    /// `x,y widthxheight`, for logs and messages.
+    public var description: String { "\(x),\(y) \(width)x\(height)" }
+}

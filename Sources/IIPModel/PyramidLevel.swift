@@ -1,0 +1,41 @@
+/// One resolution of a multi-resolution image and the tile grid that covers it.
+///
+/// Edge tiles are cropped to the level, never padded (iipsrv-reference §2).
+public struct PyramidLevel: Sendable, Hashable {
+    /// Width of the whole level in pixels.
+    public var width: Int
+    /// Height of the whole level in pixels.
+    public var height: Int
+    /// Nominal tile width in pixels.
+    public var tileWidth: Int
+    /// Nominal tile height in pixels.
+    public var tileHeight: Int
+
+    /// Creates a level description.
+    public init(width: Int, height: Int, tileWidth: Int, tileHeight: Int) {
+        self.width = width
+        self.height = height
+        self.tileWidth = tileWidth
+        self.tileHeight = tileHeight
+    }
+
+    /// Number of tile columns.
+    public var tilesAcross: Int { (width + tileWidth - 1) / tileWidth }
+    /// Number of tile rows.
+    public var tilesDown: Int { (height + tileHeight - 1) / tileHeight }
+    /// Number of tiles, counted row-major from the top left.
+    public var tileCount: Int { tilesAcross * tilesDown }
+
+    /// The pixel rectangle a tile covers, cropped at the right and bottom edges.
+    ///
+    /// - Parameter index: A row-major tile index, `0..<tileCount`.
+    /// - Returns: The rectangle, or `nil` when the index is out of range.
+    public func tileRect(_ index: Int) -> PixelRect? {
+        guard index >= 0, index < tileCount else { return nil }
+        let column = index % tilesAcross
+        let row = index / tilesAcross
+        let x = column * tileWidth
+        let y = row * tileHeight
+        return PixelRect(x: x, y: y, width: min(tileWidth, width - x), height: min(tileHeight, height - y))
+    }
+}

@@ -1,0 +1,68 @@
+import Metrics
+public import NIOCore
+
+/// The encoded-tile cache: least recently used first out, bounded by bytes, with single-flight production.
+///
+/// When several requests miss the same tile at once, the tile is produced once and every caller gets the
+/// same bytes. Production runs in its own task, so a client that goes away does not cancel it for the others.
+public actor TileCache {
+    /// How a lookup was answered.
+    public enum Outcome: Sendable, Hashable {
+        /// From the cache.
+        case hit
+        /// Produced by this call.
+        case miss
+        /// Produced by another call that was already running.
+        case coalesced
+    }
+
+    private var store: LRUStore<TileKey, ByteBuffer>
+    private var inFlight: [TileKey: Task<ByteBuffer, any Error>] = [:]
+    private let hits = Counter(label: "iip_tile_cache_lookups_total", dimensions: [("result", "hit")])
+    private let misses = Counter(label: "iip_tile_cache_lookups_total", dimensions: [("result", "miss")])
+    private let coalesced = Counter(label: "iip_tile_cache_lookups_total", dimensions: [("result", "coalesced")])
+    private let bytesGauge = Gauge(label: "iip_tile_cache_bytes")
+
+    /// Creates a cache holding at most `budgetBytes` (0 keeps nothing but still coalesces).
+    public init(budgetBytes: Int) {
+        store = LRUStore(budget: max(budgetBytes, 0))
+    }
+
+    /// Returns the cached bytes for `key`, or produces, stores and returns them.
+    ///
+    /// Errors are not cached: every waiter of a failed production gets the error, and the next call tries again.
+    public func tile(
+        for key: TileKey, produce: @escaping @Sendable () async throws -> ByteBuffer
+    ) async throws -> (bytes: ByteBuffer, outcome: Outcome) {
+        if let bytes = store.value(for: key) {
+            hits.increment()
+            return (bytes, .hit)
+        }
+        if let running = inFlight[key] {
+            coalesced.increment()
+            return (try await running.value, .coalesced)
+        }
+        misses.increment()
+        let task = Task { try await produce() }
+        inFlight[key] = task
+        defer { inFlight[key] = nil }
+        let bytes = try await task.value
+        store.insert(bytes, for: key, cost: bytes.readableBytes + key.overhead)
+        bytesGauge.record(store.totalCost)
+        return (bytes, .miss)
+    }
+
+    /// Looks up `key` without producing anything.
+    public func cached(_ key: TileKey) -> ByteBuffer? {
+        store.value(for: key)
+    }
+
+    /// Empties the cache (SIGHUP, as iipsrv).
+    public func removeAll() {
+        store.removeAll()
+        bytesGauge.record(0)
+    }
+
+    /// Entries and bytes held.
+    public var usage: (entries: Int, bytes: Int) { (store.count, store.totalCost) }
+}

@@ -1,0 +1,103 @@
+/// Every setting of the server, read from iipsrv's environment variables with iipsrv's names, defaults and
+/// clamping (iipsrv-reference §9), plus a few of this server's own, marked as such.
+public struct ServerConfiguration: Sendable {
+    // MARK: iipsrv's variables
+
+    /// LOGFILE: a path, `syslog`, or (this server only) `stderr` / `-`. Default `/tmp/iipsrv.log`.
+    public var logFile = "/tmp/iipsrv.log"
+    /// VERBOSITY: 0 silent ... 6 very detailed. Default 1; negative counts as 0.
+    public var verbosity = 1
+    /// MAX_IMAGE_CACHE_SIZE in iipsrv's megabytes (1 MB = 1,024,000 bytes). Default 10; 0 disables the tile cache.
+    public var maxImageCacheSize = 10.0
+    /// MAX_METADATA_CACHE_SIZE: open images kept. Default 1000; 0 disables; -1 unlimited.
+    public var maxMetadataCacheSize = 1000
+    /// FILESYSTEM_PREFIX, prepended to every image path.
+    public var filesystemPrefix = ""
+    /// FILESYSTEM_SUFFIX, appended to every image path (not to sequences).
+    public var filesystemSuffix = ""
+    /// FILENAME_PATTERN for image sequences. Default `_pyr_`.
+    public var filenamePattern = "_pyr_"
+    /// JPEG_QUALITY, 1-100. Default 75.
+    public var jpegQuality = 75
+    /// PNG_QUALITY (zlib level), 0-9. Default 1.
+    public var pngQuality = 1
+    /// WEBP_QUALITY, -1 (lossless) to 100. Default 50.
+    public var webpQuality = 50
+    /// AVIF_QUALITY, -1 to 100. Default 50.
+    public var avifQuality = 50
+    /// AVIF_CODEC: 0 auto, 1 aom, 2 rav1e, 3 svt.
+    public var avifCodec = 0
+    /// TIFF_COMPRESSION: 0 none, 1 LZW, 2 Deflate (default), 3 JPEG, 4 WebP.
+    public var tiffCompression = 2
+    /// TIFF_QUALITY, 0-100. Default 1.
+    public var tiffQuality = 1
+    /// MAX_CVT: the largest output width or height of exports; `nil` means no limit (MAX_CVT=-1). Default 5000.
+    public var maxCVT: Int? = 5000
+    /// ALLOW_UPSCALING. Default on.
+    public var allowUpscaling = true
+    /// MAX_LAYERS for JPEG2000: 0 half the layers, -1 all.
+    public var maxLayers = 0
+    /// WATERMARK: a TIFF to blend into tiles and exports.
+    public var watermark = ""
+    /// WATERMARK_PROBABILITY, 0-1. Default 1.
+    public var watermarkProbability = 1.0
+    /// WATERMARK_OPACITY, 0-1. Default 1.
+    public var watermarkOpacity = 1.0
+    /// MEMCACHED_SERVERS: comma-separated `host[:port]`. Default `localhost`.
+    public var memcachedServers = "localhost"
+    /// MEMCACHED_TIMEOUT in seconds. Default 86400.
+    public var memcachedTimeout = 86400
+    /// INTERPOLATION: 0 nearest neighbour, 1 bilinear (default).
+    public var interpolation = 1
+    /// CORS: the Access-Control-Allow-Origin value; empty disables CORS headers.
+    public var cors = ""
+    /// BASE_URL for IIIF ids and redirects.
+    public var baseURL = ""
+    /// URI_MAP: `prefix=>protocol`.
+    public var uriMap = ""
+    /// CACHE_CONTROL header value. Default `max-age=86400`.
+    public var cacheControl = "max-age=86400"
+    /// MAX_ICC: the largest ICC profile embedded in output, in bytes; -1 always, 0 never. Default 65536.
+    public var maxICC = 65536
+    /// CODEC_PASSTHROUGH: send stored JPEG tiles without re-encoding when nothing changes them. Default on.
+    public var codecPassthrough = true
+    /// KAKADU_READMODE (accepted for compatibility; this server decodes JPEG2000 with OpenJPEG).
+    public var kakaduReadMode = 0
+    /// IIIF_VERSION: the default IIIF Image API version. Default 3.
+    public var iiifVersion = 3
+    /// IIIF_DELIMITER: separates a page index from an identifier.
+    public var iiifDelimiter = ""
+    /// IIIF_EXTRA_INFO: raw `"key": value` text added to info.json.
+    public var iiifExtraInfo = ""
+    /// IIIF_EXTENSIONS: adds the non-standard qualities stretch, negative, equalization and log.
+    public var iiifExtensions = false
+    /// COPYRIGHT: default rights statement.
+    public var copyright = ""
+    /// DECODER_MODULES: comma-separated shared objects with extra image decoders.
+    public var decoderModules = ""
+    /// OMP_NUM_THREADS: threads for decoding and encoding. Default: the number of cores.
+    public var codecThreads: Int
+
+    // MARK: This server's own
+
+    /// MAX_REQUESTS_IN_FLIGHT: requests processed at once; more wait. Default 256.
+    public var maxRequestsInFlight = 256
+    /// MAX_REQUESTS_QUEUED: requests allowed to wait; past it the answer is 503 at once. Default 1024.
+    public var maxRequestsQueued = 1024
+    /// MAX_HANDLES_PER_IMAGE: open handles one image may hold, one decode each. Default: codec threads.
+    public var maxHandlesPerImage: Int
+    /// FILE_CHECK_INTERVAL: seconds between checks of an open image's modification time. Default 1; 0 checks
+    /// on every request as iipsrv does.
+    public var fileCheckInterval = 1.0
+    /// MAX_QUERY_LENGTH: the longest request string accepted, in bytes. Default 16384.
+    public var maxQueryLength = 16384
+
+    /// The tile cache budget in bytes.
+    public var tileCacheBytes: Int { Int(max(maxImageCacheSize, 0) * 1_024_000) }
+
+    /// Defaults for a machine with `cores` cores.
+    public init(cores: Int = 2) {
+        codecThreads = max(cores, 1)
+        maxHandlesPerImage = max(cores, 1)
+    }
+}

@@ -1,0 +1,109 @@
+import IIPImaging
+import Metrics
+
+/// The open-image registry: descriptions and handle pools by path, checked against the file's status.
+///
+/// A file is opened once and described once; later requests reuse the entry while `stat` says the file is the
+/// same (modification time, size, inode), checking at most every `checkInterval`. Concurrent first requests for
+/// one image open it once. Entries beyond the capacity are dropped least recently used first.
+public actor ImageRegistry {
+    private struct Entry {
+        var image: OpenImage
+        var checkedAt: ContinuousClock.Instant
+    }
+
+    private var entries: LRUStore<String, Entry>
+    private var opening: [String: Task<OpenImage, any Error>] = [:]
+    private let resolver: PathResolver
+    private let executor: CodecExecutor
+    private let checkInterval: Duration
+    private let handlesPerImage: Int
+    private let clock = ContinuousClock()
+    private let opens = Counter(label: "iip_image_opens_total")
+
+    /// Creates a registry.
+    ///
+    /// - Parameters:
+    ///   - capacity: Images kept open: 0 keeps none, -1 unlimited (MAX_METADATA_CACHE_SIZE).
+    ///   - checkInterval: Time between `stat` checks of a cached image; zero checks on every request.
+    public init(
+        resolver: PathResolver, executor: CodecExecutor, capacity: Int, checkInterval: Duration, handlesPerImage: Int
+    ) {
+        entries = LRUStore(budget: capacity < 0 ? Int.max : capacity)
+        self.resolver = resolver
+        self.executor = executor
+        self.checkInterval = checkInterval
+        self.handlesPerImage = handlesPerImage
+    }
+
+    /// The open image for a requested path.
+    ///
+    /// - Throws: ``ImageAccessError``.
+    public func image(at path: String) async throws(ImageAccessError) -> OpenImage {
+        guard let filePath = resolver.filePath(for: path) else { throw .notFound(path) }
+        let now = clock.now
+        if let entry = entries.value(for: path) {
+            if now - entry.checkedAt < checkInterval { return entry.image }
+            let status = try? await executor.run { FileStatus.of(filePath) }
+            if let status, status == entry.image.status {
+                entries.insert(Entry(image: entry.image, checkedAt: clock.now), for: path, cost: 1)
+                return entry.image
+            }
+            entries.removeValue(for: path)
+        }
+        if let running = opening[path] { return try await Self.typed(running, path: path) }
+        let task = Task { [executor, handlesPerImage] in
+            try await executor.run { () throws(ImageAccessError) -> OpenImage in
+                try Self.open(path: path, filePath: filePath, handlesPerImage: handlesPerImage)
+            }
+        }
+        opening[path] = task
+        defer { opening[path] = nil }
+        let image = try await Self.typed(task, path: path)
+        opens.increment()
+        entries.insert(Entry(image: image, checkedAt: clock.now), for: path, cost: 1)
+        return image
+    }
+
+    /// Forgets every image (SIGHUP, as iipsrv empties its metadata cache).
+    public func removeAll() {
+        entries.removeAll()
+    }
+
+    /// The number of images held.
+    public var count: Int { entries.count }
+
+    private static func typed(_ task: Task<OpenImage, any Error>, path: String) async throws(ImageAccessError)
+        -> OpenImage
+    {
+        do {
+            return try await task.value
+        } catch let error as ImageAccessError {
+            throw error
+        } catch {
+            throw .unreadable(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Stats and opens a file, reads its structure and keeps the handle as the pool's first. Blocking.
+    private static func open(path: String, filePath: String, handlesPerImage: Int) throws(ImageAccessError)
+        -> OpenImage
+    {
+        guard let status = FileStatus.of(filePath), status.isRegularFile else { throw .notFound(path) }
+        let source: any ImageSource
+        do {
+            source = try ImageSourceOpener.open(path: filePath)
+        } catch {
+            switch error {
+            case .unreadable: throw .notFound(path)
+            case .unsupportedFormat(let reason), .unsupportedLayout(let reason): throw .unsupported(path: path, reason: reason)
+            case .notTiled: throw .unsupported(path: path, reason: "image is not tiled")
+            default: throw .unreadable(path: path, reason: error.description)
+            }
+        }
+        let pool = HandlePool(first: source, maxIdle: handlesPerImage) { () throws(ImagingError) in
+            try ImageSourceOpener.open(path: filePath)
+        }
+        return OpenImage(path: path, filePath: filePath, description: source.description, status: status, handles: pool)
+    }
+}

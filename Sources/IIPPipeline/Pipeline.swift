@@ -1,0 +1,235 @@
+import IIPImaging
+import IIPModel
+public import Logging
+import NIOCore
+
+/// The one place where a request becomes an image. Both frontends hand it a ``ServerRequest`` and write the
+/// ``ServerResponse`` it returns.
+///
+/// A request travels through the stages in this order, which ``process(_:)`` spells out:
+/// 1. ``ParseStage``: protocol text to typed commands;
+/// 2. ``PlanStage``: commands interpreted against the open image (metadata answers end here);
+/// 3. ``CacheLookupStage``: encoded tiles from the cache, produced once however many ask;
+/// 4. ``DecodeStage``: tiles decoded with a handle from the image's pool;
+/// 5. ``TransformStage``: samples to 8-bit pixels, processing, resizing, rotation;
+/// 6. ``EncodeStage``: pixels to JPEG (and the other formats).
+/// Stages 4-6 run on the ``CodecExecutor``, never on Swift's cooperative pool.
+public final class Pipeline: Sendable {
+    /// The configuration it was built with.
+    public let configuration: ServerConfiguration
+    /// The open-image registry.
+    public let registry: ImageRegistry
+    /// The encoded-tile cache.
+    public let tileCache: TileCache
+    /// The threads for blocking C work.
+    public let executor: CodecExecutor
+    /// The admission-controlled queue of jobs.
+    public let intake: PipelineIntake
+    let responses: ResponseFactory
+    let parse: ParseStage
+    let plan: PlanStage
+    let cacheLookup: CacheLookupStage
+    let decode = DecodeStage()
+    let transform = TransformStage()
+    let encode = EncodeStage()
+    let logger: Logger
+
+    /// Builds the pipeline and its actors from a configuration.
+    public init(configuration: ServerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        executor = CodecExecutor(threadCount: configuration.codecThreads)
+        registry = ImageRegistry(
+            resolver: PathResolver(prefix: configuration.filesystemPrefix, suffix: configuration.filesystemSuffix),
+            executor: executor, capacity: configuration.maxMetadataCacheSize,
+            checkInterval: .milliseconds(Int64(configuration.fileCheckInterval * 1000)),
+            handlesPerImage: configuration.maxHandlesPerImage)
+        tileCache = TileCache(budgetBytes: configuration.tileCacheBytes)
+        intake = PipelineIntake(
+            maxInFlight: configuration.maxRequestsInFlight, maxQueued: configuration.maxRequestsQueued)
+        responses = ResponseFactory(configuration: configuration)
+        parse = ParseStage(maxQueryLength: configuration.maxQueryLength, responses: responses)
+        plan = PlanStage(
+            registry: registry, configuration: configuration, responses: responses, formats: EncodeStage.formats,
+            logger: logger)
+        cacheLookup = CacheLookupStage(cache: tileCache)
+    }
+
+    /// Answers `request` through the intake (503 at once when the intake is full).
+    public func respond(to request: ServerRequest) async -> ServerResponse {
+        await intake.submit(request) { [responses] in responses.unavailable() }
+    }
+
+    /// Consumes the intake until ``finish()``; run it as a service for the server's lifetime.
+    public func run() async {
+        await intake.run { [self] request in await process(request) }
+    }
+
+    /// Stops taking new requests; ``run()`` returns once the queued ones are answered.
+    public func finish() {
+        intake.finish()
+    }
+
+    /// Stops the codec threads. Call after ``run()`` has returned.
+    public func shutdown() async {
+        await executor.shutdown()
+    }
+
+    /// Empties the tile cache and the image registry (SIGHUP).
+    public func emptyCaches() async {
+        await tileCache.removeAll()
+        await registry.removeAll()
+    }
+
+    /// Runs every stage for one request.
+    public func process(_ request: ServerRequest) async -> ServerResponse {
+        let start = ContinuousClock.now
+        let response = await stages(request)
+        if logger.logLevel <= .debug {
+            logger.debug(
+                "request",
+                metadata: [
+                    "query": "\(request.query)", "status": "\(response.status)",
+                    "microseconds": "\((ContinuousClock.now - start).microseconds)",
+                ])
+        }
+        return response
+    }
+
+    private func stages(_ request: ServerRequest) async -> ServerResponse {
+        // 1. Parse
+        let plan: Plan
+        switch parse.run(request) {
+        case .immediate(let response): return response
+        case .landingPage: return responses.landingPage()
+        case .iip(let requestString, let items):
+            // 2. Plan
+            plan = await self.plan.run(requestString: requestString, items: items, request: request)
+        }
+        do {
+            switch plan {
+            case .respond(let response): return response
+            case .tile(let job): return try await tile(job)
+            case .tiles(let job): return try await tileRange(job)
+            case .region(let job): return try await region(job)
+            }
+        } catch let error as ImagingError {
+            return respond(to: error)
+        } catch {
+            logger.error("request failed", metadata: ["query": "\(request.query)", "error": "\(error)"])
+            return responses.textError(status: 500, "internal error")
+        }
+    }
+
+    // MARK: - Tiles
+
+    private func tile(_ job: TileJob) async throws -> ServerResponse {
+        // 3. CacheLookup; on a miss 4-6 run once on the codec threads.
+        let (bytes, _) = try await cacheLookup.run(job) { [self] in try await renderTile(job) }
+        return responses.content(
+            bytes, mediaType: job.format.mediaType, lastModified: job.image.status.modifiedSeconds)
+    }
+
+    private func renderTile(_ job: TileJob) async throws -> ByteBuffer {
+        try await executor.run { [decode, transform, encode] in
+            // 4. Decode
+            let pixels = try decode.tile(job.image, resolution: job.resolution, tile: job.tile)
+            // 5. Transform
+            let histogram = TransformStage.needsHistogram(job.processing) ? try job.image.histogram() : nil
+            let settings = TransformStage.Settings(
+                image: job.image.description, processing: job.processing, histogram: histogram)
+            let ready = transform.run(pixels, settings: settings)
+            // 6. Encode
+            return try encode.run(ready, format: job.format, quality: job.quality)
+        }
+    }
+
+    /// TIL: each tile as a FlashPix record (iipsrv-reference §3.4).
+    private func tileRange(_ job: TileRangeJob) async throws -> ServerResponse {
+        var body = ByteBuffer()
+        for tile in job.tiles {
+            let (bytes, _) = try await cacheLookup.run(tile) { [self] in try await renderTile(tile) }
+            body.writeString("Tile,\(tile.resolution),\(tile.tile),0/\(bytes.readableBytes + 8):")
+            body.writeBytes([0x02, 0x00, 0x00, 0x00, 0x00, 0x11, 0x00, 0x00])
+            body.writeImmutableBuffer(bytes)
+            body.writeStaticString("\r\n")
+        }
+        let lastModified = job.tiles.first?.image.status.modifiedSeconds
+        return responses.content(body, mediaType: "application/vnd.netfpx", lastModified: lastModified)
+    }
+
+    // MARK: - Regions
+
+    private func region(_ job: RegionJob) async throws -> ServerResponse {
+        let image = job.image
+        let level = image.description.levels[job.plan.resolution]
+        let rect = job.plan.sourceRect
+        // 4. Decode the tiles that cover the region, in parallel on the codec threads.
+        let indices = decode.tiles(covering: rect, in: level)
+        let tiles = try await withThrowingTaskGroup(of: (Int, PixelBuffer).self) { group in
+            for index in indices {
+                group.addTask { [executor, decode] in
+                    (index, try await executor.run { try decode.tile(image, resolution: job.plan.resolution, tile: index) })
+                }
+            }
+            var decoded: [(index: Int, pixels: PixelBuffer)] = []
+            for try await (index, pixels) in group { decoded.append((index, pixels)) }
+            return decoded
+        }
+        // 5-6. Compose, transform and encode in one job.
+        let bytes = try await executor.run { [decode, transform, encode] in
+            let composed = decode.compose(tiles, rect: rect, level: level)
+            let histogram = TransformStage.needsHistogram(job.processing) ? try image.histogram() : nil
+            let settings = TransformStage.Settings(
+                image: image.description, processing: job.processing, histogram: histogram,
+                outputSize: (job.plan.outputWidth, job.plan.outputHeight), resampling: job.interpolation)
+            let ready = transform.run(composed, settings: settings)
+            return try encode.run(
+                ready, format: job.format, quality: job.quality,
+                density: Self.density(image.description, level: level))
+        }
+        let name = Self.baseName(image.path)
+        let disposition =
+            "inline; filename=\"\(name)_\(job.plan.outputWidth)x\(job.plan.outputHeight).\(job.format.fileExtension)\""
+        return responses.content(
+            bytes, mediaType: job.format.mediaType, lastModified: image.status.modifiedSeconds,
+            disposition: disposition)
+    }
+
+    /// The image's density scaled to `level` (iipsrv-reference §6.6).
+    static func density(_ image: ImageDescription, level: PyramidLevel) -> PhysicalResolution? {
+        guard var resolution = image.resolution, image.width > 0 else { return nil }
+        let factor = Double(level.width) / Double(image.width)
+        resolution.x *= factor
+        resolution.y *= factor
+        return resolution
+    }
+
+    /// The file name without directories and extension, for Content-Disposition.
+    static func baseName(_ path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        let stem = file.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+        let name = stem.isEmpty ? file : stem
+        return String(name.unicodeScalars.filter { $0.isASCII && $0 != "\"" && $0.value >= 0x20 }.map(Character.init))
+    }
+
+    private func respond(to error: ImagingError) -> ServerResponse {
+        switch error {
+        case .tooLarge: return responses.textError(status: 400, error.description)
+        case .encodeFailed:
+            logger.error("encoding failed", metadata: ["error": "\(error)"])
+            return responses.textError(status: 500, error.description)
+        default:
+            logger.notice("image error", metadata: ["error": "\(error)"])
+            return responses.textError(status: 404, error.description)
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in whole microseconds.
+    var microseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+}

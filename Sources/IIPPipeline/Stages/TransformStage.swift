@@ -1,0 +1,93 @@
+public import IIPImaging
+public import IIPModel
+
+/// Stage 5, Transform: stored samples to the 8-bit pixels an encoder takes (iipsrv-reference §6.2).
+///
+/// Order: floating-point chain (or the fast 16-to-8-bit path), resize (exports only), band flattening, grey,
+/// bi-level, equalisation, then mirror and rotation. Blocking: called on codec threads.
+public struct TransformStage: Sendable {
+    /// What the transform needs to know besides the pixels.
+    public struct Settings: Sendable {
+        /// The image's description (sample range, colour space).
+        public var image: ImageDescription
+        /// Pixel processing.
+        public var processing: ImageProcessing
+        /// The image histogram, when the processing needs one.
+        public var histogram: Histogram?
+        /// Output size for exports, `nil` for tiles.
+        public var outputSize: (width: Int, height: Int)?
+        /// Resampling method for exports.
+        public var resampling: Resampling
+        /// Whether the encoder keeps an alpha band.
+        public var keepsAlpha: Bool
+
+        /// Creates settings.
+        public init(
+            image: ImageDescription, processing: ImageProcessing, histogram: Histogram? = nil,
+            outputSize: (width: Int, height: Int)? = nil, resampling: Resampling = .bilinear, keepsAlpha: Bool = false
+        ) {
+            self.image = image
+            self.processing = processing
+            self.histogram = histogram
+            self.outputSize = outputSize
+            self.resampling = resampling
+            self.keepsAlpha = keepsAlpha
+        }
+    }
+
+    /// Creates the stage.
+    public init() {}
+
+    /// Whether `processing` needs the image histogram.
+    public static func needsHistogram(_ processing: ImageProcessing) -> Bool {
+        processing.contrast == .stretch || processing.contrast == .equalization
+            || processing.colorConversion == .binary
+    }
+
+    /// Transforms `pixels`.
+    public func run(_ pixels: PixelBuffer, settings: Settings) -> PixelBuffer {
+        let processing = settings.processing
+        var result: PixelBuffer
+        if processing.needsFloatPipeline || processing.contrast == .stretch {
+            var processing = processing
+            var minimum = settings.image.minValues
+            var maximum = settings.image.maxValues
+            if processing.contrast == .stretch, let histogram = settings.histogram {
+                let shift = Double(1 << max(pixels.bitsPerSample - 8, 0))
+                let range = histogram.occupiedRange
+                minimum = Array(repeating: Double(range.lowerBound) * shift, count: pixels.channels)
+                maximum = Array(repeating: Double(range.upperBound) * shift, count: pixels.channels)
+                processing.contrast = .factor(1)
+                if pixels.bitsPerSample == 8 {
+                    processing.sampleRanges = [SampleRange(channel: nil, minimum: minimum[0], maximum: maximum[0])]
+                }
+            }
+            result = FloatPipeline.apply(pixels, processing: processing, minimum: minimum, maximum: maximum)
+        } else {
+            result = BitDepthReduction.to8Bit(
+                pixels, minimum: settings.image.minValues, maximum: settings.image.maxValues)
+        }
+        if let size = settings.outputSize, size.width != result.width || size.height != result.height {
+            result = Resampler.resize(
+                result, width: size.width, height: size.height,
+                method: settings.resampling == .nearest ? .nearest : .bilinear)
+        }
+        result = ChannelFlattening.flatten(result, keepAlpha: settings.keepsAlpha)
+        switch processing.colorConversion {
+        case .grey where settings.image.colorSpace == .sRGB:
+            result = GreyConversion.apply(result)
+        case .binary where settings.image.colorSpace != .binary:
+            result = BinaryConversion.apply(result, threshold: settings.histogram?.otsuThreshold ?? 128)
+        default:
+            break
+        }
+        if processing.contrast == .equalization, let histogram = settings.histogram {
+            let table = histogram.equalizationTable
+            for i in result.bytes.indices { result.bytes[i] = table[Int(result.bytes[i])] }
+        }
+        if !processing.rotation.isIdentity {
+            result = Orientation.apply(processing.rotation, to: result)
+        }
+        return result
+    }
+}

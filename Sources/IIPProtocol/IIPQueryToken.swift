@@ -1,0 +1,29 @@
+/// One `name=value` pair of an IIP request string.
+public struct IIPQueryToken: Sendable, Hashable {
+    /// The command name, lower-cased (command names are case-insensitive).
+    public var name: String
+    /// The argument exactly as it appeared in the request (not URL-decoded).
+    public var rawValue: String
+
+    /// Creates a token.
+    public init(name: String, rawValue: String) {
+        self.name = name
+        self.rawValue = rawValue
+    }
+
+    /// Splits a request string the way iipsrv does (iipsrv-reference §1.3).
+    ///
+    /// The string is split on `&`; empty tokens are skipped; each token is split at its first `=`, and a
+    /// token whose name or value is empty is dropped. No URL decoding happens here: each command decides.
+    public static func tokenize(_ query: some StringProtocol) -> [IIPQueryToken] {
+        var tokens: [IIPQueryToken] = []
+        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
+            guard let equals = part.firstIndex(of: "=") else { continue }
+            let name = part[..<equals]
+            let value = part[part.index(after: equals)...]
+            guard !name.isEmpty, !value.isEmpty else { continue }
+            tokens.append(IIPQueryToken(name: name.lowercased(), rawValue: String(value)))
+        }
+        return tokens
+    }
+}

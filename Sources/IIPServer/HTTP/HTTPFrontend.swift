@@ -1,0 +1,83 @@
+import HTTPTypes
+public import Hummingbird
+public import IIPPipeline
+import NIOCore
+
+/// The HTTP frontend: every request with a query string (at any path) goes to the pipeline; `/health` answers
+/// 200 and `/metrics` the Prometheus text, when a registry is given.
+public struct HTTPFrontend: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    let pipeline: Pipeline
+    let metrics: (@Sendable () -> [UInt8])?
+    let maxBodyBytes: Int
+
+    /// Creates the frontend.
+    ///
+    /// - Parameters:
+    ///   - metrics: Renders the metrics text for `/metrics`; `nil` answers 404 there.
+    ///   - maxBodyBytes: The largest POST body read.
+    public init(pipeline: Pipeline, metrics: (@Sendable () -> [UInt8])? = nil, maxBodyBytes: Int = 64 * 1024) {
+        self.pipeline = pipeline
+        self.metrics = metrics
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Answers one HTTP request.
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let target = request.head.path ?? "/"
+        let (path, query) = Self.split(target)
+        switch path {
+        case "/health":
+            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "OK\n")))
+        case "/metrics" where metrics != nil:
+            let text = metrics?() ?? []
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: text)))
+        default:
+            break
+        }
+        var body: [UInt8] = []
+        if request.method == .post {
+            guard let collected = try? await request.body.collect(upTo: maxBodyBytes) else {
+                return Response(status: .contentTooLarge)
+            }
+            body = Array(buffer: collected)
+        }
+        let headers = request.headers
+        let serverRequest = ServerRequest(
+            method: ServerRequest.Method(request.method.rawValue), path: path, query: query, body: body,
+            host: request.head.authority, isHTTPS: request.head.scheme == "https",
+            ifModifiedSince: headers[.ifModifiedSince], accept: headers[.accept],
+            iiifID: headers[.iiifID], forwardedProto: headers[.forwardedProto], forwardedHost: headers[.forwardedHost])
+        let answer = await pipeline.respond(to: serverRequest)
+        let response = Self.response(answer)
+        return request.method == .head ? response.createHeadResponse() : response
+    }
+
+    /// Splits a request target into its path and its raw query string.
+    static func split(_ target: String) -> (path: String, query: String) {
+        guard let mark = target.firstIndex(of: "?") else { return (target, "") }
+        return (String(target[..<mark]), String(target[target.index(after: mark)...]))
+    }
+
+    /// Converts a pipeline response to a Hummingbird response.
+    static func response(_ answer: ServerResponse) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in answer.headers {
+            if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
+        }
+        let status = HTTPResponse.Status(code: answer.status, reasonPhrase: answer.reasonPhrase)
+        if answer.status == 304 || answer.status == 204 {
+            return Response(status: status, headers: fields, body: .init())
+        }
+        return Response(status: status, headers: fields, body: .init(byteBuffer: answer.body))
+    }
+}
+
+extension HTTPField.Name {
+    fileprivate static let iiifID = Self("X-IIIF-ID")!
+    fileprivate static let forwardedProto = Self("X-Forwarded-Proto")!
+    fileprivate static let forwardedHost = Self("X-Forwarded-Host")!
+}

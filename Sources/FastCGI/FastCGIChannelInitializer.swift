@@ -1,0 +1,22 @@
+import Logging
+import NIOCore
+
+/// Builds the pipeline of an accepted connection: record codec, protocol handler, async bridge.
+enum FastCGIChannelInitializer {
+    /// Adds the FastCGI handlers to `channel` and wraps it for async use. Must run on the channel's event loop.
+    static func configure(
+        _ channel: any Channel,
+        configuration: FastCGIServerConfiguration,
+        logger: Logger
+    ) throws -> FastCGIConnectionRunner.Connection {
+        var logger = logger
+        if let remote = channel.remoteAddress {
+            logger[metadataKey: "fastcgi.peer"] = "\(remote)"
+        }
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(ByteToMessageHandler(FastCGIRecordDecoder()))
+        try pipeline.addHandler(MessageToByteHandler(FastCGIRecordEncoder()))
+        try pipeline.addHandler(FastCGIConnectionHandler(configuration: configuration, logger: logger))
+        return try FastCGIConnectionRunner.Connection(wrappingChannelSynchronously: channel)
+    }
+}

@@ -12,6 +12,11 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// Tests keep imports public by default: fixtures and helpers are shared across test targets.
+let testSwiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
 let package = Package(
     name: "iipsrv-async",
     platforms: [.macOS(.v15)],
@@ -118,18 +123,19 @@ let package = Package(
             name: "IIPTestSupport",
             dependencies: ["IIPImaging", "IIPPipeline", "IIPProtocol"],
             path: "Tests/IIPTestSupport",
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
-        .testTarget(name: "IIPProtocolTests", dependencies: ["IIPProtocol", "IIPModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IIPProtocolTests", dependencies: ["IIPProtocol", "IIPModel"], swiftSettings: testSwiftSettings),
         .testTarget(
             name: "IIPImagingTests",
             dependencies: ["IIPImaging", "IIPTestSupport", "CTIFF", "CTurboJPEG"],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "IIPPipelineTests",
             dependencies: ["IIPPipeline", "IIPTestSupport"],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "FastCGITests",
@@ -142,7 +148,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "IIPServerTests",
@@ -153,7 +159,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
     ]
 )

@@ -50,7 +50,8 @@ public struct ImageDescription: Sendable, Hashable {
         self.colorSpace = colorSpace
         self.minValues = minValues ?? Array(repeating: 0, count: channels)
         self.maxValues =
-            maxValues ?? Array(repeating: Self.defaultMaximum(bits: bitsPerSample, format: sampleFormat), count: channels)
+            maxValues
+            ?? Array(repeating: Self.defaultMaximum(bits: bitsPerSample, format: sampleFormat), count: channels)
         self.resolution = resolution
         self.metadata = metadata
         self.horizontalViews = horizontalViews

@@ -42,7 +42,7 @@ public final class Pipeline: Sendable {
         registry = ImageRegistry(
             resolver: PathResolver(prefix: configuration.filesystemPrefix, suffix: configuration.filesystemSuffix),
             executor: executor, capacity: configuration.maxMetadataCacheSize,
-            checkInterval: .milliseconds(Int64(configuration.fileCheckInterval * 1000)),
+            checkInterval: configuration.fileCheckDuration,
             handlesPerImage: configuration.maxHandlesPerImage)
         tileCache = TileCache(budgetBytes: configuration.tileCacheBytes)
         intake = PipelineIntake(
@@ -169,7 +169,10 @@ public final class Pipeline: Sendable {
         let tiles = try await withThrowingTaskGroup(of: (Int, PixelBuffer).self) { group in
             for index in indices {
                 group.addTask { [executor, decode] in
-                    (index, try await executor.run { try decode.tile(image, resolution: job.plan.resolution, tile: index) })
+                    (
+                        index,
+                        try await executor.run { try decode.tile(image, resolution: job.plan.resolution, tile: index) }
+                    )
                 }
             }
             var decoded: [(index: Int, pixels: PixelBuffer)] = []

@@ -23,7 +23,7 @@ public enum IIPCommand: Sendable, Hashable {
     case width(Int)
     /// HEI: requested output height.
     case height(Int)
-    /// RGN: region as fractions; `nil` when the argument is ignored (not four values, or a zero size).
+    /// RGN: region as fractions, clamped to 0...1; `nil` when iipsrv ignores it (a zero width or height).
     case region(NormalizedRegion?)
     /// ROT: rotation and mirror.
     case rotation(Rotation)

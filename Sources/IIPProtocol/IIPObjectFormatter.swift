@@ -62,8 +62,9 @@ public enum IIPObjectFormatter {
         case .colorspace:
             return .lines([colorspaceLine(image)])
         case .basicInfo:
+            let (w, h) = rotation.swapsAxes ? (image.height, image.width) : (image.width, image.height)
             return .lines([
-                "IIP-server:\(serverVersion)", "Max-size:\(image.width) \(image.height)",
+                "IIP-server:\(serverVersion)", "Max-size:\(w) \(h)",
                 "Resolution-number:\(image.resolutionCount)", colorspaceLine(image),
             ])
         case .dpi:

@@ -31,7 +31,10 @@ public struct IIPRequestParser: Sendable {
         case "rot": command = Self.rotation(value)
         case "cmp": command = .colorMap(ColorMap(rawValue: value.lowercased()))
         case "inv": command = .invert
-        case "shd": command = Self.integers(value, separators: [","], count: 2).map { .shade(LightDirection(horizontal: $0[0], vertical: $0[1])) }
+        case "shd":
+            command = Self.integers(value, separators: [","], count: 2).map {
+                .shade(LightDirection(horizontal: $0[0], vertical: $0[1]))
+            }
         case "ctw": command = Self.colorTwist(IIPURLDecoding.decode(value).value)
         case "col": command = Self.colorConversion(value)
         case "lyr": command = Self.integer(value).map(IIPCommand.layers)
@@ -76,7 +79,7 @@ public struct IIPRequestParser: Sendable {
     public static let integerLimit = Int(Int32.max)
 
     static func integer(_ text: some StringProtocol) -> Int? {
-        guard let value = Int(text), abs(value) <= integerLimit else { return nil }
+        guard let value = Int(text), value >= -integerLimit, value <= integerLimit else { return nil }
         return value
     }
 

@@ -45,13 +45,17 @@ public struct ServerApplication: Sendable {
 
     /// The services in start order; they stop in reverse, frontends first and the pipeline last.
     public func services() -> [any Service] {
-        var services: [any Service] = [PipelineService(pipeline: pipeline), CacheResetService(pipeline: pipeline, logger: logger)]
+        var services: [any Service] = [
+            PipelineService(pipeline: pipeline), CacheResetService(pipeline: pipeline, logger: logger),
+        ]
         if let address = frontends.http {
             let responder = HTTPFrontend(pipeline: pipeline, metrics: metrics)
             let onRunning = onHTTPRunning
             let logger = logger
+            let idle = TimeAmount.milliseconds(Int64(pipeline.configuration.httpIdleTimeout * 1000))
             let app = Application(
                 responder: responder,
+                server: .http1(configuration: .init(idleTimeout: idle)),
                 configuration: .init(address: .hostname(address.host, port: address.port), backlog: frontends.backlog),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? address.port

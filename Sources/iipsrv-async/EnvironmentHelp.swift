@@ -28,6 +28,7 @@ enum EnvironmentHelp {
           MAX_HANDLES_PER_IMAGE   open file handles per image (= threads)
           FILE_CHECK_INTERVAL     seconds between checks that an image changed (1; 0 = always)
           MAX_QUERY_LENGTH        longest request string in bytes (16384)
+          HTTP_IDLE_TIMEOUT       seconds before an idle HTTP connection closes (60)
 
         Signals: SIGTERM/SIGINT finish requests in flight and exit; SIGHUP empties the caches.
         """

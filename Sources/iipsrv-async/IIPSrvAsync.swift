@@ -6,9 +6,9 @@ import Metrics
 import Prometheus
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The `iipsrv-async` command: flags choose the frontends, iipsrv's environment variables configure the rest.

@@ -43,7 +43,8 @@ public struct JPEGDecoder: Sendable {
         var subsampling: Int32 = 0
         var colorspace: Int32 = 0
         let status = jpeg.withUnsafeBufferPointer { source in
-            tjDecompressHeader3(handle, source.baseAddress, UInt(source.count), &width, &height, &subsampling, &colorspace)
+            tjDecompressHeader3(
+                handle, source.baseAddress, UInt(source.count), &width, &height, &subsampling, &colorspace)
         }
         guard status == 0, width > 0, height > 0 else {
             throw .decodeFailed(String(cString: tjGetErrorStr2(handle)))

@@ -1,10 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 public import IIPModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// iipsrv's floating-point processing chain, from stored samples to 8 bits (iipsrv-reference §6.2 step 3, §6.3).
 ///
@@ -69,7 +69,8 @@ public enum FloatPipeline {
         let channels = pixels.channels
         var low = (0..<channels).map { $0 < minimum.count ? minimum[$0] : 0 }
         var high = (0..<channels).map {
-            $0 < maximum.count ? maximum[$0] : ImageDescription.defaultMaximum(bits: pixels.bitsPerSample, format: pixels.sampleFormat)
+            $0 < maximum.count
+                ? maximum[$0] : ImageDescription.defaultMaximum(bits: pixels.bitsPerSample, format: pixels.sampleFormat)
         }
         if pixels.bitsPerSample == 8 && pixels.sampleFormat == .unsignedInteger {
             low = Array(repeating: 0, count: channels)

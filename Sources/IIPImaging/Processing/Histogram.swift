@@ -40,7 +40,9 @@ public struct Histogram: Sendable, Hashable {
             backgroundSum += Double(level * bins[level])
             let backgroundMean = backgroundSum / backgroundWeight
             let foregroundMean = (weightedSum - backgroundSum) / foregroundWeight
-            let variance = backgroundWeight * foregroundWeight * (backgroundMean - foregroundMean) * (backgroundMean - foregroundMean)
+            let variance =
+                backgroundWeight * foregroundWeight * (backgroundMean - foregroundMean)
+                * (backgroundMean - foregroundMean)
             if variance > best {
                 best = variance
                 threshold = level

@@ -101,7 +101,9 @@ public final class PyramidTIFF {
         for plane in 0..<planes {
             var raw = [UInt8](repeating: 0, count: tileSize)
             let planeTile = UInt32(tile + plane * level.tileCount)
-            let read = raw.withUnsafeMutableBytes { TIFFReadEncodedTile(file.handle, planeTile, $0.baseAddress, tmsize_t(tileSize)) }
+            let read = raw.withUnsafeMutableBytes {
+                TIFFReadEncodedTile(file.handle, planeTile, $0.baseAddress, tmsize_t(tileSize))
+            }
             guard read >= 0 else { throw .decodeFailed(file.lastError ?? "cannot read tile \(tile)") }
             planeBuffers.append(raw)
         }

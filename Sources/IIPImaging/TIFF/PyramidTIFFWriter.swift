@@ -68,8 +68,9 @@ public struct PyramidTIFFWriter: Sendable {
 
         var levels = [pixels]
         if layout != .stripped {
-            while let last = levels.last, last.width > tileSize(for: levels.count - 1)
-                || last.height > tileSize(for: levels.count - 1), last.width > 1 || last.height > 1
+            while let last = levels.last,
+                last.width > tileSize(for: levels.count - 1)
+                    || last.height > tileSize(for: levels.count - 1), last.width > 1 || last.height > 1
             {
                 levels.append(Self.halve(last))
             }
@@ -105,7 +106,8 @@ public struct PyramidTIFFWriter: Sendable {
         }
 
         let colour = pixels.channels >= 3
-        var photometric = colour ? Int(PHOTOMETRIC_RGB) : Int(minIsWhite ? PHOTOMETRIC_MINISWHITE : PHOTOMETRIC_MINISBLACK)
+        var photometric =
+            colour ? Int(PHOTOMETRIC_RGB) : Int(minIsWhite ? PHOTOMETRIC_MINISWHITE : PHOTOMETRIC_MINISBLACK)
         switch compression {
         case .none: set(TIFFTAG_COMPRESSION, Int(COMPRESSION_NONE))
         case .deflate: set(TIFFTAG_COMPRESSION, Int(COMPRESSION_ADOBE_DEFLATE))
@@ -211,7 +213,8 @@ public struct PyramidTIFFWriter: Sendable {
         for y in 0..<height {
             for x in 0..<width {
                 for c in 0..<channels {
-                    let sum = sample(2 * x, 2 * y, c) + sample(2 * x + 1, 2 * y, c) + sample(2 * x, 2 * y + 1, c)
+                    let sum =
+                        sample(2 * x, 2 * y, c) + sample(2 * x + 1, 2 * y, c) + sample(2 * x, 2 * y + 1, c)
                         + sample(2 * x + 1, 2 * y + 1, c)
                     let value = (sum + 2) / 4
                     let index = (y * width + x) * channels + c

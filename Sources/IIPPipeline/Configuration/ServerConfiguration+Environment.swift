@@ -60,6 +60,7 @@ extension ServerConfiguration {
         if let value = int("MAX_HANDLES_PER_IMAGE"), value > 0 { maxHandlesPerImage = value }
         if let value = double("FILE_CHECK_INTERVAL") { fileCheckInterval = max(value, 0) }
         if let value = int("MAX_QUERY_LENGTH"), value > 0 { maxQueryLength = value }
+        if let value = double("HTTP_IDLE_TIMEOUT"), value > 0 { httpIdleTimeout = min(value, 86400) }
     }
 
     /// Every setting as `(variable, value)`, for the start-up log (iipsrv logs one line per setting).
@@ -83,7 +84,7 @@ extension ServerConfiguration {
             ("COPYRIGHT", copyright), ("DECODER_MODULES", decoderModules), ("OMP_NUM_THREADS", "\(codecThreads)"),
             ("MAX_REQUESTS_IN_FLIGHT", "\(maxRequestsInFlight)"), ("MAX_REQUESTS_QUEUED", "\(maxRequestsQueued)"),
             ("MAX_HANDLES_PER_IMAGE", "\(maxHandlesPerImage)"), ("FILE_CHECK_INTERVAL", "\(fileCheckInterval)"),
-            ("MAX_QUERY_LENGTH", "\(maxQueryLength)"),
+            ("MAX_QUERY_LENGTH", "\(maxQueryLength)"), ("HTTP_IDLE_TIMEOUT", "\(httpIdleTimeout)"),
         ]
     }
 }

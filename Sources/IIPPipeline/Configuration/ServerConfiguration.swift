@@ -91,9 +91,14 @@ public struct ServerConfiguration: Sendable {
     public var fileCheckInterval = 1.0
     /// MAX_QUERY_LENGTH: the longest request string accepted, in bytes. Default 16384.
     public var maxQueryLength = 16384
+    /// HTTP_IDLE_TIMEOUT: seconds before an idle HTTP connection is closed. Default 60.
+    public var httpIdleTimeout = 60.0
 
     /// The tile cache budget in bytes.
-    public var tileCacheBytes: Int { Int(max(maxImageCacheSize, 0) * 1_024_000) }
+    public var tileCacheBytes: Int { Int(min(max(maxImageCacheSize, 0) * 1_024_000, Double(Int.max / 2))) }
+
+    /// FILE_CHECK_INTERVAL as a duration (at most a year).
+    public var fileCheckDuration: Duration { .milliseconds(Int64(min(max(fileCheckInterval, 0), 31_536_000) * 1000)) }
 
     /// Defaults for a machine with `cores` cores.
     public init(cores: Int = 2) {

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What `stat` says about a file, enough to notice that it changed.
@@ -20,18 +20,20 @@ public struct FileStatus: Sendable, Hashable {
     public var isRegularFile: Bool
 
     /// Modification time in whole seconds, as HTTP dates carry it.
-    public var modifiedSeconds: Int64 { modified >= 0 ? modified / 1_000_000_000 : (modified - 999_999_999) / 1_000_000_000 }
+    public var modifiedSeconds: Int64 {
+        modified >= 0 ? modified / 1_000_000_000 : (modified - 999_999_999) / 1_000_000_000
+    }
 
     /// Stats `path` (a blocking call: run it on the ``CodecExecutor``); `nil` when it does not exist.
     public static func of(_ path: String) -> FileStatus? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         #if canImport(Darwin)
-        let seconds = Int64(info.st_mtimespec.tv_sec)
-        let nanoseconds = Int64(info.st_mtimespec.tv_nsec)
+            let seconds = Int64(info.st_mtimespec.tv_sec)
+            let nanoseconds = Int64(info.st_mtimespec.tv_nsec)
         #else
-        let seconds = Int64(info.st_mtim.tv_sec)
-        let nanoseconds = Int64(info.st_mtim.tv_nsec)
+            let seconds = Int64(info.st_mtim.tv_sec)
+            let nanoseconds = Int64(info.st_mtim.tv_nsec)
         #endif
         return FileStatus(
             modified: seconds * 1_000_000_000 + nanoseconds, size: Int64(info.st_size), device: UInt64(info.st_dev),

@@ -21,7 +21,8 @@ final class HandlePool: Sendable {
     /// Creates a pool that opens sources with `open`, keeping at most `maxIdle` idle ones.
     ///
     /// - Parameter first: An already open source (the one read to describe the image), kept as the first idle one.
-    init(first: (any ImageSource)?, maxIdle: Int, open: @escaping @Sendable () throws(ImagingError) -> any ImageSource) {
+    init(first: (any ImageSource)?, maxIdle: Int, open: @escaping @Sendable () throws(ImagingError) -> any ImageSource)
+    {
         idle = Mutex(first.map { [Lease(source: $0)] } ?? [])
         self.maxIdle = max(maxIdle, 1)
         self.open = open

@@ -95,8 +95,9 @@ public actor ImageRegistry {
             source = try ImageSourceOpener.open(path: filePath)
         } catch {
             switch error {
-            case .unreadable: throw .notFound(path)
-            case .unsupportedFormat(let reason), .unsupportedLayout(let reason): throw .unsupported(path: path, reason: reason)
+            case .unreadable: throw .unreadable(path: path, reason: "the image file is damaged or unreadable")
+            case .unsupportedFormat: throw .unsupportedFormat(path: path)
+            case .unsupportedLayout(let reason): throw .unsupported(path: path, reason: reason)
             case .notTiled: throw .unsupported(path: path, reason: "image is not tiled")
             default: throw .unreadable(path: path, reason: error.description)
             }

@@ -64,11 +64,14 @@ public final class PipelineIntake: Sendable {
     public func run(_ process: @escaping @Sendable (ServerRequest) async -> ServerResponse) async {
         await withTaskGroup(of: Void.self) { group in
             var started = 0
-            for await job in jobs {
+            var queue = jobs.makeAsyncIterator()
+            while true {
+                // Wait for a free slot before taking a job, so waiting jobs stay in the bounded buffer.
                 if started >= maxInFlight {
                     await group.next()
                     started -= 1
                 }
+                guard let job = await queue.next() else { break }
                 started += 1
                 group.addTask {
                     if job.abandoned.isSet {

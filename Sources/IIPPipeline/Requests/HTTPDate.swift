@@ -44,8 +44,8 @@ public enum HTTPDate {
         default:
             return nil
         }
-        guard let day, let month, let year, let time, (1...31).contains(day), time[0] < 24, time[1] < 60,
-            time[2] < 61
+        guard let day, let month, let year, let time, (1...31).contains(day), (1...9999).contains(year),
+            time[0] < 24, time[1] < 60, time[2] < 61
         else { return nil }
         let days = daysSince1970(year: year, month: month, day: day)
         return days * 86400 + Int64(time[0] * 3600 + time[1] * 60 + time[2])

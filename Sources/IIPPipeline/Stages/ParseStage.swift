@@ -35,8 +35,8 @@ public struct ParseStage: Sendable {
         guard requestString.utf8.count <= maxQueryLength else {
             return .immediate(responses.textError(status: 414, "request longer than \(maxQueryLength) bytes"))
         }
+        guard !requestString.isEmpty else { return .landingPage }
         let items = IIPRequestParser().parse(requestString)
-        guard !items.isEmpty else { return .landingPage }
         return .iip(requestString: requestString, items: items)
     }
 }

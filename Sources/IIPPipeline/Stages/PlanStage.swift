@@ -9,7 +9,7 @@ public import Logging
 /// errors accumulate and are answered after the last command.
 ///
 /// Errors: a malformed argument of a known command answers 400 at once. An unknown command is reported
-/// (`2 2`) only when nothing else is produced, so viewers that add a cache-busting parameter still get tiles.
+/// (`2 2`) unless an image is produced, so viewers that add a cache-busting parameter still get tiles.
 public struct PlanStage: Sendable {
     let registry: ImageRegistry
     let configuration: ServerConfiguration
@@ -58,7 +58,7 @@ public struct PlanStage: Sendable {
                 if let plan = await apply(command, to: &view, request: request) { return plan }
             }
         }
-        if !view.errors.isEmpty || (view.lines.isEmpty && !view.unknown.isEmpty) {
+        if !view.errors.isEmpty || !view.unknown.isEmpty {
             return .respond(responses.iipErrors(view.errors + view.unknown))
         }
         guard !view.lines.isEmpty else {
@@ -84,7 +84,7 @@ public struct PlanStage: Sendable {
                 }
             } catch {
                 logger.debug("image unavailable", metadata: ["path": "\(path)", "reason": "\(error)"])
-                return .respond(responses.textError(status: 404, error.description))
+                return .respond(responses.textError(status: error.status, error.description))
             }
         case .quality(let quality, _):
             view.quality = quality

@@ -29,7 +29,8 @@ public enum DemoImage {
                 let shade = t.squareRoot()
                 pixels.bytes[offset] = UInt8(min(255, 9 * (1 - shade) * shade * shade * shade * 255 * 1.7))
                 pixels.bytes[offset + 1] = UInt8(min(255, 15 * (1 - shade) * (1 - shade) * shade * shade * 255))
-                pixels.bytes[offset + 2] = UInt8(min(255, 8.5 * (1 - shade) * (1 - shade) * (1 - shade) * shade * 255 + 40 * shade))
+                pixels.bytes[offset + 2] = UInt8(
+                    min(255, 8.5 * (1 - shade) * (1 - shade) * (1 - shade) * shade * 255 + 40 * shade))
             }
         }
         return pixels

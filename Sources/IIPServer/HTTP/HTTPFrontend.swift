@@ -6,6 +6,7 @@ import NIOCore
 /// The HTTP frontend: every request with a query string (at any path) goes to the pipeline; `/health` answers
 /// 200 and `/metrics` the Prometheus text, when a registry is given.
 public struct HTTPFrontend: HTTPResponder {
+    /// The request context type: the frontend needs nothing beyond what Hummingbird provides.
     public typealias Context = BasicRequestContext
 
     let pipeline: Pipeline
@@ -29,7 +30,8 @@ public struct HTTPFrontend: HTTPResponder {
         let (path, query) = Self.split(target)
         switch path {
         case "/health":
-            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "OK\n")))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "OK\n")))
         case "/metrics" where metrics != nil:
             let text = metrics?() ?? []
             return Response(

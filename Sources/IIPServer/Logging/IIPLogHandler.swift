@@ -1,9 +1,9 @@
 public import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A swift-log handler writing `time level message key=value ...` lines to a ``LogDestination``.

@@ -2,9 +2,9 @@ import CIIPShims
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where log lines go: iipsrv's LOGFILE semantics (a file path, or `syslog`), plus `stderr` (or `-`).

@@ -1,0 +1,121 @@
+import Foundation
+public import IIPImaging
+public import IIPModel
+
+/// One generated test image: how it looks and how it is stored.
+public struct FixtureSpec: Sendable, Hashable {
+    /// File name (without directory).
+    public var name: String
+    /// Full-resolution width.
+    public var width: Int
+    /// Full-resolution height.
+    public var height: Int
+    /// Samples per pixel.
+    public var channels: Int = 3
+    /// Bits per sample (8 or 16).
+    public var bits: Int = 8
+    /// Tile compression.
+    public var compression: PyramidTIFFWriter.Compression = .jpeg(quality: 90)
+    /// Tile size of every level.
+    public var tileSize: Int = 256
+    /// Tile size per level, full resolution first.
+    public var levelTileSizes: [Int] = []
+    /// IFD or SubIFD pyramid, or an untiled file.
+    public var layout: PyramidTIFFWriter.Layout = .ifds
+    /// BigTIFF.
+    public var bigTIFF = false
+    /// JPEG tiles stored as RGB rather than YCbCr.
+    public var jpegAsRGB = false
+    /// Grey stored as MinIsWhite.
+    public var minIsWhite = false
+    /// Text fields.
+    public var metadata = ImageMetadata()
+    /// Pixel density.
+    public var resolution: PhysicalResolution?
+    /// Cut the file to this fraction of its length after writing (a damaged file).
+    public var truncateTo: Double?
+
+    /// Creates a spec with the given name and size; adjust the rest with the properties.
+    public init(_ name: String, width: Int, height: Int) {
+        self.name = name
+        self.width = width
+        self.height = height
+    }
+
+    /// Returns a copy changed by `update`.
+    public func with(_ update: (inout FixtureSpec) -> Void) -> FixtureSpec {
+        var copy = self
+        update(&copy)
+        return copy
+    }
+}
+
+/// Generates fixtures with libtiff and libjpeg-turbo into one folder per test process.
+///
+/// The folder is `$IIP_FIXTURES` when set (so that servers started by `.ci/test` can read the same files),
+/// otherwise a new temporary folder. The seed is `$IIP_TEST_SEED` when set, otherwise random; it is printed so a
+/// failure can be reproduced.
+public enum Fixtures {
+    /// The folder fixtures are written to.
+    public static let directory: String = {
+        if let folder = ProcessInfo.processInfo.environment["IIP_FIXTURES"], !folder.isEmpty {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            return folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        }
+        let folder = NSTemporaryDirectory() + "iipsrv-async-tests-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }()
+
+    /// The seed of this run's pictures.
+    public static let seed: UInt64 = {
+        if let text = ProcessInfo.processInfo.environment["IIP_TEST_SEED"], let value = UInt64(text) { return value }
+        let value = UInt64.random(in: 1...UInt64(UInt32.max))
+        print("fixtures: IIP_TEST_SEED=\(value) in \(directory)")
+        return value
+    }()
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var written: Set<String> = []
+
+    /// Writes the fixture once per process and returns its file name (relative to ``directory``).
+    @discardableResult
+    public static func make(_ spec: FixtureSpec) throws -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        let path = directory + "/" + spec.name
+        if written.contains(spec.name) { return spec.name }
+        let seedForName = seed &+ UInt64(truncatingIfNeeded: spec.name.hashValue & 0xFFFF)
+        let pixels = TestPattern.render(
+            width: spec.width, height: spec.height, channels: spec.channels, bits: spec.bits, seed: seedForName)
+        var writer = PyramidTIFFWriter()
+        writer.tileSize = spec.tileSize
+        writer.levelTileSizes = spec.levelTileSizes
+        writer.compression = spec.compression
+        writer.layout = spec.layout
+        writer.bigTIFF = spec.bigTIFF
+        writer.jpegAsRGB = spec.jpegAsRGB
+        writer.minIsWhite = spec.minIsWhite
+        writer.metadata = spec.metadata
+        writer.resolution = spec.resolution
+        let temporary = path + ".partial"
+        try writer.write(pixels, to: temporary)
+        if let fraction = spec.truncateTo {
+            let data = try Data(contentsOf: URL(fileURLWithPath: temporary))
+            try data.prefix(Int(Double(data.count) * fraction)).write(to: URL(fileURLWithPath: temporary))
+        }
+        _ = rename(temporary, path)
+        written.insert(spec.name)
+        return spec.name
+    }
+
+    /// The full path of a fixture file name.
+    public static func path(_ name: String) -> String { directory + "/" + name }
+
+    /// Writes a file that is not an image.
+    @discardableResult
+    public static func makeText(_ name: String, contents: String) throws -> String {
+        try contents.write(toFile: path(name), atomically: true, encoding: .utf8)
+        return name
+    }
+}

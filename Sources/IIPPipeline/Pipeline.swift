@@ -1,5 +1,6 @@
 import IIPImaging
 import IIPModel
+import IIPProtocol
 public import Logging
 import NIOCore
 
@@ -48,7 +49,8 @@ public final class Pipeline: Sendable {
         intake = PipelineIntake(
             maxInFlight: configuration.maxRequestsInFlight, maxQueued: configuration.maxRequestsQueued)
         responses = ResponseFactory(configuration: configuration)
-        parse = ParseStage(maxQueryLength: configuration.maxQueryLength, responses: responses)
+        parse = ParseStage(
+            maxQueryLength: configuration.maxQueryLength, uriMap: URIMap(configuration.uriMap), responses: responses)
         plan = PlanStage(
             registry: registry, configuration: configuration, responses: responses, formats: EncodeStage.formats,
             logger: logger)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FastCGI
 import IIPPipeline
 import IIPServer
 import Logging
@@ -22,11 +23,54 @@ struct IIPSrvAsync: AsyncParsableCommand {
     @Option(name: .customLong("http"), help: "Serve HTTP on PORT or HOST:PORT (e.g. 8080, 127.0.0.1:8080).")
     var http: String?
 
+    @Option(
+        name: .customLong("fcgi"),
+        help: "Serve FastCGI on HOST:PORT, :PORT or a unix socket path (e.g. 127.0.0.1:9000, /run/iipsrv.sock).")
+    var fastCGI: String?
+
+    @Option(name: .customLong("bind"), help: "iipsrv's spelling of --fcgi.")
+    var bind: String?
+
     @Option(name: .customLong("backlog"), help: "Listen backlog (iipsrv's --backlog).")
     var backlog = 2048
 
+    @Option(name: .customLong("socket-mode"), help: "Permissions of a FastCGI unix socket file, in octal.")
+    var socketMode = "660"
+
     @Option(name: .customLong("generate-demo"), help: "Write the demo pyramid TIFF to PATH and exit.")
     var demoPath: String?
+
+    func validate() throws {
+        if fastCGI != nil && bind != nil { throw ValidationError("give --fcgi or --bind, not both") }
+        guard UInt16(socketMode, radix: 8).map({ $0 <= 0o777 }) ?? false else {
+            throw ValidationError("--socket-mode: expected an octal mode such as 660, got \(socketMode)")
+        }
+    }
+
+    /// The frontends the flags ask for; with none, the FastCGI socket a process manager passed on descriptor 0.
+    func frontends() throws -> ServerApplication.Frontends {
+        var frontends = ServerApplication.Frontends(backlog: backlog, unixSocketMode: UInt16(socketMode, radix: 8))
+        if let text = http {
+            guard let address = HTTPListenAddress(parsing: text) else {
+                throw ValidationError("--http: expected PORT or HOST:PORT, got \(text)")
+            }
+            frontends.http = address
+        }
+        if let text = fastCGI ?? bind {
+            do {
+                frontends.fastCGI = try FastCGIAddress(parsing: text)
+            } catch {
+                throw ValidationError("--fcgi: \(error)")
+            }
+        } else if http == nil {
+            guard let descriptor = FastCGIAddress.inheritedListeningSocket() else {
+                throw ValidationError(
+                    "nothing to serve: give --http PORT and/or --fcgi ADDRESS (or start under spawn-fcgi/mod_fcgid)")
+            }
+            frontends.fastCGI = .inheritedSocket(fd: descriptor)
+        }
+        return frontends
+    }
 
     func run() async throws {
         if let demoPath {
@@ -34,12 +78,7 @@ struct IIPSrvAsync: AsyncParsableCommand {
             print("wrote \(demoPath)")
             return
         }
-        guard let text = http else {
-            throw ValidationError("give --http PORT (FastCGI arrives with the FastCGI frontend)")
-        }
-        guard let address = HTTPListenAddress(parsing: text) else {
-            throw ValidationError("--http: expected PORT or HOST:PORT, got \(text)")
-        }
+        let frontends = try frontends()
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let configuration = ServerConfiguration(environment: Environment.variables(), cores: max(cores, 1))
 
@@ -54,7 +93,7 @@ struct IIPSrvAsync: AsyncParsableCommand {
         for (name, value) in configuration.summary { logger.info("Setting \(name) to \(value)") }
 
         let application = ServerApplication(
-            configuration: configuration, frontends: .init(http: address, backlog: backlog), logger: logger,
+            configuration: configuration, frontends: frontends, logger: logger,
             metrics: { registry.emitToBuffer() })
         try await application.run()
         logger.info("iipsrv-async stopped")

@@ -165,23 +165,25 @@ import Testing
     @Test func projectVariables() {
         let c = configuration([
             "MAX_REQUESTS_IN_FLIGHT": "12", "MAX_REQUESTS_QUEUED": "0", "MAX_HANDLES_PER_IMAGE": "2",
-            "FILE_CHECK_INTERVAL": "0.25", "MAX_QUERY_LENGTH": "2048",
+            "FILE_CHECK_INTERVAL": "0.25", "MAX_QUERY_LENGTH": "2048", "HTTP_IDLE_TIMEOUT": "5",
         ])
         #expect(c.maxRequestsInFlight == 12)
         #expect(c.maxRequestsQueued == 0)
         #expect(c.maxHandlesPerImage == 2)
         #expect(c.fileCheckInterval == 0.25)
         #expect(c.maxQueryLength == 2048)
+        #expect(c.httpIdleTimeout == 5)
         let invalid = configuration(
             [
                 "MAX_REQUESTS_IN_FLIGHT": "0", "MAX_REQUESTS_QUEUED": "-1", "MAX_HANDLES_PER_IMAGE": "-2",
-                "FILE_CHECK_INTERVAL": "-3", "MAX_QUERY_LENGTH": "0",
+                "FILE_CHECK_INTERVAL": "-3", "MAX_QUERY_LENGTH": "0", "HTTP_IDLE_TIMEOUT": "0",
             ], cores: 3)
         #expect(invalid.maxRequestsInFlight == 256)
         #expect(invalid.maxRequestsQueued == 1024)
         #expect(invalid.maxHandlesPerImage == 3)
         #expect(invalid.fileCheckInterval == 0)
         #expect(invalid.maxQueryLength == 16384)
+        #expect(invalid.httpIdleTimeout == 60)
     }
 
     @Test func summaryNamesEveryVariable() {
@@ -194,7 +196,7 @@ import Testing
             "CORS", "BASE_URL", "URI_MAP", "CACHE_CONTROL", "MAX_ICC", "CODEC_PASSTHROUGH", "KAKADU_READMODE",
             "IIIF_VERSION", "IIIF_DELIMITER", "IIIF_EXTRA_INFO", "IIIF_EXTENSIONS", "COPYRIGHT", "DECODER_MODULES",
             "OMP_NUM_THREADS", "MAX_REQUESTS_IN_FLIGHT", "MAX_REQUESTS_QUEUED", "MAX_HANDLES_PER_IMAGE",
-            "FILE_CHECK_INTERVAL", "MAX_QUERY_LENGTH",
+            "FILE_CHECK_INTERVAL", "MAX_QUERY_LENGTH", "HTTP_IDLE_TIMEOUT",
         ]
         #expect(names == Set(reference))
         let c = configuration(["MAX_CVT": "-1", "JPEG_QUALITY": "90"])

@@ -13,16 +13,27 @@ public enum ParsedRequest: Sendable {
 /// Stage 1, Parse: protocol text to typed commands (iipsrv-reference §1.2-1.4).
 public struct ParseStage: Sendable {
     let maxQueryLength: Int
+    let uriMap: URIMap?
     let responses: ResponseFactory
 
     /// Creates the stage.
-    public init(maxQueryLength: Int, responses: ResponseFactory) {
+    ///
+    /// - Parameter uriMap: iipsrv's URI_MAP, which turns matching paths into request strings.
+    public init(maxQueryLength: Int, uriMap: URIMap? = nil, responses: ResponseFactory) {
         self.maxQueryLength = maxQueryLength
+        self.uriMap = uriMap
         self.responses = responses
     }
 
     /// Parses `request`.
     public func run(_ request: ServerRequest) -> ParsedRequest {
+        // A mapped path is the request string, whatever the method (as iipsrv master).
+        if let mapped = uriMap?.requestString(forPath: request.path) {
+            guard mapped.utf8.count <= maxQueryLength else {
+                return .immediate(responses.textError(status: 414, "request longer than \(maxQueryLength) bytes"))
+            }
+            return .iip(requestString: mapped, items: IIPRequestParser().parse(mapped))
+        }
         switch request.method {
         case .options: return .immediate(responses.preflight())
         case .other: return .immediate(responses.methodNotAllowed())

@@ -56,6 +56,14 @@ enum TestHTTPClient {
         }
     }
 
+    /// Opens and closes a connection, to see whether something listens.
+    static func connectOnly(host: String = "127.0.0.1", port: Int) async throws {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.milliseconds(500))
+            .connect(host: host, port: port).get()
+        try await channel.close()
+    }
+
     private static func exchangeWithoutTimeout(host: String, port: Int, bytes: [UInt8]) async throws -> [UInt8] {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(5))

@@ -1,3 +1,4 @@
+import FastCGI
 import Foundation
 import IIPPipeline
 import IIPServer
@@ -8,12 +9,15 @@ import ServiceLifecycle
 /// An in-process server on a free port, with its own configuration, for end-to-end tests over real HTTP.
 final class TestServer: Sendable {
     let port: Int
+    /// The FastCGI frontend's TCP port, when one was asked for on TCP.
+    let fastCGIPort: Int?
     let pipeline: Pipeline
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    private init(port: Int, pipeline: Pipeline, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(port: Int, fastCGIPort: Int?, pipeline: Pipeline, group: ServiceGroup, task: Task<Void, any Error>) {
         self.port = port
+        self.fastCGIPort = fastCGIPort
         self.pipeline = pipeline
         self.group = group
         self.task = task
@@ -29,18 +33,30 @@ final class TestServer: Sendable {
         return configuration
     }
 
-    /// Starts a server and waits until it listens.
-    static func start(_ configuration: ServerConfiguration = configuration()) async throws -> TestServer {
+    /// Starts a server (HTTP on a free port, and FastCGI when `fastCGI` is given) and waits until it listens.
+    static func start(
+        _ configuration: ServerConfiguration = configuration(), fastCGI: FastCGIAddress? = nil
+    ) async throws -> TestServer {
         let logger = Logger(label: "test-server") { _ in SwiftLogNoOpLogHandler() }
         let (ports, portInput) = AsyncStream.makeStream(of: Int.self)
+        let (fastCGIPorts, fastCGIInput) = AsyncStream.makeStream(of: Int?.self)
         let application = ServerApplication(
-            configuration: configuration, frontends: .init(http: HTTPListenAddress(host: "127.0.0.1", port: 0)),
-            logger: logger, onHTTPRunning: { port in portInput.yield(port) })
+            configuration: configuration,
+            frontends: .init(http: HTTPListenAddress(host: "127.0.0.1", port: 0), fastCGI: fastCGI),
+            logger: logger,
+            listeners: .init(
+                http: { port in portInput.yield(port) }, fastCGI: { address in fastCGIInput.yield(address?.port) }))
         let group = ServiceGroup(configuration: .init(services: application.services(), logger: logger))
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return TestServer(port: port, pipeline: application.pipeline, group: group, task: task)
+        var fastCGIPort: Int?
+        if fastCGI != nil {
+            var fastCGIIterator = fastCGIPorts.makeAsyncIterator()
+            fastCGIPort = await fastCGIIterator.next() ?? nil
+        }
+        return TestServer(
+            port: port, fastCGIPort: fastCGIPort, pipeline: application.pipeline, group: group, task: task)
     }
 
     /// GET a target on this server.
@@ -58,9 +74,10 @@ final class TestServer: Sendable {
 
     /// Runs `body` with a fresh server and stops it afterwards, also when `body` throws.
     static func with<T>(
-        _ configuration: ServerConfiguration = configuration(), _ body: (TestServer) async throws -> T
+        _ configuration: ServerConfiguration = configuration(), fastCGI: FastCGIAddress? = nil,
+        _ body: (TestServer) async throws -> T
     ) async throws -> T {
-        let server = try await start(configuration)
+        let server = try await start(configuration, fastCGI: fastCGI)
         do {
             let result = try await body(server)
             try await server.stop()

@@ -1,45 +1,28 @@
 import HTTPTypes
 public import Hummingbird
-public import IIPPipeline
+import IIPPipeline
 import NIOCore
 
-/// The HTTP frontend: every request with a query string (at any path) goes to the pipeline; `/health` answers
-/// 200 and `/metrics` the Prometheus text, when a registry is given.
+/// The HTTP frontend: turns Hummingbird requests into ``ServerRequest``s for the ``FrontendRouter`` and its
+/// answers back into responses. IIP works at any path with a query string.
 public struct HTTPFrontend: HTTPResponder {
     /// The request context type: the frontend needs nothing beyond what Hummingbird provides.
     public typealias Context = BasicRequestContext
 
-    let pipeline: Pipeline
-    let metrics: (@Sendable () -> [UInt8])?
+    let router: FrontendRouter
     let maxBodyBytes: Int
 
     /// Creates the frontend.
     ///
-    /// - Parameters:
-    ///   - metrics: Renders the metrics text for `/metrics`; `nil` answers 404 there.
-    ///   - maxBodyBytes: The largest POST body read.
-    public init(pipeline: Pipeline, metrics: (@Sendable () -> [UInt8])? = nil, maxBodyBytes: Int = 64 * 1024) {
-        self.pipeline = pipeline
-        self.metrics = metrics
+    /// - Parameter maxBodyBytes: The largest POST body read.
+    public init(router: FrontendRouter, maxBodyBytes: Int = 64 * 1024) {
+        self.router = router
         self.maxBodyBytes = maxBodyBytes
     }
 
     /// Answers one HTTP request.
     public func respond(to request: Request, context: Context) async throws -> Response {
-        let target = request.head.path ?? "/"
-        let (path, query) = Self.split(target)
-        switch path {
-        case "/health":
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "OK\n")))
-        case "/metrics" where metrics != nil:
-            let text = metrics?() ?? []
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: text)))
-        default:
-            break
-        }
+        let (path, query) = Self.split(request.head.path ?? "/")
         var body: [UInt8] = []
         if request.method == .post {
             guard let collected = try? await request.body.collect(upTo: maxBodyBytes) else {
@@ -53,7 +36,7 @@ public struct HTTPFrontend: HTTPResponder {
             host: request.head.authority, isHTTPS: request.head.scheme == "https",
             ifModifiedSince: headers[.ifModifiedSince], accept: headers[.accept],
             iiifID: headers[.iiifID], forwardedProto: headers[.forwardedProto], forwardedHost: headers[.forwardedHost])
-        let answer = await pipeline.respond(to: serverRequest)
+        let answer = await router.respond(to: serverRequest)
         let response = Self.response(answer)
         return request.method == .head ? response.createHeadResponse() : response
     }
@@ -64,10 +47,10 @@ public struct HTTPFrontend: HTTPResponder {
         return (String(target[..<mark]), String(target[target.index(after: mark)...]))
     }
 
-    /// Converts a pipeline response to a Hummingbird response.
+    /// Converts a pipeline response to a Hummingbird response with the same header fields as FastCGI sends.
     static func response(_ answer: ServerResponse) -> Response {
         var fields = HTTPFields()
-        for (name, value) in answer.headers {
+        for (name, value) in FrontendRouter.wireHeaders(answer) {
             if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
         }
         let status = HTTPResponse.Status(code: answer.status, reasonPhrase: answer.reasonPhrase)

@@ -1,0 +1,56 @@
+public import FastCGI
+import IIPPipeline
+import NIOCore
+
+/// The FastCGI frontend: CGI variables in, a CGI-style response out (`Status:` line, header lines, blank line,
+/// body), through the same ``FrontendRouter`` as HTTP (iipsrv-reference §1.1-1.2).
+public struct FastCGIFrontend: Sendable {
+    let router: FrontendRouter
+
+    /// Creates the frontend.
+    public init(router: FrontendRouter) {
+        self.router = router
+    }
+
+    /// Answers one FastCGI request.
+    public func handle(_ request: FastCGIRequest, writer: FastCGIResponseWriter) async throws {
+        let serverRequest = Self.serverRequest(request)
+        let response = await router.respond(to: serverRequest)
+        var head = ByteBuffer()
+        head.writeString("Status: \(response.status) \(response.reasonPhrase)\r\n")
+        for (name, value) in FrontendRouter.wireHeaders(response) {
+            head.writeString(name)
+            head.writeStaticString(": ")
+            head.writeString(value)
+            head.writeStaticString("\r\n")
+        }
+        head.writeStaticString("\r\n")
+        guard serverRequest.method != .head, response.body.readableBytes > 0 else {
+            try await writer.write(head)
+            return
+        }
+        if response.body.readableBytes <= 16 * 1024 {
+            head.writeImmutableBuffer(response.body)
+            try await writer.write(head)
+        } else {
+            try await writer.write(head)
+            try await writer.write(response.body)
+        }
+    }
+
+    /// The neutral request for a set of CGI variables.
+    static func serverRequest(_ request: FastCGIRequest) -> ServerRequest {
+        let params = request.params
+        let uri = params["REQUEST_URI"] ?? ((params["SCRIPT_NAME"] ?? "") + (params["PATH_INFO"] ?? ""))
+        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+        let https = params["HTTPS"].map { !$0.isEmpty && $0.lowercased() != "off" } ?? false
+        return ServerRequest(
+            method: ServerRequest.Method(params["REQUEST_METHOD"] ?? "GET"),
+            path: (path?.isEmpty ?? true) ? "/" : path ?? "/", query: params["QUERY_STRING"] ?? "",
+            body: Array(buffer: request.body), host: params["HTTP_HOST"],
+            isHTTPS: https || params["REQUEST_SCHEME"] == "https",
+            ifModifiedSince: params["HTTP_IF_MODIFIED_SINCE"], accept: params["HTTP_ACCEPT"],
+            iiifID: params["HTTP_X_IIIF_ID"], forwardedProto: params["HTTP_X_FORWARDED_PROTO"],
+            forwardedHost: params["HTTP_X_FORWARDED_HOST"])
+    }
+}

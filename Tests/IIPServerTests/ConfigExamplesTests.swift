@@ -1,0 +1,38 @@
+import Foundation
+import IIPPipeline
+import Testing
+
+/// The deployment examples in Config/ stay true to the code.
+@Suite("Config examples")
+struct ConfigExamplesTests {
+    static func environmentFile() throws -> [String: String] {
+        let text = try String(
+            contentsOfFile: TestEnvironment.packageRoot + "/Config/iipsrv-async.env", encoding: .utf8)
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            values[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        return values
+    }
+
+    // iipsrv-reference §9: every variable, each with its default.
+    @Test func environmentFileListsEveryVariableWithItsDefault() throws {
+        let file = try Self.environmentFile()
+        let defaults = ServerConfiguration(cores: 4)
+        #expect(Set(file.keys) == Set(defaults.summary.map(\.name)))
+        let fromFile = ServerConfiguration(environment: file, cores: 4)
+        for (expected, actual) in zip(defaults.summary, fromFile.summary) {
+            #expect(expected.name == actual.name)
+            #expect(expected.value == actual.value, "\(expected.name)")
+        }
+    }
+
+    @Test func systemdUnitStartsTheFastCGIFrontend() throws {
+        let unit = try String(
+            contentsOfFile: TestEnvironment.packageRoot + "/Config/systemd/iipsrv-async.service", encoding: .utf8)
+        #expect(unit.contains("ExecStart=/usr/local/bin/iipsrv-async --fcgi 127.0.0.1:9000"))
+        #expect(unit.contains("EnvironmentFile=/etc/default/iipsrv-async"))
+        #expect(unit.contains("KillSignal=SIGTERM"))
+    }
+}

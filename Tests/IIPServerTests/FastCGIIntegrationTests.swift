@@ -142,7 +142,7 @@ struct FastCGIIntegrationTests {
             print("wrk through nginx, 64 connections: \(report.requests) requests, \(report.nonSuccess) non-2xx")
             #expect(report.requests > 500)
             #expect(report.nonSuccess == 0)
-            #expect(report.socketErrors == 0)
+            #expect(report.socketErrors == 0, "\(load.output)\n\(nginx.errorLog)")
             #expect((try await server.get("/health")).status == 200)
             await nginx.stop()
         }
@@ -157,7 +157,7 @@ struct FastCGIIntegrationTests {
             TestEnvironment.serverExecutable, ["--fcgi", "127.0.0.1:\(port)"],
             environment: ["FILESYSTEM_PREFIX": Fixtures.directory + "/", "LOGFILE": "stderr", "VERBOSITY": "1"],
             logDirectory: folder)
-        try await TestEnvironment.waitForPort(port)
+        try await TestEnvironment.waitForPort(port, of: server)
         let nginx = try await NginxFrontend.start(upstream: .tcp(port: port))
         try "wrk.path = \"/fcgi-bin/iipsrv.fcgi?FIF=rgb-jpeg-odd.tif&WID=400&CVT=jpeg\"\n".write(
             toFile: folder + "/export.lua", atomically: true, encoding: .utf8)
@@ -186,7 +186,7 @@ struct FastCGIIntegrationTests {
         let spawned = try ExternalProcess(
             spawn, ["-n", "-a", "127.0.0.1", "-p", "\(port)", "--", TestEnvironment.serverExecutable],
             environment: ["FILESYSTEM_PREFIX": Fixtures.directory + "/", "LOGFILE": "stderr"], logDirectory: folder)
-        try await TestEnvironment.waitForPort(port)
+        try await TestEnvironment.waitForPort(port, of: spawned)
         let query = "FIF=grey-lzw.tif&OBJ=Max-size"
         let client = try ExternalProcess(
             cgiFcgi, ["-bind", "-connect", "127.0.0.1:\(port)"],

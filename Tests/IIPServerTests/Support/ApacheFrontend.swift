@@ -61,7 +61,7 @@ final class ApacheFrontend: Sendable {
         try main.write(toFile: folder + "/httpd.conf", atomically: true, encoding: .utf8)
         let process = try ExternalProcess(
             apache, ["-f", folder + "/httpd.conf", "-DFOREGROUND"], logDirectory: folder)
-        try await TestEnvironment.waitForPort(port)
+        try await TestEnvironment.waitForPort(port, of: process)
         return ApacheFrontend(port: port, process: process, folder: folder)
     }
 

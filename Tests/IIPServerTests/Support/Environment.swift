@@ -29,32 +29,44 @@ enum TestEnvironment {
         return folder
     }
 
-    /// A TCP port nothing listens on right now.
+    /// A TCP port nothing listens on right now, below the kernel's ephemeral range.
+    ///
+    /// Ports from `bind(0)` would race with every other test that binds port 0: the kernel may hand the same
+    /// port to another listener before the program it was chosen for binds it. Ports under 32768 are never handed
+    /// out that way.
     static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        for _ in 0..<200 {
+            let candidate = Int.random(in: 20000..<32000)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(candidate).bigEndian
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            close(descriptor)
+            if bound == 0 { return candidate }
         }
-        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        throw POSIXError(.EADDRINUSE)
     }
 
-    /// Waits until something accepts connections on `port` (at most ten seconds).
-    static func waitForPort(_ port: Int) async throws {
+    /// Waits until `process` accepts connections on `port`; fails if it exits first (it could not bind).
+    static func waitForPort(_ port: Int, of process: ExternalProcess) async throws {
         for _ in 0..<200 {
+            guard process.isRunning else { throw ProcessEnded(name: process.name, output: process.output) }
             if (try? await TestHTTPClient.connectOnly(port: port)) != nil { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw POSIXError(.ETIMEDOUT)
+    }
+
+    struct ProcessEnded: Error, CustomStringConvertible {
+        var name: String
+        var output: String
+        var description: String { "\(name) exited before listening: \(output.suffix(1000))" }
     }
 
     /// A tool the suite needs; a clear failure when it is missing (CI installs it).

@@ -58,7 +58,7 @@ final class NginxFrontend: Sendable {
         try main.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
         let process = try ExternalProcess(
             nginx, ["-c", folder + "/nginx.conf", "-p", folder], logDirectory: folder)
-        try await TestEnvironment.waitForPort(port)
+        try await TestEnvironment.waitForPort(port, of: process)
         return NginxFrontend(port: port, process: process, folder: folder)
     }
 
@@ -68,6 +68,9 @@ final class NginxFrontend: Sendable {
     {
         try await TestHTTPClient.get(port: port, target, method: method, headers: headers)
     }
+
+    /// nginx's error log so far.
+    var errorLog: String { (try? String(contentsOfFile: folder + "/error.log", encoding: .utf8)) ?? "" }
 
     /// Stops nginx.
     func stop() async {

@@ -47,9 +47,12 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
         .systemLibrary(name: "CMemcached", pkgConfig: "libmemcached", providers: [.apt(["libmemcached-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(name: "CGIF", pkgConfig: "libgif", providers: [.apt(["libgif-dev"])]),
         .target(
             name: "CIIPShims",
-            dependencies: ["CTIFF"],
+            dependencies: ["CTIFF", "CPNG"],
             cSettings: [.define("_GNU_SOURCE")]
         ),
 
@@ -58,7 +61,7 @@ let package = Package(
         .target(name: "IIPProtocol", dependencies: ["IIPModel"], swiftSettings: swiftSettings),
         .target(
             name: "IIPImaging",
-            dependencies: ["IIPModel", "CTIFF", "CTurboJPEG", "COpenJPEG", "CIIPShims"],
+            dependencies: ["IIPModel", "CTIFF", "CTurboJPEG", "COpenJPEG", "CPNG", "CWebP", "CGIF", "CIIPShims"],
             swiftSettings: swiftSettings
         ),
 

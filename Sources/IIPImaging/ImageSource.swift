@@ -20,6 +20,14 @@ public protocol ImageSource: AnyObject {
     ///   - resolution: IIP resolution number, 0 = smallest.
     ///   - tile: Row-major tile index at that resolution.
     func readTile(resolution: Int, tile: Int) throws(ImagingError) -> PixelBuffer
+
+    /// The tile's stored JPEG as a standalone image, when it can be sent without decoding; `nil` otherwise.
+    func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]?
+}
+
+extension ImageSource {
+    /// Sources without stored JPEG tiles never pass through.
+    public func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]? { nil }
 }
 
 extension PyramidTIFF: ImageSource {}

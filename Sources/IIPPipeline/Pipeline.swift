@@ -133,7 +133,14 @@ public final class Pipeline: Sendable {
     }
 
     private func renderTile(_ job: TileJob) async throws -> ByteBuffer {
-        try await executor.run { [decode, transform, encode] in
+        let passThrough =
+            configuration.codecPassthrough && job.format == .jpeg && job.qualityIsDefault
+            && job.processing.isIdentity
+        return try await executor.run { [decode, transform, encode] in
+            // Codec pass-through: a stored JPEG tile that nothing changes is sent as stored (iipsrv-reference §3.3).
+            if passThrough, let stored = try job.image.storedJPEGTile(resolution: job.resolution, tile: job.tile) {
+                return ByteBuffer(bytes: stored)
+            }
             // 4. Decode
             let pixels = try decode.tile(job.image, resolution: job.resolution, tile: job.tile)
             // 5. Transform

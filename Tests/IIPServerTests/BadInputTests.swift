@@ -1,4 +1,5 @@
 import Foundation
+import IIPPipeline
 import IIPTestSupport
 import Testing
 
@@ -125,9 +126,14 @@ struct BadInputTests {
 /// A server shared by many test cases: started once, never stopped before the process ends.
 actor SharedTestServer {
     private var server: TestServer?
+    private let configuration: ServerConfiguration
+
+    init(_ configuration: ServerConfiguration = TestServer.configuration()) {
+        self.configuration = configuration
+    }
 
     func check(_ body: (TestServer) async throws -> Void) async throws {
-        if server == nil { server = try await TestServer.start() }
+        if server == nil { server = try await TestServer.start(configuration) }
         guard let server else { return }
         try await body(server)
     }

@@ -123,6 +123,37 @@ public final class PyramidTIFF {
         return pixels
     }
 
+    /// The stored JPEG of one tile as a standalone JPEG, cropped losslessly at the image edges, or `nil` when the
+    /// tile cannot be passed through (not JPEG-compressed, not 8-bit, or subsampled RGB).
+    public func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]? {
+        guard resolution >= 0, resolution < levels.count else { throw .noSuchResolution(resolution) }
+        let directory = levels[resolution]
+        guard directory.compression == Int(COMPRESSION_JPEG), description.bitsPerSample == 8,
+            !directory.planarSeparate, description.channels == 1 || description.channels == 3,
+            directory.photometric != Int(PHOTOMETRIC_MINISWHITE)
+        else { return nil }
+        guard let rect = directory.level.tileRect(tile) else { throw .noSuchTile(tile) }
+        try file.select(directoryAt: directory.offset)
+        let tables = file.bytes(TIFFTAG_JPEGTABLES) ?? []
+        let size = Int(TIFFGetStrileByteCount(file.handle, UInt32(tile)))
+        guard size > 0, size < 64 << 20 else { throw .decodeFailed("tile \(tile) has \(size) bytes") }
+        var raw = [UInt8](repeating: 0, count: size)
+        let read = raw.withUnsafeMutableBytes {
+            TIFFReadRawTile(file.handle, UInt32(tile), $0.baseAddress, tmsize_t(size))
+        }
+        guard read == size else { throw .decodeFailed(file.lastError ?? "cannot read tile \(tile)") }
+        let standalone: [UInt8]
+        do {
+            standalone = try StoredJPEGTile.splice(
+                tables: tables, tile: raw, rgb: directory.photometric == Int(PHOTOMETRIC_RGB))
+        } catch {
+            return nil
+        }
+        let level = directory.level
+        if rect.width == level.tileWidth && rect.height == level.tileHeight { return standalone }
+        return try JPEGLosslessCrop.crop(standalone, width: rect.width, height: rect.height)
+    }
+
     // MARK: - Structure
 
     private static func readLevel(_ file: TIFFFile) throws(ImagingError) -> LevelDirectory {

@@ -34,6 +34,13 @@ public final class OpenImage: Sendable {
         return histogram
     }
 
+    /// The stored JPEG of a tile, ready to send without decoding, or `nil` (codec pass-through). Blocking.
+    public func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]? {
+        try handles.withSource { source throws(ImagingError) in
+            try source.storedJPEGTile(resolution: resolution, tile: tile)
+        }
+    }
+
     /// Decodes a tile with a handle nobody else is using. A blocking call: run it on the ``CodecExecutor``.
     public func readTile(resolution: Int, tile: Int) throws(ImagingError) -> PixelBuffer {
         try handles.withSource { source throws(ImagingError) in

@@ -25,6 +25,8 @@ public struct TileJob: Sendable {
     public var format: OutputFormat
     /// Encoder quality.
     public var quality: Int
+    /// Whether the quality is the configured default (no QLT), which allows codec pass-through.
+    public var qualityIsDefault: Bool
     /// Pixel processing.
     public var processing: ImageProcessing
     /// Sequence angles.

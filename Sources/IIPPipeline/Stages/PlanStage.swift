@@ -197,7 +197,8 @@ public struct PlanStage: Sendable {
         return .tile(
             TileJob(
                 image: image, resolution: resolution, tile: index, format: format,
-                quality: quality(for: format, view: view), processing: view.processing, angles: view.angles))
+                quality: quality(for: format, view: view), qualityIsDefault: view.quality == nil,
+                processing: view.processing, angles: view.angles))
     }
 
     private func tileRangePlan(resolution: Int, first: Int, last: Int, view: inout View) -> Plan? {
@@ -220,7 +221,8 @@ public struct PlanStage: Sendable {
                 jobs.append(
                     TileJob(
                         image: image, resolution: resolution, tile: row * across + column, format: .jpeg,
-                        quality: quality(for: .jpeg, view: view), processing: view.processing, angles: view.angles))
+                        quality: quality(for: .jpeg, view: view), qualityIsDefault: view.quality == nil,
+                        processing: view.processing, angles: view.angles))
             }
         }
         return .tiles(TileRangeJob(tiles: jobs))

@@ -1,0 +1,105 @@
+import Benchmark
+import Foundation
+import IIPImaging
+import IIPModel
+import IIPPipeline
+import IIPProtocol
+import NIOCore
+
+/// Micro benchmarks of the hot paths: parsing, a cache hit, decoding, encoding, resizing and a region export.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(3))
+
+    Benchmark("Parse IIP tile request", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let parser = IIPRequestParser()
+        for _ in benchmark.scaledIterations {
+            blackHole(parser.parse("FIF=images/museum/painting-0042.tif&JTL=5,1234"))
+        }
+    }
+
+    Benchmark("Tile cache hit", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let cache = TileCache(budgetBytes: 10_240_000)
+        let key = TileKey(imagePath: "painting.tif", modified: 1, resolution: 5, tile: 1234, format: .jpeg, quality: 75)
+        _ = try await cache.tile(for: key) { ByteBuffer(repeating: 7, count: 20_000) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try await cache.tile(for: key) { ByteBuffer() })
+        }
+    }
+
+    Benchmark("Decode JPEG-in-TIFF tile 256") { benchmark in
+        let image = try PyramidTIFF(path: Fixture.jpegPyramid)
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            blackHole(try image.readTile(resolution: 3, tile: index % 12))
+        }
+    }
+
+    Benchmark("Encode JPEG 256x256 RGB q75") { benchmark in
+        let pixels = Fixture.tilePixels
+        let encoder = JPEGEncoder(quality: 75)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try encoder.encode(pixels))
+        }
+    }
+
+    Benchmark("Resize bilinear 1024x768 to 500x375") { benchmark in
+        let pixels = Fixture.regionPixels
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(Resampler.resize(pixels, width: 500, height: 375, method: .bilinear))
+        }
+    }
+
+    Benchmark("Region export CVT 40% to 800 px") { benchmark in
+        _ = Fixture.jpegPyramid
+        var configuration = ServerConfiguration(cores: 2)
+        configuration.filesystemPrefix = Fixture.folder + "/"
+        configuration.maxImageCacheSize = 0
+        let pipeline = Pipeline(configuration: configuration, logger: .init(label: "bench"))
+        let request = ServerRequest(query: "FIF=bench-jpeg.tif&WID=800&RGN=0.3,0.2,0.4,0.4&CVT=jpeg")
+        _ = await pipeline.process(request)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(await pipeline.process(request))
+        }
+    }
+}
+
+/// Inputs generated once per run with the real C libraries.
+enum Fixture {
+    static let folder: String = {
+        let path = NSTemporaryDirectory() + "iipsrv-async-bench"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    /// A 2048x1536 RGB pyramid with JPEG tiles of 256 (4 levels).
+    static let jpegPyramid: String = {
+        let path = folder + "/bench-jpeg.tif"
+        if !FileManager.default.fileExists(atPath: path) {
+            var writer = PyramidTIFFWriter()
+            writer.compression = .jpeg(quality: 90)
+            try? writer.write(gradient(width: 2048, height: 1536), to: path)
+        }
+        return path
+    }()
+
+    static let tilePixels = gradient(width: 256, height: 256)
+    static let regionPixels = gradient(width: 1024, height: 768)
+
+    static func gradient(width: Int, height: Int) -> PixelBuffer {
+        var pixels = PixelBuffer(width: width, height: height, channels: 3)
+        for y in 0..<height {
+            for x in 0..<width {
+                let offset = (y * width + x) * 3
+                pixels.bytes[offset] = UInt8((x * 7 + y) & 0xFF)
+                pixels.bytes[offset + 1] = UInt8((x ^ y) & 0xFF)
+                pixels.bytes[offset + 2] = UInt8((x * y / 64) & 0xFF)
+            }
+        }
+        return pixels
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import IIPImaging
+import IIPTestSupport
+import Testing
+
+/// Codec pass-through (iipsrv-reference §3.3): stored JPEG tiles go out as stored, and agree in pixels with
+/// the same tiles decoded and re-encoded.
+@Suite("Codec pass-through")
+struct PassThroughTests {
+    init() throws { try StandardFixtures.prepare() }
+
+    static let jpegFixtures = [StandardFixtures.rgbJPEG, StandardFixtures.rgbJPEGasRGB, StandardFixtures.bigTIFF]
+
+    @Test(arguments: jpegFixtures)
+    func passedThroughTilesMatchDecodedTiles(fixture: FixtureSpec) async throws {
+        let image = try PyramidTIFF(path: Fixtures.path(fixture.name))
+        try await Self.passing.check { passing in
+            try await Self.decoding.check { decoding in
+                for resolution in 0..<image.description.resolutionCount {
+                    for tile in 0..<image.description.levels[resolution].tileCount {
+                        let target = "/?FIF=\(fixture.name)&JTL=\(resolution),\(tile)"
+                        let stored = try await passing.get(target)
+                        let reencoded = try await decoding.get(target)
+                        #expect(stored.status == 200 && reencoded.status == 200)
+                        // Pass-through output carries no JFIF header (libjpeg-turbo's encoder always writes one).
+                        #expect(Array(stored.body.prefix(4)) != [0xFF, 0xD8, 0xFF, 0xE0], "\(target)")
+                        let a = try ImageComparison.decodeJPEG(stored.body)
+                        let b = try ImageComparison.decodeJPEG(reencoded.body)
+                        let source = try image.readTile(resolution: resolution, tile: tile)
+                        #expect(a.width == source.width && a.height == source.height, "\(target)")
+                        #expect(a.width == b.width && a.height == b.height)
+                        guard a.bytes.count == source.bytes.count, a.bytes.count == b.bytes.count else { continue }
+                        // The stored JPEG decoded here and by libtiff are the same picture.
+                        #expect(ImageComparison.psnr(a, source) > 40, "\(target)")
+                        #expect(ImageComparison.psnr(a, b) > 28, "\(target)")
+                    }
+                }
+            }
+        }
+    }
+
+    // QLT and any processing turn pass-through off (iipsrv-reference §3.3).
+    @Test func qualityAndProcessingReencode() async throws {
+        try await Self.passing.check { server in
+            let stored = try await server.get("/?FIF=rgb-jpeg-odd.tif&JTL=1,0")
+            let withQuality = try await server.get("/?FIF=rgb-jpeg-odd.tif&QLT=60&JTL=1,0")
+            let inverted = try await server.get("/?FIF=rgb-jpeg-odd.tif&INV=1&JTL=1,0")
+            #expect(Array(stored.body.prefix(4)) != [0xFF, 0xD8, 0xFF, 0xE0])
+            #expect(Array(withQuality.body.prefix(4)) == [0xFF, 0xD8, 0xFF, 0xE0])
+            #expect(Array(inverted.body.prefix(4)) == [0xFF, 0xD8, 0xFF, 0xE0])
+            let a = try ImageComparison.decodeJPEG(stored.body)
+            let b = try ImageComparison.decodeJPEG(inverted.body)
+            var invertedBack = b
+            for i in invertedBack.bytes.indices { invertedBack.bytes[i] = 255 - invertedBack.bytes[i] }
+            #expect(ImageComparison.psnr(a, invertedBack) > 28)
+        }
+    }
+
+    // Deflate tiles have nothing to pass through: they are encoded as always.
+    @Test func otherCompressionsAreEncoded() async throws {
+        try await Self.passing.check { server in
+            let tile = try await server.get("/?FIF=rgb-deflate-512.tif&JTL=0,0")
+            #expect(Array(tile.body.prefix(4)) == [0xFF, 0xD8, 0xFF, 0xE0])
+        }
+    }
+
+    static let passing = SharedTestServer(TestServer.configuration { $0.codecPassthrough = true })
+    static let decoding = SharedTestServer(TestServer.configuration { $0.codecPassthrough = false })
+}

@@ -132,7 +132,9 @@ let package = Package(
             name: "IIPProtocolTests", dependencies: ["IIPProtocol", "IIPModel"], swiftSettings: testSwiftSettings),
         .testTarget(
             name: "IIPImagingTests",
-            dependencies: ["IIPImaging", "IIPTestSupport", "CTIFF", "CTurboJPEG"],
+            dependencies: [
+                "IIPImaging", "IIPTestSupport", "CTIFF", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "COpenJPEG", "CIIPShims",
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -92,19 +92,27 @@ public enum RegionExportPlanner {
         outWidth = max(outWidth, 1)
         outHeight = max(outHeight, 1)
 
+        return plan(image: image, fullRect: fullRect, outputWidth: outWidth, outputHeight: outHeight)
+    }
+
+    /// Chooses the level to read a full-resolution rectangle from for an output of the given size: the smallest
+    /// level whose copy of the rectangle is at least that size in both axes, else the full resolution.
+    public static func plan(
+        image: ImageDescription, fullRect: PixelRect, outputWidth: Int, outputHeight: Int
+    ) -> RegionExportPlan {
         var chosen = image.levels.count - 1
         var sourceRect = fullRect
         for (index, level) in image.levels.enumerated() {
             let rect = scaled(fullRect, to: level, fullWidth: image.width, fullHeight: image.height)
-            if rect.width >= outWidth && rect.height >= outHeight || index == image.levels.count - 1 {
+            if rect.width >= outputWidth && rect.height >= outputHeight || index == image.levels.count - 1 {
                 chosen = index
                 sourceRect = rect
                 break
             }
         }
         return RegionExportPlan(
-            resolution: chosen, sourceRect: sourceRect, fullRect: fullRect, outputWidth: outWidth,
-            outputHeight: outHeight)
+            resolution: chosen, sourceRect: sourceRect, fullRect: fullRect, outputWidth: outputWidth,
+            outputHeight: outputHeight)
     }
 
     /// A full-resolution rectangle in the pixels of `level`, at least one pixel, inside the level.

@@ -133,8 +133,14 @@ actor SharedTestServer {
     }
 
     func check(_ body: (TestServer) async throws -> Void) async throws {
-        if server == nil { server = try await TestServer.start(configuration) }
-        guard let server else { return }
-        try await body(server)
+        try await body(try await running())
+    }
+
+    /// The server, started on first use.
+    func running() async throws -> TestServer {
+        if let server { return server }
+        let started = try await TestServer.start(configuration)
+        server = started
+        return started
     }
 }

@@ -14,27 +14,31 @@ struct PassThroughTests {
     @Test(arguments: jpegFixtures)
     func passedThroughTilesMatchDecodedTiles(fixture: FixtureSpec) async throws {
         let image = try PyramidTIFF(path: Fixtures.path(fixture.name))
-        try await Self.passing.check { passing in
-            try await Self.decoding.check { decoding in
-                for resolution in 0..<image.description.resolutionCount {
-                    for tile in 0..<image.description.levels[resolution].tileCount {
-                        let target = "/?FIF=\(fixture.name)&JTL=\(resolution),\(tile)"
-                        let stored = try await passing.get(target)
-                        let reencoded = try await decoding.get(target)
-                        #expect(stored.status == 200 && reencoded.status == 200)
-                        // Pass-through output carries no JFIF header (libjpeg-turbo's encoder always writes one).
-                        #expect(Array(stored.body.prefix(4)) != [0xFF, 0xD8, 0xFF, 0xE0], "\(target)")
-                        let a = try ImageComparison.decodeJPEG(stored.body)
-                        let b = try ImageComparison.decodeJPEG(reencoded.body)
-                        let source = try image.readTile(resolution: resolution, tile: tile)
-                        #expect(a.width == source.width && a.height == source.height, "\(target)")
-                        #expect(a.width == b.width && a.height == b.height)
-                        guard a.bytes.count == source.bytes.count, a.bytes.count == b.bytes.count else { continue }
-                        // The stored JPEG decoded here and by libtiff are the same picture.
-                        #expect(ImageComparison.psnr(a, source) > 40, "\(target)")
-                        #expect(ImageComparison.psnr(a, b) > 28, "\(target)")
-                    }
+        let passing = try await Self.passing.running()
+        let decoding = try await Self.decoding.running()
+        for resolution in 0..<image.description.resolutionCount {
+            for tile in 0..<image.description.levels[resolution].tileCount {
+                let target = "/?FIF=\(fixture.name)&JTL=\(resolution),\(tile)"
+                let stored = try await passing.get(target)
+                let reencoded = try await decoding.get(target)
+                #expect(stored.status == 200 && reencoded.status == 200)
+                // A whole tile goes out as stored: no JFIF header, which libjpeg-turbo's encoder always writes.
+                // (Edge tiles are cropped by a lossless transform, which writes its own header.)
+                let level = image.description.levels[resolution]
+                let rect = try #require(level.tileRect(tile))
+                if rect.width == level.tileWidth && rect.height == level.tileHeight {
+                    #expect(Array(stored.body.prefix(4)) != [0xFF, 0xD8, 0xFF, 0xE0], "\(target)")
                 }
+                let a = try ImageComparison.decodeJPEG(stored.body)
+                let b = try ImageComparison.decodeJPEG(reencoded.body)
+                let source = try image.readTile(resolution: resolution, tile: tile)
+                #expect(a.width == source.width && a.height == source.height, "\(target)")
+                #expect(a.width == b.width && a.height == b.height)
+                guard a.bytes.count == source.bytes.count, a.bytes.count == b.bytes.count else { continue }
+                // The stored JPEG decoded here and by libtiff are the same picture, up to chroma upsampling at the
+                // edges of cropped tiles.
+                #expect(ImageComparison.psnr(a, source) > 35, "\(target)")
+                #expect(ImageComparison.psnr(a, b) > 28, "\(target)")
             }
         }
     }

@@ -49,4 +49,51 @@ void iip_syslog_open(const char *ident);
 /// Writes one message to the system log at `priority` (LOG_ERR ... LOG_DEBUG).
 void iip_syslog_write(int priority, const char *message);
 
+// MARK: In-memory TIFF (TIFFClientOpenExt over a growable buffer)
+
+/// A growable memory buffer a TIFF handle reads from or writes to. Opaque; create with iip_tiff_memory_create.
+typedef struct iip_tiff_memory iip_tiff_memory;
+
+/// Creates a buffer: empty (to write into) when `data` is NULL, else a copy of `data` (to read from).
+iip_tiff_memory *iip_tiff_memory_create(const void *data, size_t length);
+/// Opens a TIFF handle over `memory` ("w", "w8", "r" ...) with error and warning handlers bound to `messages`.
+/// `memory` and `messages` must outlive the handle; TIFFClose does not free `memory`.
+TIFF *iip_tiff_memory_open(iip_tiff_memory *memory, const char *mode, iip_tiff_messages *messages);
+/// Hands over the bytes written so far (malloc'd; release with iip_free) and leaves `memory` empty.
+unsigned char *iip_tiff_memory_take(iip_tiff_memory *memory, size_t *length);
+/// Frees `memory` and any bytes it still holds.
+void iip_tiff_memory_free(iip_tiff_memory *memory);
+
+// MARK: PNG encoding (libpng's longjmp error handling stays inside C)
+
+/// What to write besides the pixels. Pointers may be NULL when absent.
+typedef struct iip_png_options {
+    /// zlib level, 0-9.
+    int compression_level;
+    /// ICC profile for an iCCP chunk, and the profile name (1-79 Latin-1 characters; NULL means "ICC").
+    const unsigned char *icc;
+    size_t icc_length;
+    const char *icc_name;
+    /// XMP packet (UTF-8, need not be NUL-terminated) for an iTXt chunk keyed XML:com.adobe.xmp.
+    const char *xmp;
+    size_t xmp_length;
+    /// pHYs: when has_phys, densities per metre (phys_unit_metre = 1) or an aspect ratio only (0).
+    int has_phys;
+    uint32_t phys_x;
+    uint32_t phys_y;
+    int phys_unit_metre;
+    /// Text chunks as "key\0value\0key\0value\0..."; ASCII values go into tEXt, others into iTXt.
+    const char *text_pairs;
+    size_t text_pairs_length;
+} iip_png_options;
+
+/// Encodes interleaved pixels (1-4 channels, 8 or 16 bits; 16-bit samples in machine byte order) as PNG.
+/// Returns 1 and a malloc'd buffer (release with iip_free) in `output`, or 0 with a message in `error`.
+int iip_png_encode(const void *pixels, uint32_t width, uint32_t height, int channels, int bit_depth,
+                   const iip_png_options *options, unsigned char **output, size_t *output_length, char *error,
+                   size_t error_size);
+
+/// Releases memory the shims allocated with malloc.
+void iip_free(void *pointer);
+
 #endif

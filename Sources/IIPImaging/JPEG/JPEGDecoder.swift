@@ -26,7 +26,7 @@ public struct JPEGDecoder: Sendable {
             pixels.bytes.withUnsafeMutableBufferPointer { destination in
                 tjDecompress2(
                     handle, source.baseAddress, UInt(source.count), destination.baseAddress, Int32(width), 0,
-                    Int32(height), format, TJFLAG_FASTDCT)
+                    Int32(height), format, 0)
             }
         }
         guard status == 0 || tjGetErrorCode(handle) == TJERR_WARNING.rawValue else {

@@ -1,8 +1,13 @@
 import CTurboJPEG
+public import IIPModel
 
 /// Encodes 8-bit grey or RGB pixels as baseline JPEG with libjpeg-turbo, as iipsrv does: 4:2:0 chroma
 /// subsampling for colour, the fast DCT, no progressive mode (iipsrv-reference §6.7).
-public struct JPEGEncoder: Sendable {
+///
+/// Two- and four-channel (alpha) images are refused: flatten or drop the alpha band first.
+/// ``encode(_:metadata:)`` embeds metadata by splicing segments after libjpeg-turbo's JFIF APP0 segment
+/// (iipsrv-reference §6.6): XMP as APP1, the ICC profile as APP2 `ICC_PROFILE` chunks, then a COM marker.
+public struct JPEGEncoder: ImageEncoder {
     /// Quality 1-100; values outside are clamped (iipsrv clamps QLT, TurboJPEG would reject them).
     public var quality: Int
     /// Pixel density written into the JFIF header, when known.
@@ -14,13 +19,41 @@ public struct JPEGEncoder: Sendable {
         self.density = density
     }
 
-    /// Encodes `pixels`, which must have 8-bit samples and 1 or 3 channels.
+    /// The format written.
+    public var format: EncodedFormat { .jpeg }
+
+    /// Encodes `pixels`, which must have 8-bit samples and 1 or 3 channels, without metadata
+    /// (apart from ``density``).
     public func encode(_ pixels: PixelBuffer) throws(ImagingError) -> [UInt8] {
+        try encode(pixels, metadata: EncodingMetadata())
+    }
+
+    /// Encodes `pixels` (8-bit, 1 or 3 channels) and embeds `metadata`.
+    ///
+    /// - The density comes from `metadata.density` when it has a unit (rounded; inch = 1, cm = 2), else ``density``.
+    /// - The ICC profile is split over APP2 markers of at most 65 519 bytes each (dropped beyond 255 markers).
+    /// - The XMP packet is left out when it exceeds one APP1 segment (65 504 bytes).
+    /// - `metadata.software`, when not empty, goes into a COM marker.
+    public func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8] {
+        var bytes = try compress(pixels)
+        if let density = metadata.density.flatMap(JPEGDensity.init) ?? density { density.write(into: &bytes) }
+        let segments = JPEGSegments.metadataSegments(metadata)
+        if !segments.isEmpty { JPEGSegments.insertAfterJFIF(segments, into: &bytes) }
+        return bytes
+    }
+
+    private func compress(_ pixels: PixelBuffer) throws(ImagingError) -> [UInt8] {
         guard pixels.bitsPerSample == 8, pixels.channels == 1 || pixels.channels == 3 else {
             throw .encodeFailed("JPEG needs 8-bit grey or RGB, got \(pixels.channels)x\(pixels.bitsPerSample)")
         }
         guard pixels.width > 0, pixels.height > 0, pixels.width <= 65500, pixels.height <= 65500 else {
             throw .encodeFailed("JPEG cannot hold \(pixels.width)x\(pixels.height)")
+        }
+        guard pixels.sampleFormat == .unsignedInteger,
+            pixels.bytes.count == pixels.width * pixels.height * pixels.channels
+        else {
+            throw .encodeFailed(
+                "JPEG needs unsigned samples matching \(pixels.width)x\(pixels.height)x\(pixels.channels)")
         }
         guard let handle = tjInitCompress() else { throw .encodeFailed("tjInitCompress failed") }
         defer { tjDestroy(handle) }
@@ -38,9 +71,7 @@ public struct JPEGEncoder: Sendable {
         guard status == 0, let output else {
             throw .encodeFailed(String(cString: tjGetErrorStr2(handle)))
         }
-        var bytes = Array(UnsafeBufferPointer(start: output, count: Int(size)))
-        if let density { density.write(into: &bytes) }
-        return bytes
+        return Array(UnsafeBufferPointer(start: output, count: Int(size)))
     }
 }
 
@@ -58,6 +89,22 @@ public struct JPEGDensity: Sendable, Hashable {
         self.unit = unit
         self.x = x
         self.y = y
+    }
+
+    /// The JFIF density for a physical resolution (rounded, capped at 65535); `nil` when it has no unit or rounds
+    /// to 0.
+    public init?(_ resolution: PhysicalResolution) {
+        let unit: UInt8
+        switch resolution.unit {
+        case .inch: unit = 1
+        case .centimetre: unit = 2
+        case .none: return nil
+        }
+        guard resolution.x.isFinite, resolution.y.isFinite else { return nil }
+        let x = Int(min(max(resolution.x.rounded(), 0), 65535))
+        let y = Int(min(max(resolution.y.rounded(), 0), 65535))
+        guard x > 0, y > 0 else { return nil }
+        self.init(unit: unit, x: UInt16(x), y: UInt16(y))
     }
 
     /// Patches the density fields of the JFIF APP0 segment that libjpeg wrote at the start of `jpeg`.

@@ -1,0 +1,78 @@
+public import IIPModel
+
+/// Where the pixels of one DeepZoom tile come from.
+public enum DeepZoomTileSource: Sendable, Hashable {
+    /// A tile of the pyramid, unchanged: IIP resolution (0 = smallest) and row-major tile index.
+    case pyramidTile(resolution: Int, tile: Int)
+    /// A region of the full-resolution image, scaled to `width` x `height`.
+    case region(fullRect: PixelRect, width: Int, height: Int)
+}
+
+/// The DeepZoom level structure of an image and how each tile maps onto its pyramid (iipsrv-reference §3.7).
+///
+/// `maxLevel = ceil(log2(max(w, h)))`; level `L` is `ceil(w / 2^(maxLevel-L))` x `ceil(h / 2^(maxLevel-L))`, cut
+/// into `tileSize` tiles with no overlap. A level whose size and tile size equal a pyramid level's is served from
+/// that level's tiles. Every other level (those below the smallest pyramid level, or a pyramid whose level sizes or
+/// tile sizes do not line up) is a region of the full image scaled to the tile's size: this project produces correct
+/// downscales where iipsrv repeats the smallest level's tile. Levels above `maxLevel` and tiles outside a level's
+/// grid are 404, where iipsrv returns full-resolution tiles.
+public struct DeepZoomLayout: Sendable, Hashable {
+    /// The image.
+    public var image: ImageDescription
+    /// The DeepZoom tile size (the descriptor's TileSize).
+    public var tileSize: Int
+    /// The largest DeepZoom level: the full-resolution image.
+    public var maxLevel: Int
+
+    /// Creates the layout; the tile size defaults to the full-resolution level's tile width, as iipsrv uses.
+    public init(image: ImageDescription, tileSize: Int? = nil) {
+        self.image = image
+        let size = tileSize ?? image.levels.last?.tileWidth ?? 256
+        self.tileSize = max(1, size)
+        let longest = max(image.width, image.height, 1)
+        var level = 0
+        while (1 << level) < longest { level += 1 }
+        self.maxLevel = level
+    }
+
+    /// The size of DeepZoom level `level`, or `nil` when there is no such level.
+    public func levelSize(_ level: Int) -> (width: Int, height: Int)? {
+        guard level >= 0, level <= maxLevel, image.width > 0, image.height > 0 else { return nil }
+        let shift = maxLevel - level
+        let divisor = 1 << shift
+        return ((image.width + divisor - 1) >> shift, (image.height + divisor - 1) >> shift)
+    }
+
+    /// The number of tile columns and rows of level `level`, or `nil` when there is no such level.
+    public func tileGrid(level: Int) -> (columns: Int, rows: Int)? {
+        levelSize(level).map { (($0.width + tileSize - 1) / tileSize, ($0.height + tileSize - 1) / tileSize) }
+    }
+
+    /// Where tile `x`, `y` of level `level` comes from; a level or tile that does not exist is a 404 error.
+    public func source(level: Int, x: Int, y: Int) throws(DeepZoomError) -> DeepZoomTileSource {
+        guard let size = levelSize(level), let grid = tileGrid(level: level) else {
+            throw DeepZoomError(status: 404, message: "DeepZoom: no level \(level) (0...\(maxLevel))")
+        }
+        guard x >= 0, y >= 0, x < grid.columns, y < grid.rows else {
+            throw DeepZoomError(status: 404, message: "DeepZoom: no tile \(x)_\(y) at level \(level)")
+        }
+        if let resolution = image.levels.firstIndex(where: {
+            $0.width == size.width && $0.height == size.height && $0.tileWidth == tileSize
+                && $0.tileHeight == tileSize
+        }) {
+            return .pyramidTile(resolution: resolution, tile: y * grid.columns + x)
+        }
+        let scale = 1 << (maxLevel - level)
+        let left = x * tileSize
+        let top = y * tileSize
+        let width = min(tileSize, size.width - left)
+        let height = min(tileSize, size.height - top)
+        let fullLeft = left * scale
+        let fullTop = top * scale
+        let fullRight = min((left + width) * scale, image.width)
+        let fullBottom = min((top + height) * scale, image.height)
+        return .region(
+            fullRect: PixelRect(x: fullLeft, y: fullTop, width: fullRight - fullLeft, height: fullBottom - fullTop),
+            width: width, height: height)
+    }
+}

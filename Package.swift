@@ -133,7 +133,8 @@ let package = Package(
         .testTarget(
             name: "IIPImagingTests",
             dependencies: [
-                "IIPImaging", "IIPTestSupport", "CTIFF", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "COpenJPEG", "CIIPShims",
+                "IIPImaging", "IIPTestSupport", "CTIFF", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "COpenJPEG",
+                "CIIPShims",
             ],
             swiftSettings: testSwiftSettings
         ),

@@ -25,8 +25,10 @@ public struct ImageDescription: Sendable, Hashable {
     public var horizontalViews: [Int]
     /// Vertical sequence angles; `[90]` for a single image.
     public var verticalViews: [Int]
+    /// The embedded ICC profile, when the file has one.
+    public var iccProfile: [UInt8]?
     /// Size in bytes of the embedded ICC profile, 0 when there is none.
-    public var iccProfileSize: Int
+    public var iccProfileSize: Int { iccProfile?.count ?? 0 }
 
     /// Creates a description.
     public init(
@@ -41,7 +43,7 @@ public struct ImageDescription: Sendable, Hashable {
         metadata: ImageMetadata = ImageMetadata(),
         horizontalViews: [Int] = [0],
         verticalViews: [Int] = [90],
-        iccProfileSize: Int = 0
+        iccProfile: [UInt8]? = nil
     ) {
         self.levels = levels
         self.channels = channels
@@ -56,7 +58,7 @@ public struct ImageDescription: Sendable, Hashable {
         self.metadata = metadata
         self.horizontalViews = horizontalViews
         self.verticalViews = verticalViews
-        self.iccProfileSize = iccProfileSize
+        self.iccProfile = iccProfile
     }
 
     /// Width of the full-resolution image.

@@ -32,7 +32,7 @@ public final class Pipeline: Sendable {
     let cacheLookup: CacheLookupStage
     let decode = DecodeStage()
     let transform = TransformStage()
-    let encode = EncodeStage()
+    let encode: EncodeStage
     let logger: Logger
 
     /// Builds the pipeline and its actors from a configuration.
@@ -49,6 +49,7 @@ public final class Pipeline: Sendable {
         intake = PipelineIntake(
             maxInFlight: configuration.maxRequestsInFlight, maxQueued: configuration.maxRequestsQueued)
         responses = ResponseFactory(configuration: configuration)
+        encode = EncodeStage(maxICC: configuration.maxICC, tiffCompression: configuration.tiffCompression)
         parse = ParseStage(
             maxQueryLength: configuration.maxQueryLength, uriMap: URIMap(configuration.uriMap), responses: responses)
         plan = PlanStage(
@@ -107,6 +108,8 @@ public final class Pipeline: Sendable {
         case .iip(let requestString, let items):
             // 2. Plan
             plan = await self.plan.run(requestString: requestString, items: items, request: request)
+        case .route(let route):
+            plan = await self.plan.run(route: route, request: request)
         }
         do {
             switch plan {
@@ -129,7 +132,8 @@ public final class Pipeline: Sendable {
         // 3. CacheLookup; on a miss 4-6 run once on the codec threads.
         let (bytes, _) = try await cacheLookup.run(job) { [self] in try await renderTile(job) }
         return responses.content(
-            bytes, mediaType: job.format.mediaType, lastModified: job.image.status.modifiedSeconds)
+            bytes, mediaType: job.format.mediaType, lastModified: job.image.status.modifiedSeconds,
+            extraHeaders: job.extraHeaders)
     }
 
     private func renderTile(_ job: TileJob) async throws -> ByteBuffer {
@@ -144,12 +148,15 @@ public final class Pipeline: Sendable {
             // 4. Decode
             let pixels = try decode.tile(job.image, resolution: job.resolution, tile: job.tile)
             // 5. Transform
+            let image = job.image.description
             let histogram = TransformStage.needsHistogram(job.processing) ? try job.image.histogram() : nil
             let settings = TransformStage.Settings(
-                image: job.image.description, processing: job.processing, histogram: histogram)
+                image: image, processing: job.processing, histogram: histogram, format: job.format)
             let ready = transform.run(pixels, settings: settings)
             // 6. Encode
-            return try encode.run(ready, format: job.format, quality: job.quality)
+            let scale = Double(image.levels[job.resolution].width) / Double(max(image.width, 1))
+            let metadata = encode.metadata(for: image, scale: scale, processing: job.processing, descriptive: false)
+            return try encode.run(ready, format: job.format, quality: job.quality, metadata: metadata)
         }
     }
 
@@ -194,27 +201,25 @@ public final class Pipeline: Sendable {
             let histogram = TransformStage.needsHistogram(job.processing) ? try image.histogram() : nil
             let settings = TransformStage.Settings(
                 image: image.description, processing: job.processing, histogram: histogram,
-                outputSize: (job.plan.outputWidth, job.plan.outputHeight), resampling: job.interpolation)
+                outputSize: (job.plan.outputWidth, job.plan.outputHeight), resampling: job.interpolation,
+                format: job.format)
             let ready = transform.run(composed, settings: settings)
+            // The density of the output: the image's, scaled by output pixels per full-resolution pixel.
+            let scale = Double(job.plan.outputWidth) / Double(max(job.plan.fullRect.width, 1))
+            let metadata = encode.metadata(
+                for: image.description, scale: scale, processing: job.processing, descriptive: true)
             return try encode.run(
-                ready, format: job.format, quality: job.quality,
-                density: Self.density(image.description, level: level))
+                ready, format: job.format, quality: job.quality, metadata: metadata, compression: job.compression)
         }
-        let name = Self.baseName(image.path)
-        let disposition =
-            "inline; filename=\"\(name)_\(job.plan.outputWidth)x\(job.plan.outputHeight).\(job.format.fileExtension)\""
+        var disposition: String?
+        if job.disposition {
+            let name = Self.baseName(image.path)
+            let size = "\(job.plan.outputWidth)x\(job.plan.outputHeight)"
+            disposition = "inline; filename=\"\(name)_\(size).\(job.format.fileExtension)\""
+        }
         return responses.content(
             bytes, mediaType: job.format.mediaType, lastModified: image.status.modifiedSeconds,
-            disposition: disposition)
-    }
-
-    /// The image's density scaled to `level` (iipsrv-reference §6.6).
-    static func density(_ image: ImageDescription, level: PyramidLevel) -> PhysicalResolution? {
-        guard var resolution = image.resolution, image.width > 0 else { return nil }
-        let factor = Double(level.width) / Double(image.width)
-        resolution.x *= factor
-        resolution.y *= factor
-        return resolution
+            disposition: disposition, extraHeaders: job.extraHeaders)
     }
 
     /// The file name without directories and extension, for Content-Disposition.

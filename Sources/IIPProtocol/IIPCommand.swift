@@ -64,7 +64,7 @@ public enum IIPCommand: Sendable, Hashable {
     case zoomify(String)
     /// DeepZoom (argument URL-decoded).
     case deepZoom(String)
-    /// IIIF (argument URL-decoded once).
+    /// IIIF (the raw argument: the IIIF parser splits it into segments, then decodes them).
     case iiif(String)
 
     /// Whether the command writes a response when it runs.

@@ -2,8 +2,8 @@ import IIPModel
 
 /// Turns an IIP request string into typed commands, left to right (iipsrv-reference §1.3-1.4, §2).
 ///
-/// Each command decodes its own argument: FIF, IIIF, Zoomify, DeepZoom, CTW and CNV are URL-decoded, every
-/// other argument is read as it came. Numbers must be well formed: where iipsrv's `atoi` would silently
+/// Each command decodes its own argument: FIF, Zoomify, DeepZoom, CTW and CNV are URL-decoded here; IIIF keeps its
+/// raw argument, which the IIIF parser splits before decoding; every other argument is read as it came. Numbers must be well formed: where iipsrv's `atoi` would silently
 /// read `JTL=abc` as tile 0,0, this parser reports the token as malformed so the request gets a clear 400.
 public struct IIPRequestParser: Sendable {
     /// Creates a parser.
@@ -59,7 +59,7 @@ public struct IIPRequestParser: Sendable {
         case "pfl": command = Self.profile(value)
         case "zoomify": command = .zoomify(IIPURLDecoding.decode(value).value)
         case "deepzoom": command = .deepZoom(IIPURLDecoding.decode(value).value)
-        case "iiif": command = .iiif(IIPURLDecoding.decode(value).value)
+        case "iiif": command = .iiif(value)
         default: return .unsupported(name: token.name)
         }
         guard let command else { return .malformed(name: token.name, argument: value) }

@@ -27,7 +27,8 @@ struct IIIFValidatorTests {
                 port = try #require(nginx?.port)
             }
             let result = try await IIIFValidator.run(port: port, prefix: "iiif", version: version.name)
-            print("IIIF validator \(version.name) over \(transport): \(result.tests) tests, \(result.failures) failures")
+            print(
+                "IIIF validator \(version.name) over \(transport): \(result.tests) tests, \(result.failures) failures")
             #expect(result.tests == version.tests, "\(result.output.suffix(3000))")
             #expect(result.failures == 0, "\(result.output.suffix(3000))")
             await nginx?.stop()

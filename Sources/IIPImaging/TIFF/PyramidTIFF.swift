@@ -238,7 +238,7 @@ public final class PyramidTIFF {
             levels: [first.level], channels: channels, bitsPerSample: bits, sampleFormat: format,
             colorSpace: colorSpace, minValues: Array(repeating: minimum, count: channels),
             maxValues: Array(repeating: maximum, count: channels), resolution: resolution, metadata: metadata,
-            iccProfileSize: file.bytes(TIFFTAG_ICCPROFILE)?.count ?? 0)
+            iccProfile: file.bytes(TIFFTAG_ICCPROFILE))
     }
 
     // MARK: - Sample layout

@@ -1,3 +1,4 @@
+public import IIPImaging
 public import IIPModel
 
 /// Identifies one encoded tile: the image (path and modification time), the tile, and everything that
@@ -16,7 +17,7 @@ public struct TileKey: Sendable, Hashable {
     /// Vertical sequence angle.
     public var verticalAngle: Int
     /// Output encoding.
-    public var format: OutputFormat
+    public var format: EncodedFormat
     /// Encoder quality.
     public var quality: Int
     /// Pixel processing applied before encoding.
@@ -25,7 +26,7 @@ public struct TileKey: Sendable, Hashable {
     /// Creates a key.
     public init(
         imagePath: String, modified: Int64, resolution: Int, tile: Int, horizontalAngle: Int = 0,
-        verticalAngle: Int = 90, format: OutputFormat, quality: Int, processing: ImageProcessing = ImageProcessing()
+        verticalAngle: Int = 90, format: EncodedFormat, quality: Int, processing: ImageProcessing = ImageProcessing()
     ) {
         self.imagePath = imagePath
         self.modified = modified

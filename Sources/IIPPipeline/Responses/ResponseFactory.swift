@@ -29,16 +29,29 @@ public struct ResponseFactory: Sendable {
     }
 
     /// An image or document with Last-Modified and Cache-Control: tiles, exports, descriptors.
+    ///
+    /// - Parameters:
+    ///   - cacheControl: Replaces CACHE_CONTROL (IIIF answers negotiated to another version are `private`).
+    ///   - extraHeaders: Added after the standard ones (IIIF Link headers).
     public func content(
-        _ body: ByteBuffer, mediaType: String, lastModified: Int64?, disposition: String? = nil
+        _ body: ByteBuffer, mediaType: String, lastModified: Int64?, disposition: String? = nil,
+        cacheControl: String? = nil, extraHeaders: [(name: String, value: String)] = []
     ) -> ServerResponse {
         var headers = identity
         headers.append(("Content-Type", mediaType))
         if let lastModified { headers.append(("Last-Modified", HTTPDate.format(lastModified))) }
-        headers.append(("Cache-Control", cacheControl))
+        headers.append(("Cache-Control", cacheControl ?? self.cacheControl))
         headers += corsHeaders
         if let disposition { headers.append(("Content-Disposition", disposition)) }
+        headers += extraHeaders
         return ServerResponse(status: 200, headers: headers, body: body)
+    }
+
+    /// 303 See Other to `location` (the IIIF base URI redirect, iipsrv-reference §4.2).
+    public func redirect(to location: String) -> ServerResponse {
+        var headers = [("Location", location)] + identity
+        headers += corsHeaders
+        return ServerResponse(status: 303, headers: headers)
     }
 
     /// OBJ answers: lines ending in CR LF (iipsrv-reference §3.1).

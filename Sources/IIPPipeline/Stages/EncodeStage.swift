@@ -2,40 +2,64 @@ public import IIPImaging
 public import IIPModel
 public import NIOCore
 
-/// Stage 6, Encode: pixels to bytes in the requested format. Blocking: called on codec threads.
+/// Stage 6, Encode: pixels to bytes in the requested format, with the metadata iipsrv embeds
+/// (iipsrv-reference §6.6-6.7). Blocking: called on codec threads.
 public struct EncodeStage: Sendable {
     /// The formats this build can write.
-    public static let formats: Set<OutputFormat> = [.jpeg]
+    public static let formats = Set(EncodedFormat.allCases)
+
+    /// The Software value written into files that have a place for it.
+    public static let software = "iipsrv-async/\(IIPServerVersion.current)"
+
+    let maxICC: Int
+    let tiffCompression: TIFFOutputCompression
 
     /// Creates the stage.
-    public init() {}
+    ///
+    /// - Parameters:
+    ///   - maxICC: MAX_ICC: the largest profile embedded, in bytes; -1 always, 0 never.
+    ///   - tiffCompression: TIFF_COMPRESSION as iipsrv numbers it (0 none, 1 LZW, 2 Deflate, 3 JPEG, 4 WebP).
+    public init(maxICC: Int = 65536, tiffCompression: Int = 2) {
+        self.maxICC = maxICC
+        self.tiffCompression = TIFFOutputCompression(iipsrvCode: tiffCompression)
+    }
 
     /// Encodes 8-bit `pixels`.
     ///
-    /// - Parameter density: Pixel density for the output's header, when the image has one.
+    /// - Parameters:
+    ///   - compression: A TIFF compression named by QLT (`comp:q`), overriding TIFF_COMPRESSION.
     public func run(
-        _ pixels: PixelBuffer, format: OutputFormat, quality: Int, density: PhysicalResolution? = nil
+        _ pixels: PixelBuffer, format: EncodedFormat, quality: Int, metadata: EncodingMetadata = EncodingMetadata(),
+        compression: String? = nil
     ) throws(ImagingError) -> ByteBuffer {
-        switch format {
-        case .jpeg:
-            let encoder = JPEGEncoder(quality: quality, density: density.flatMap(Self.jpegDensity))
-            return ByteBuffer(bytes: try encoder.encode(pixels))
-        default:
-            throw .encodeFailed("no \(format.rawValue) encoder in this build")
-        }
+        let tiff = compression.map { TIFFOutputCompression(name: $0) } ?? tiffCompression
+        let encoder = ImageEncoders.make(format: format, quality: quality, compression: tiff)
+        return ByteBuffer(bytes: try encoder.encode(pixels, metadata: metadata))
     }
 
-    /// JFIF density (rounded) for a physical resolution; `nil` when it has no unit.
-    static func jpegDensity(_ resolution: PhysicalResolution) -> JPEGDensity? {
-        let unit: UInt8
-        switch resolution.unit {
-        case .inch: unit = 1
-        case .centimetre: unit = 2
-        case .none: return nil
+    /// What to embed in an output made from `image`, `scale` times the full resolution in each axis.
+    ///
+    /// - Parameters:
+    ///   - processing: ICC is left out after colour changes (CMP, SHD, CTW, COL), as iipsrv does.
+    ///   - descriptive: Include text fields and XMP (exports); tiles get only ICC and density.
+    public func metadata(
+        for image: ImageDescription, scale: Double, processing: ImageProcessing, descriptive: Bool
+    ) -> EncodingMetadata {
+        var metadata = EncodingMetadata(software: Self.software)
+        if var resolution = image.resolution {
+            resolution.x *= scale
+            resolution.y *= scale
+            metadata.density = resolution
         }
-        let x = UInt16(clamping: Int(resolution.x.rounded()))
-        let y = UInt16(clamping: Int(resolution.y.rounded()))
-        guard x > 0, y > 0 else { return nil }
-        return JPEGDensity(unit: unit, x: x, y: y)
+        let recoloured =
+            processing.colorMap != nil || processing.shade != nil || processing.colorTwist != nil
+            || processing.colorConversion != nil
+        if let profile = image.iccProfile, !recoloured, maxICC != 0, maxICC < 0 || profile.count < maxICC {
+            metadata.iccProfile = profile
+        }
+        if descriptive {
+            metadata.fields = image.metadata
+        }
+        return metadata
     }
 }

@@ -8,6 +8,8 @@ public enum ParsedRequest: Sendable {
     case landingPage
     /// Answered without parsing (CORS pre-flight, unsupported method, over-long request).
     case immediate(ServerResponse)
+    /// A path-style protocol request (`/iiif/...`, `/deepzoom/...`, `/zoomify/...`).
+    case route(PathRoute)
 }
 
 /// Stage 1, Parse: protocol text to typed commands (iipsrv-reference §1.2-1.4).
@@ -38,6 +40,12 @@ public struct ParseStage: Sendable {
         case .options: return .immediate(responses.preflight())
         case .other: return .immediate(responses.methodNotAllowed())
         case .get, .head, .post: break
+        }
+        if let route = PathRoute(path: request.path) {
+            guard request.path.utf8.count <= maxQueryLength else {
+                return .immediate(responses.textError(status: 414, "request longer than \(maxQueryLength) bytes"))
+            }
+            return .route(route)
         }
         var requestString = request.query
         if requestString.isEmpty, request.method == .post, !request.body.isEmpty {

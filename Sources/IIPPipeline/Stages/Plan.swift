@@ -1,3 +1,4 @@
+public import IIPImaging
 public import IIPModel
 public import IIPProtocol
 
@@ -22,7 +23,7 @@ public struct TileJob: Sendable {
     /// Row-major tile index.
     public var tile: Int
     /// Output encoding.
-    public var format: OutputFormat
+    public var format: EncodedFormat
     /// Encoder quality.
     public var quality: Int
     /// Whether the quality is the configured default (no QLT), which allows codec pass-through.
@@ -31,6 +32,8 @@ public struct TileJob: Sendable {
     public var processing: ImageProcessing
     /// Sequence angles.
     public var angles: (x: Int, y: Int)
+    /// Headers added to the response (IIIF Link headers).
+    public var extraHeaders: [(name: String, value: String)] = []
 
     /// The cache key of the encoded tile.
     public var key: TileKey {
@@ -54,15 +57,21 @@ public struct RegionJob: Sendable {
     /// Level, source rectangle and output size.
     public var plan: RegionExportPlan
     /// Output encoding.
-    public var format: OutputFormat
+    public var format: EncodedFormat
     /// Encoder quality.
     public var quality: Int
+    /// A TIFF compression named by QLT (`comp:q`).
+    public var compression: String?
     /// Pixel processing.
     public var processing: ImageProcessing
     /// Resampling method.
     public var interpolation: Resampling
     /// Sequence angles.
     public var angles: (x: Int, y: Int)
+    /// Headers added to the response (IIIF Link headers).
+    public var extraHeaders: [(name: String, value: String)] = []
+    /// Whether the response names a file (CVT's Content-Disposition).
+    public var disposition = true
 }
 
 /// Resampling methods for exports.

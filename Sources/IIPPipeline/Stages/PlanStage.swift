@@ -1,4 +1,5 @@
-public import IIPModel
+public import IIPImaging
+import IIPModel
 public import IIPProtocol
 public import Logging
 
@@ -14,19 +15,27 @@ public struct PlanStage: Sendable {
     let registry: ImageRegistry
     let configuration: ServerConfiguration
     let responses: ResponseFactory
-    let formats: Set<OutputFormat>
+    let formats: Set<EncodedFormat>
     let logger: Logger
+    let qualities: OutputQuality
+    let iiif: IIIFPlanner
+    let deepZoom: DeepZoomPlanner
+    let zoomify: ZoomifyPlanner
 
     /// Creates the stage.
     public init(
         registry: ImageRegistry, configuration: ServerConfiguration, responses: ResponseFactory,
-        formats: Set<OutputFormat>, logger: Logger
+        formats: Set<EncodedFormat>, logger: Logger
     ) {
         self.registry = registry
         self.configuration = configuration
         self.responses = responses
         self.formats = formats
         self.logger = logger
+        qualities = OutputQuality(configuration: configuration)
+        iiif = IIIFPlanner(registry: registry, configuration: configuration, responses: responses, formats: formats)
+        deepZoom = DeepZoomPlanner(registry: registry, configuration: configuration, responses: responses)
+        zoomify = ZoomifyPlanner(registry: registry, configuration: configuration, responses: responses)
     }
 
     /// The per-request state that setters change (iipsrv's "view").
@@ -34,6 +43,7 @@ public struct PlanStage: Sendable {
         var image: OpenImage?
         var processing = ImageProcessing()
         var quality: Int?
+        var compression: String?
         var width = 0
         var height = 0
         var region = NormalizedRegion.full
@@ -42,6 +52,15 @@ public struct PlanStage: Sendable {
         var mediaType: String?
         var errors: [IIPError] = []
         var unknown: [IIPError] = []
+    }
+
+    /// Interprets a path-style protocol request.
+    public func run(route: PathRoute, request: ServerRequest) async -> Plan {
+        switch route {
+        case .iiif(let rawArgument): await iiif.run(rawArgument: rawArgument, request: request)
+        case .deepZoom(let argument): await deepZoom.run(argument: argument, request: request)
+        case .zoomify(let argument): await zoomify.run(argument: argument, request: request)
+        }
     }
 
     /// Interprets the commands of an IIP request.
@@ -86,8 +105,9 @@ public struct PlanStage: Sendable {
                 logger.debug("image unavailable", metadata: ["path": "\(path)", "reason": "\(error)"])
                 return .respond(responses.textError(status: error.status, error.description))
             }
-        case .quality(let quality, _):
+        case .quality(let quality, let compression):
             view.quality = quality
+            if let compression { view.compression = compression }
         case .sequence(let x, let y):
             view.angles = (x, y ?? 0)
         case .minMax(let range):
@@ -121,7 +141,9 @@ public struct PlanStage: Sendable {
         case .object(let name):
             addObject(name, to: &view)
         case .tile(let format, let resolution, let tile):
-            return tilePlan(format: format, resolution: resolution, tile: tile, name: "JTL", view: &view)
+            let names: [OutputFormat: String] = [.jpeg: "JTL", .png: "PTL", .webp: "WTL", .avif: "ATL", .tiff: "TTL"]
+            return tilePlan(
+                format: format, resolution: resolution, tile: tile, name: names[format] ?? "JTL", view: &view)
         case .legacyTile(let x, let resolution, let tile, let y):
             view.angles = (x, y)
             return tilePlan(format: .jpeg, resolution: resolution, tile: tile, name: "JTLS", view: &view)
@@ -133,12 +155,12 @@ public struct PlanStage: Sendable {
             view.errors.append(IIPError(.unsupportedCommand, "SPECTRA"))
         case .profile:
             view.errors.append(IIPError(.unsupportedCommand, "PFL"))
-        case .zoomify:
-            view.errors.append(IIPError(.unsupportedCommand, "Zoomify"))
-        case .deepZoom:
-            view.errors.append(IIPError(.unsupportedCommand, "DeepZoom"))
-        case .iiif:
-            view.errors.append(IIPError(.unsupportedCommand, "IIIF"))
+        case .zoomify(let argument):
+            return await zoomify.run(argument: argument, request: request)
+        case .deepZoom(let argument):
+            return await deepZoom.run(argument: argument, request: request)
+        case .iiif(let argument):
+            return await iiif.run(rawArgument: argument, request: request)
         }
         return nil
     }
@@ -163,22 +185,18 @@ public struct PlanStage: Sendable {
         }
     }
 
-    private func quality(for format: OutputFormat, view: View) -> Int {
-        switch format {
-        case .jpeg: min(max(view.quality ?? configuration.jpegQuality, 1), 100)
-        case .png: min(max(view.quality ?? configuration.pngQuality, 0), 9)
-        case .webp: min(max(view.quality ?? configuration.webpQuality, -1), 100)
-        case .avif: min(max(view.quality ?? configuration.avifQuality, -1), 100)
-        case .tiff: min(max(view.quality ?? configuration.tiffQuality, 0), 100)
-        }
+    private func quality(for format: EncodedFormat, view: View) -> Int {
+        qualities.value(for: format, requested: view.quality)
     }
 
-    private func tilePlan(format: OutputFormat, resolution: Int, tile: Int, name: String, view: inout View) -> Plan? {
+    private func tilePlan(
+        format requested: OutputFormat, resolution: Int, tile: Int, name: String, view: inout View
+    ) -> Plan? {
         guard let image = view.image else {
             view.errors.append(IIPError(.imageUnavailable, name))
             return nil
         }
-        guard formats.contains(format) else {
+        guard let format = EncodedFormat(requested), formats.contains(format) else {
             view.errors.append(IIPError(.unsupportedCommand, name))
             return nil
         }
@@ -233,14 +251,14 @@ public struct PlanStage: Sendable {
             view.errors.append(IIPError(.imageUnavailable, "CVT"))
             return nil
         }
-        let format = formats.contains(requested) ? requested : .jpeg
+        let format = EncodedFormat(requested).flatMap { formats.contains($0) ? $0 : nil } ?? .jpeg
         let plan = RegionExportPlanner.plan(
             image: image.description, region: view.region, width: view.width, height: view.height,
             maxSize: configuration.maxCVT, allowUpscaling: configuration.allowUpscaling)
         return .region(
             RegionJob(
                 image: image, plan: plan, format: format, quality: quality(for: format, view: view),
-                processing: view.processing, interpolation: configuration.interpolation == 0 ? .nearest : .bilinear,
-                angles: view.angles))
+                compression: view.compression, processing: view.processing,
+                interpolation: configuration.interpolation == 0 ? .nearest : .bilinear, angles: view.angles))
     }
 }

@@ -4,7 +4,8 @@ public import IIPModel
 /// Stage 5, Transform: stored samples to the 8-bit pixels an encoder takes (iipsrv-reference §6.2).
 ///
 /// Order: floating-point chain (or the fast 16-to-8-bit path), resize (exports only), band flattening, grey,
-/// bi-level, equalisation, then mirror and rotation. Blocking: called on codec threads.
+/// bi-level, equalisation, then mirror and rotation (quarter turns exactly; other angles with transparent corners
+/// when the output format has alpha). Blocking: called on codec threads.
 public struct TransformStage: Sendable {
     /// What the transform needs to know besides the pixels.
     public struct Settings: Sendable {
@@ -18,20 +19,21 @@ public struct TransformStage: Sendable {
         public var outputSize: (width: Int, height: Int)?
         /// Resampling method for exports.
         public var resampling: Resampling
-        /// Whether the encoder keeps an alpha band.
-        public var keepsAlpha: Bool
+        /// The output format: whether alpha survives.
+        public var format: EncodedFormat
 
         /// Creates settings.
         public init(
             image: ImageDescription, processing: ImageProcessing, histogram: Histogram? = nil,
-            outputSize: (width: Int, height: Int)? = nil, resampling: Resampling = .bilinear, keepsAlpha: Bool = false
+            outputSize: (width: Int, height: Int)? = nil, resampling: Resampling = .bilinear,
+            format: EncodedFormat = .jpeg
         ) {
             self.image = image
             self.processing = processing
             self.histogram = histogram
             self.outputSize = outputSize
             self.resampling = resampling
-            self.keepsAlpha = keepsAlpha
+            self.format = format
         }
     }
 
@@ -72,7 +74,7 @@ public struct TransformStage: Sendable {
                 result, width: size.width, height: size.height,
                 method: settings.resampling == .nearest ? .nearest : .bilinear)
         }
-        result = ChannelFlattening.flatten(result, keepAlpha: settings.keepsAlpha)
+        result = ChannelFlattening.flatten(result, keepAlpha: settings.format.supportsAlpha)
         switch processing.colorConversion {
         case .grey where settings.image.colorSpace == .sRGB:
             result = GreyConversion.apply(result)
@@ -85,8 +87,13 @@ public struct TransformStage: Sendable {
             let table = histogram.equalizationTable
             for i in result.bytes.indices { result.bytes[i] = table[Int(result.bytes[i])] }
         }
-        if !processing.rotation.isIdentity {
-            result = Orientation.apply(processing.rotation, to: result)
+        let rotation = processing.rotation
+        if rotation.quarterTurns != nil {
+            if !rotation.isIdentity { result = Orientation.apply(rotation, to: result) }
+        } else {
+            if rotation.mirrored { result = Orientation.apply(Rotation(degrees: 0, mirrored: true), to: result) }
+            result = ArbitraryRotation.rotate(
+                result, degrees: rotation.degrees, transparent: settings.format.supportsAlpha)
         }
         return result
     }

@@ -38,17 +38,28 @@ public struct FastCGIFrontend: Sendable {
         }
     }
 
+    /// The Host of the request: HTTP_HOST, with SERVER_PORT added when HTTP_HOST has no port and the port is not
+    /// the scheme's default. Debian's nginx passes `$host` as HTTP_HOST, which drops the port the client used.
+    static func host(_ params: [String: String], secure: Bool) -> String? {
+        guard let host = params["HTTP_HOST"] ?? params["SERVER_NAME"], !host.isEmpty else { return nil }
+        let hasPort = host.hasPrefix("[") ? host.contains("]:") : host.contains(":")
+        guard !hasPort, let port = params["SERVER_PORT"], !port.isEmpty, port != (secure ? "443" : "80") else {
+            return host
+        }
+        return "\(host):\(port)"
+    }
+
     /// The neutral request for a set of CGI variables.
     static func serverRequest(_ request: FastCGIRequest) -> ServerRequest {
         let params = request.params
         let uri = params["REQUEST_URI"] ?? ((params["SCRIPT_NAME"] ?? "") + (params["PATH_INFO"] ?? ""))
         let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
         let https = params["HTTPS"].map { !$0.isEmpty && $0.lowercased() != "off" } ?? false
+        let secure = https || params["REQUEST_SCHEME"] == "https"
         return ServerRequest(
             method: ServerRequest.Method(params["REQUEST_METHOD"] ?? "GET"),
             path: (path?.isEmpty ?? true) ? "/" : path ?? "/", query: params["QUERY_STRING"] ?? "",
-            body: Array(buffer: request.body), host: params["HTTP_HOST"],
-            isHTTPS: https || params["REQUEST_SCHEME"] == "https",
+            body: Array(buffer: request.body), host: host(params, secure: secure), isHTTPS: secure,
             ifModifiedSince: params["HTTP_IF_MODIFIED_SINCE"], accept: params["HTTP_ACCEPT"],
             iiifID: params["HTTP_X_IIIF_ID"], forwardedProto: params["HTTP_X_FORWARDED_PROTO"],
             forwardedHost: params["HTTP_X_FORWARDED_HOST"])

@@ -68,7 +68,9 @@ enum IIIFValidator {
     }
 
     /// Runs the validator at every level against `host:port` with prefix `prefix`; returns (tests, failures).
-    static func run(port: Int, prefix: String, version: String) async throws -> (tests: Int, failures: Int, output: String) {
+    static func run(port: Int, prefix: String, version: String) async throws -> (
+        tests: Int, failures: Int, output: String
+    ) {
         guard let script else { throw Missing() }
         let folder = try TestEnvironment.temporaryFolder("validator")
         let process = try ExternalProcess(

@@ -33,6 +33,7 @@ public final class Pipeline: Sendable {
     let decode = DecodeStage()
     let transform = TransformStage()
     let encode: EncodeStage
+    let exports: AsyncLimiter
     let logger: Logger
 
     /// Builds the pipeline and its actors from a configuration.
@@ -56,6 +57,7 @@ public final class Pipeline: Sendable {
             registry: registry, configuration: configuration, responses: responses, formats: EncodeStage.formats,
             logger: logger)
         cacheLookup = CacheLookupStage(cache: tileCache)
+        exports = AsyncLimiter(permits: configuration.maxExportsInFlight)
     }
 
     /// Answers `request` through the intake (503 at once when the intake is full).
@@ -176,7 +178,19 @@ public final class Pipeline: Sendable {
 
     // MARK: - Regions
 
+    /// Exports hold their decoded pixels until encoded: at most MAX_EXPORTS_IN_FLIGHT run at once, each decoding
+    /// at most MAX_EXPORT_PIXELS source pixels, so the memory they use is bounded.
     private func region(_ job: RegionJob) async throws -> ServerResponse {
+        let pixels = job.plan.sourceRect.width * job.plan.sourceRect.height
+        guard pixels <= configuration.maxExportPixels else {
+            throw ImagingError.tooLarge(
+                "the region needs \(pixels) source pixels, more than MAX_EXPORT_PIXELS (\(configuration.maxExportPixels))"
+            )
+        }
+        return try await exports.run { [self] in try await export(job) }
+    }
+
+    private func export(_ job: RegionJob) async throws -> ServerResponse {
         let image = job.image
         let level = image.description.levels[job.plan.resolution]
         let rect = job.plan.sourceRect

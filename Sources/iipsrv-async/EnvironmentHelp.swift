@@ -29,6 +29,8 @@ enum EnvironmentHelp {
           FILE_CHECK_INTERVAL     seconds between checks that an image changed (1; 0 = always)
           MAX_QUERY_LENGTH        longest request string in bytes (16384)
           HTTP_IDLE_TIMEOUT       seconds before an idle HTTP connection closes (60)
+          MAX_EXPORTS_IN_FLIGHT   region exports decoded at once (= threads)
+          MAX_EXPORT_PIXELS       source pixels one export may decode (100000000)
 
         Signals: SIGTERM/SIGINT finish requests in flight and exit; SIGHUP empties the caches.
         """

@@ -166,6 +166,7 @@ import Testing
         let c = configuration([
             "MAX_REQUESTS_IN_FLIGHT": "12", "MAX_REQUESTS_QUEUED": "0", "MAX_HANDLES_PER_IMAGE": "2",
             "FILE_CHECK_INTERVAL": "0.25", "MAX_QUERY_LENGTH": "2048", "HTTP_IDLE_TIMEOUT": "5",
+            "MAX_EXPORTS_IN_FLIGHT": "3", "MAX_EXPORT_PIXELS": "1000000",
         ])
         #expect(c.maxRequestsInFlight == 12)
         #expect(c.maxRequestsQueued == 0)
@@ -173,6 +174,8 @@ import Testing
         #expect(c.fileCheckInterval == 0.25)
         #expect(c.maxQueryLength == 2048)
         #expect(c.httpIdleTimeout == 5)
+        #expect(c.maxExportsInFlight == 3)
+        #expect(c.maxExportPixels == 1_000_000)
         let invalid = configuration(
             [
                 "MAX_REQUESTS_IN_FLIGHT": "0", "MAX_REQUESTS_QUEUED": "-1", "MAX_HANDLES_PER_IMAGE": "-2",
@@ -196,7 +199,8 @@ import Testing
             "CORS", "BASE_URL", "URI_MAP", "CACHE_CONTROL", "MAX_ICC", "CODEC_PASSTHROUGH", "KAKADU_READMODE",
             "IIIF_VERSION", "IIIF_DELIMITER", "IIIF_EXTRA_INFO", "IIIF_EXTENSIONS", "COPYRIGHT", "DECODER_MODULES",
             "OMP_NUM_THREADS", "MAX_REQUESTS_IN_FLIGHT", "MAX_REQUESTS_QUEUED", "MAX_HANDLES_PER_IMAGE",
-            "FILE_CHECK_INTERVAL", "MAX_QUERY_LENGTH", "HTTP_IDLE_TIMEOUT",
+            "FILE_CHECK_INTERVAL", "MAX_QUERY_LENGTH", "HTTP_IDLE_TIMEOUT", "MAX_EXPORTS_IN_FLIGHT",
+            "MAX_EXPORT_PIXELS",
         ]
         #expect(names == Set(reference))
         let c = configuration(["MAX_CVT": "-1", "JPEG_QUALITY": "90"])

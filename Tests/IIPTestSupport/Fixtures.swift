@@ -32,6 +32,8 @@ public struct FixtureSpec: Sendable, Hashable {
     public var metadata = ImageMetadata()
     /// Pixel density.
     public var resolution: PhysicalResolution?
+    /// An ICC profile to embed.
+    public var iccProfile: [UInt8]?
     /// Cut the file to this fraction of its length after writing (a damaged file).
     public var truncateTo: Double?
 
@@ -98,6 +100,7 @@ public enum Fixtures {
         writer.minIsWhite = spec.minIsWhite
         writer.metadata = spec.metadata
         writer.resolution = spec.resolution
+        writer.iccProfile = spec.iccProfile
         let temporary = path + ".partial"
         try writer.write(pixels, to: temporary)
         if let fraction = spec.truncateTo {

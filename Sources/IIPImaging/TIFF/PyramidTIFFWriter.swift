@@ -50,6 +50,8 @@ public struct PyramidTIFFWriter: Sendable {
     public var resolution: PhysicalResolution?
     /// Store the data as MinIsWhite (inverted) instead of MinIsBlack; grey images only.
     public var minIsWhite = false
+    /// An ICC profile to embed (ICCProfile tag).
+    public var iccProfile: [UInt8]?
     /// Explicit SMinSampleValue / SMaxSampleValue tags.
     public var sampleRange: (minimum: Double, maximum: Double)?
 
@@ -137,6 +139,9 @@ public struct PyramidTIFFWriter: Sendable {
             if let xmp = metadata.xmp {
                 let bytes = Array(xmp.utf8)
                 _ = iip_tiff_set_bytes(tif, UInt32(TIFFTAG_XMLPACKET), UInt32(bytes.count), bytes)
+            }
+            if let iccProfile, !iccProfile.isEmpty {
+                _ = iip_tiff_set_bytes(tif, UInt32(TIFFTAG_ICCPROFILE), UInt32(iccProfile.count), iccProfile)
             }
             if let sampleRange {
                 _ = iip_tiff_set_double(tif, UInt32(TIFFTAG_SMINSAMPLEVALUE), sampleRange.minimum)

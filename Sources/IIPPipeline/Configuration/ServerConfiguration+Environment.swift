@@ -54,6 +54,7 @@ extension ServerConfiguration {
         if let value = int("OMP_NUM_THREADS"), value > 0 {
             codecThreads = value
             maxHandlesPerImage = value
+            maxExportsInFlight = value
         }
         if let value = int("MAX_REQUESTS_IN_FLIGHT"), value > 0 { maxRequestsInFlight = value }
         if let value = int("MAX_REQUESTS_QUEUED"), value >= 0 { maxRequestsQueued = value }
@@ -61,6 +62,8 @@ extension ServerConfiguration {
         if let value = double("FILE_CHECK_INTERVAL") { fileCheckInterval = max(value, 0) }
         if let value = int("MAX_QUERY_LENGTH"), value > 0 { maxQueryLength = value }
         if let value = double("HTTP_IDLE_TIMEOUT"), value > 0 { httpIdleTimeout = min(value, 86400) }
+        if let value = int("MAX_EXPORTS_IN_FLIGHT"), value > 0 { maxExportsInFlight = value }
+        if let value = double("MAX_EXPORT_PIXELS"), value > 0 { maxExportPixels = Int(min(value, 1e15)) }
     }
 
     /// Every setting as `(variable, value)`, for the start-up log (iipsrv logs one line per setting).
@@ -85,6 +88,7 @@ extension ServerConfiguration {
             ("MAX_REQUESTS_IN_FLIGHT", "\(maxRequestsInFlight)"), ("MAX_REQUESTS_QUEUED", "\(maxRequestsQueued)"),
             ("MAX_HANDLES_PER_IMAGE", "\(maxHandlesPerImage)"), ("FILE_CHECK_INTERVAL", "\(fileCheckInterval)"),
             ("MAX_QUERY_LENGTH", "\(maxQueryLength)"), ("HTTP_IDLE_TIMEOUT", "\(httpIdleTimeout)"),
+            ("MAX_EXPORTS_IN_FLIGHT", "\(maxExportsInFlight)"), ("MAX_EXPORT_PIXELS", "\(maxExportPixels)"),
         ]
     }
 }

@@ -93,6 +93,12 @@ public struct ServerConfiguration: Sendable {
     public var maxQueryLength = 16384
     /// HTTP_IDLE_TIMEOUT: seconds before an idle HTTP connection is closed. Default 60.
     public var httpIdleTimeout = 60.0
+    /// MAX_EXPORTS_IN_FLIGHT: region exports decoded at once (each holds its pixels until encoded). Default: codec
+    /// threads.
+    public var maxExportsInFlight: Int
+    /// MAX_EXPORT_PIXELS: the most source pixels one export may decode; larger regions answer 400. Default
+    /// 100,000,000 (a 10,000 x 10,000 region).
+    public var maxExportPixels = 100_000_000
 
     /// The tile cache budget in bytes.
     public var tileCacheBytes: Int { Int(min(max(maxImageCacheSize, 0) * 1_024_000, Double(Int.max / 2))) }
@@ -104,5 +110,6 @@ public struct ServerConfiguration: Sendable {
     public init(cores: Int = 2) {
         codecThreads = max(cores, 1)
         maxHandlesPerImage = max(cores, 1)
+        maxExportsInFlight = max(cores, 1)
     }
 }

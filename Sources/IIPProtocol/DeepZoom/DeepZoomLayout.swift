@@ -56,9 +56,13 @@ public struct DeepZoomLayout: Sendable, Hashable {
         guard x >= 0, y >= 0, x < grid.columns, y < grid.rows else {
             throw DeepZoomError(status: 404, message: "DeepZoom: no tile \(x)_\(y) at level \(level)")
         }
+        // A pyramid level serves a DeepZoom level when it has its size or one pixel less in either direction
+        // (DeepZoom rounds level sizes up, most pyramid writers round down), the same tiles and the same grid:
+        // its tiles are then served unchanged, as iipsrv serves them.
         if let resolution = image.levels.firstIndex(where: {
-            $0.width == size.width && $0.height == size.height && $0.tileWidth == tileSize
-                && $0.tileHeight == tileSize
+            (size.width - 1...size.width).contains($0.width) && (size.height - 1...size.height).contains($0.height)
+                && $0.tileWidth == tileSize && $0.tileHeight == tileSize && $0.tilesAcross == grid.columns
+                && $0.tilesDown == grid.rows
         }) {
             return .pyramidTile(resolution: resolution, tile: y * grid.columns + x)
         }

@@ -157,11 +157,13 @@ public enum IIIFImagePlanner {
         return (newWidth, newHeight)
     }
 
-    /// A percentage span in whole pixels: at least one pixel, inside `0..<total`.
+    /// A percentage span in whole pixels: the start and the length each rounded (as iipsrv rounds them, so a
+    /// 30 % height is the same number of rows wherever it starts), at least one pixel, inside `0..<total`.
     private static func percentSpan(start: Double, length: Double, total: Int) -> (Int, Int) {
         let size = Double(total)
         let first = min(Int((start * size / 100).rounded()), total - 1)
-        let end = max(min(Int((min(start + length, 100) * size / 100).rounded()), total), first + 1)
+        let count = max(Int((min(length, 100) * size / 100).rounded()), 1)
+        let end = min(first + count, total)
         return (first, end)
     }
 }

@@ -84,18 +84,17 @@ struct DeepZoomLayoutTests {
             try layout.source(level: 5, x: 0, y: 0) == .region(fullRect: rect(0, 0, 1013, 677), width: 32, height: 22))
     }
 
-    @Test("pyramid rounded down does not line up: exact regions")
+    // iipsrv-reference §3.7: a pyramid rounded down (1013x677 → 506x338 → 253x169) still serves DeepZoom's rounded-up
+    // levels (507x339, 254x170) from its own tiles, as iipsrv does; only levels below the pyramid are downscaled.
+    @Test("pyramid rounded down serves the rounded-up DeepZoom levels from its tiles")
     func floorPyramid() throws {
         let layout = DeepZoomLayout(image: IIIFFixtures.oddFloor)
         #expect(try layout.source(level: 10, x: 3, y: 2) == .pyramidTile(resolution: 2, tile: 11))
+        #expect(try layout.source(level: 9, x: 1, y: 1) == .pyramidTile(resolution: 1, tile: 3))
+        #expect(try layout.source(level: 9, x: 0, y: 0) == .pyramidTile(resolution: 1, tile: 0))
+        #expect(try layout.source(level: 8, x: 0, y: 0) == .pyramidTile(resolution: 0, tile: 0))
         #expect(
-            try layout.source(level: 9, x: 1, y: 1)
-                == .region(fullRect: rect(512, 512, 501, 165), width: 251, height: 83))
-        #expect(
-            try layout.source(level: 9, x: 0, y: 0) == .region(fullRect: rect(0, 0, 512, 512), width: 256, height: 256))
-        #expect(
-            try layout.source(level: 8, x: 0, y: 0) == .region(fullRect: rect(0, 0, 1013, 677), width: 254, height: 170)
-        )
+            try layout.source(level: 7, x: 0, y: 0) == .region(fullRect: rect(0, 0, 1013, 677), width: 127, height: 85))
     }
 
     @Test("tile size other than the pyramid's: regions at every level")

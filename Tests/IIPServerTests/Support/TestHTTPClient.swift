@@ -27,7 +27,8 @@ enum TestHTTPClient {
         host: String = "127.0.0.1", port: Int, _ target: String, method: String = "GET",
         headers: [(String, String)] = [], body: [UInt8] = []
     ) async throws -> TestHTTPResponse {
-        var request = "\(method) \(target) HTTP/1.0\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
+        var request = "\(method) \(target) HTTP/1.0\r\nConnection: close\r\n"
+        if !headers.contains(where: { $0.0.lowercased() == "host" }) { request += "Host: \(host):\(port)\r\n" }
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         if !body.isEmpty { request += "Content-Length: \(body.count)\r\n" }
         request += "\r\n"

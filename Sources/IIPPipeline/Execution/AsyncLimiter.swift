@@ -1,0 +1,39 @@
+import DequeModule
+
+/// A counting semaphore for async code: at most `permits` holders at a time, the others wait in order.
+///
+/// Bounds memory-heavy work such as region exports, whose decoded pixels are held until encoded.
+public actor AsyncLimiter {
+    private var available: Int
+    private var waiters: Deque<CheckedContinuation<Void, Never>> = []
+
+    /// Creates a limiter with `permits` slots (at least one).
+    public init(permits: Int) {
+        available = max(permits, 1)
+    }
+
+    /// Waits for a slot.
+    public func acquire() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    /// Frees a slot, handing it to the longest waiter if any.
+    public func release() {
+        if let next = waiters.popFirst() {
+            next.resume()
+        } else {
+            available += 1
+        }
+    }
+
+    /// Runs `body` holding a slot.
+    public func run<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
+        await acquire()
+        defer { release() }
+        return try await body()
+    }
+}

@@ -22,6 +22,8 @@ public final class Pipeline: Sendable {
     public let registry: ImageRegistry
     /// The encoded-tile cache.
     public let tileCache: TileCache
+    /// Decoded tiles for region exports.
+    public let decodedTiles: DecodedTileCache
     /// The threads for blocking C work.
     public let executor: CodecExecutor
     /// The admission-controlled queue of jobs.
@@ -47,6 +49,7 @@ public final class Pipeline: Sendable {
             checkInterval: configuration.fileCheckDuration,
             handlesPerImage: configuration.maxHandlesPerImage)
         tileCache = TileCache(budgetBytes: configuration.tileCacheBytes)
+        decodedTiles = DecodedTileCache(budgetBytes: configuration.decodedCacheBytes)
         intake = PipelineIntake(
             maxInFlight: configuration.maxRequestsInFlight, maxQueued: configuration.maxRequestsQueued)
         responses = ResponseFactory(configuration: configuration)
@@ -83,6 +86,7 @@ public final class Pipeline: Sendable {
     /// Empties the tile cache and the image registry (SIGHUP).
     public func emptyCaches() async {
         await tileCache.removeAll()
+        await decodedTiles.removeAll()
         await registry.removeAll()
     }
 
@@ -198,11 +202,14 @@ public final class Pipeline: Sendable {
         let indices = decode.tiles(covering: rect, in: level)
         let tiles = try await withThrowingTaskGroup(of: (Int, PixelBuffer).self) { group in
             for index in indices {
-                group.addTask { [executor, decode] in
-                    (
-                        index,
+                group.addTask { [executor, decode, decodedTiles] in
+                    let key = DecodedTileCache.Key(
+                        imagePath: image.path, modified: image.status.modified, resolution: job.plan.resolution,
+                        tile: index)
+                    let pixels = try await decodedTiles.tile(for: key) {
                         try await executor.run { try decode.tile(image, resolution: job.plan.resolution, tile: index) }
-                    )
+                    }
+                    return (index, pixels)
                 }
             }
             var decoded: [(index: Int, pixels: PixelBuffer)] = []

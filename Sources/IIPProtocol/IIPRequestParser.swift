@@ -70,9 +70,29 @@ public struct IIPRequestParser: Sendable {
 
     /// Decodes a FIF path and removes every `../`, repeatedly, so that `....//` cannot rebuild one.
     public static func imagePath(_ raw: String) -> String {
-        var path = IIPURLDecoding.decode(raw).value
-        while let range = path.range(of: "../") { path.removeSubrange(range) }
-        return path
+        let path = IIPURLDecoding.decode(raw).value
+        guard path.utf8.firstRange(of: "../".utf8) != nil else { return path }
+        var bytes = Array(path.utf8)
+        var removed = true
+        while removed {
+            removed = false
+            var kept: [UInt8] = []
+            kept.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                if index + 2 < bytes.count, bytes[index] == UInt8(ascii: "."), bytes[index + 1] == UInt8(ascii: "."),
+                    bytes[index + 2] == UInt8(ascii: "/")
+                {
+                    index += 3
+                    removed = true
+                } else {
+                    kept.append(bytes[index])
+                    index += 1
+                }
+            }
+            bytes = kept
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The largest magnitude accepted for an integer argument.

@@ -12,7 +12,7 @@ public enum PathRoute: Sendable, Hashable {
     /// Recognises a request path (without its query), or returns `nil` for paths without a route segment.
     public init?(path: String) {
         for segment in ["iiif", "deepzoom", "zoomify"] {
-            guard let range = path.range(of: "/\(segment)/") else { continue }
+            guard let range = path.utf8.firstRange(of: "/\(segment)/".utf8) else { continue }
             let rest = String(path[range.upperBound...])
             guard !rest.isEmpty else { return nil }
             switch segment {

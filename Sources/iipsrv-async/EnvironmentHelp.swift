@@ -31,6 +31,7 @@ enum EnvironmentHelp {
           HTTP_IDLE_TIMEOUT       seconds before an idle HTTP connection closes (60)
           MAX_EXPORTS_IN_FLIGHT   region exports decoded at once (= threads)
           MAX_EXPORT_PIXELS       source pixels one export may decode (100000000)
+          MAX_DECODED_CACHE_SIZE  MB of decoded tiles kept for region exports (32; 0 = none)
 
         Signals: SIGTERM/SIGINT finish requests in flight and exit; SIGHUP empties the caches.
         """

@@ -166,7 +166,7 @@ import Testing
         let c = configuration([
             "MAX_REQUESTS_IN_FLIGHT": "12", "MAX_REQUESTS_QUEUED": "0", "MAX_HANDLES_PER_IMAGE": "2",
             "FILE_CHECK_INTERVAL": "0.25", "MAX_QUERY_LENGTH": "2048", "HTTP_IDLE_TIMEOUT": "5",
-            "MAX_EXPORTS_IN_FLIGHT": "3", "MAX_EXPORT_PIXELS": "1000000",
+            "MAX_EXPORTS_IN_FLIGHT": "3", "MAX_EXPORT_PIXELS": "1000000", "MAX_DECODED_CACHE_SIZE": "2",
         ])
         #expect(c.maxRequestsInFlight == 12)
         #expect(c.maxRequestsQueued == 0)
@@ -176,6 +176,9 @@ import Testing
         #expect(c.httpIdleTimeout == 5)
         #expect(c.maxExportsInFlight == 3)
         #expect(c.maxExportPixels == 1_000_000)
+        #expect(c.decodedCacheBytes == 2_048_000)
+        #expect(configuration().decodedCacheBytes == 32_768_000)
+        #expect(configuration(["MAX_DECODED_CACHE_SIZE": "0"]).decodedCacheBytes == 0)
         let invalid = configuration(
             [
                 "MAX_REQUESTS_IN_FLIGHT": "0", "MAX_REQUESTS_QUEUED": "-1", "MAX_HANDLES_PER_IMAGE": "-2",
@@ -200,7 +203,7 @@ import Testing
             "IIIF_VERSION", "IIIF_DELIMITER", "IIIF_EXTRA_INFO", "IIIF_EXTENSIONS", "COPYRIGHT", "DECODER_MODULES",
             "OMP_NUM_THREADS", "MAX_REQUESTS_IN_FLIGHT", "MAX_REQUESTS_QUEUED", "MAX_HANDLES_PER_IMAGE",
             "FILE_CHECK_INTERVAL", "MAX_QUERY_LENGTH", "HTTP_IDLE_TIMEOUT", "MAX_EXPORTS_IN_FLIGHT",
-            "MAX_EXPORT_PIXELS",
+            "MAX_EXPORT_PIXELS", "MAX_DECODED_CACHE_SIZE",
         ]
         #expect(names == Set(reference))
         let c = configuration(["MAX_CVT": "-1", "JPEG_QUALITY": "90"])

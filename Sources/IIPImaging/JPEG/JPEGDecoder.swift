@@ -13,7 +13,12 @@ public struct JPEGDecoder: Sendable {
     }
 
     /// Decodes `jpeg`, reducing it by the DCT scale `1/denominator` (1, 2, 4 or 8) while decoding.
-    public func decode(_ jpeg: [UInt8], scaleDenominator: Int = 1) throws(ImagingError) -> PixelBuffer {
+    ///
+    /// - Parameter fast: Use the fast integer inverse DCT (libjpeg's JDCT_IFAST), as iipsrv's encoder uses the fast
+    ///   forward one: a little less precise, noticeably quicker.
+    public func decode(_ jpeg: [UInt8], scaleDenominator: Int = 1, fast: Bool = false) throws(ImagingError)
+        -> PixelBuffer
+    {
         guard let handle = tjInitDecompress() else { throw .decodeFailed("tjInitDecompress failed") }
         defer { tjDestroy(handle) }
         let header = try Self.readHeader(handle, jpeg)
@@ -26,7 +31,7 @@ public struct JPEGDecoder: Sendable {
             pixels.bytes.withUnsafeMutableBufferPointer { destination in
                 tjDecompress2(
                     handle, source.baseAddress, UInt(source.count), destination.baseAddress, Int32(width), 0,
-                    Int32(height), format, 0)
+                    Int32(height), format, fast ? TJFLAG_FASTDCT : 0)
             }
         }
         guard status == 0 || tjGetErrorCode(handle) == TJERR_WARNING.rawValue else {

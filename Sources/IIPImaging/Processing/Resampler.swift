@@ -44,33 +44,78 @@ public enum Resampler {
         return output
     }
 
+    /// Separable bilinear interpolation in fixed point: each needed source row is interpolated horizontally once
+    /// (into 8.8 fixed point), and output rows blend the two rows around them. The inner loops run over contiguous
+    /// arrays without division or floating point, which the compiler vectorises.
     private static func bilinear(_ pixels: PixelBuffer, width: Int, height: Int) -> PixelBuffer {
         let channels = pixels.channels
         var output = PixelBuffer(width: width, height: height, channels: channels)
         let (left, right, xWeight) = axis(source: pixels.width, target: width)
         let (top, bottom, yWeight) = axis(source: pixels.height, target: height)
-        let rowBytes = pixels.rowBytes
+        let rowLength = width * channels
+        // Per output sample: the byte offsets of its two source samples and the weight of the second (0...256).
+        var first = [Int32](repeating: 0, count: rowLength)
+        var second = [Int32](repeating: 0, count: rowLength)
+        var weight = [Int32](repeating: 0, count: rowLength)
+        for column in 0..<width {
+            let w = Int32((xWeight[column] * 256).rounded())
+            for channel in 0..<channels {
+                first[column * channels + channel] = Int32(left[column] * channels + channel)
+                second[column * channels + channel] = Int32(right[column] * channels + channel)
+                weight[column * channels + channel] = w
+            }
+        }
+        var upper = [Int32](repeating: 0, count: rowLength)
+        var lower = [Int32](repeating: 0, count: rowLength)
+        var upperRow = -1
+        var lowerRow = -1
+        let sourceRowBytes = pixels.rowBytes
+
+        func interpolate(row: Int, into line: inout [Int32], _ source: UnsafeBufferPointer<UInt8>) {
+            let base = row * sourceRowBytes
+            first.withUnsafeBufferPointer { a in
+                second.withUnsafeBufferPointer { b in
+                    weight.withUnsafeBufferPointer { w in
+                        line.withUnsafeMutableBufferPointer { out in
+                            for i in 0..<rowLength {
+                                let p = Int32(source[base + Int(a[i])])
+                                let q = Int32(source[base + Int(b[i])])
+                                out[i] = p &* 256 &+ (q &- p) &* w[i]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
         pixels.bytes.withUnsafeBufferPointer { source in
             output.bytes.withUnsafeMutableBufferPointer { destination in
                 for row in 0..<height {
-                    let upper = top[row] * rowBytes
-                    let lower = bottom[row] * rowBytes
-                    let wy = yWeight[row]
-                    var target = row * width * channels
-                    for column in 0..<width {
-                        let l = left[column] * channels
-                        let r = right[column] * channels
-                        let wx = xWeight[column]
-                        for channel in 0..<channels {
-                            let a = Float(source[upper + l + channel])
-                            let b = Float(source[upper + r + channel])
-                            let c = Float(source[lower + l + channel])
-                            let d = Float(source[lower + r + channel])
-                            let topValue = a + (b - a) * wx
-                            let bottomValue = c + (d - c) * wx
-                            destination[target + channel] = UInt8(topValue + (bottomValue - topValue) * wy + 0.5)
+                    let r0 = top[row]
+                    let r1 = bottom[row]
+                    if r0 != upperRow {
+                        if r0 == lowerRow {
+                            swap(&upper, &lower)
+                            swap(&upperRow, &lowerRow)
+                        } else {
+                            interpolate(row: r0, into: &upper, source)
+                            upperRow = r0
                         }
-                        target += channels
+                    }
+                    if r1 != lowerRow {
+                        interpolate(row: r1, into: &lower, source)
+                        lowerRow = r1
+                    }
+                    let wy = Int32((yWeight[row] * 256).rounded())
+                    let target = row * rowLength
+                    upper.withUnsafeBufferPointer { u in
+                        lower.withUnsafeBufferPointer { l in
+                            for i in 0..<rowLength {
+                                // (u * (256 - wy) + l * wy) / 65536, rounded.
+                                let value = (u[i] &* 256 &+ (l[i] &- u[i]) &* wy &+ 32768) >> 16
+                                destination[target + i] = UInt8(truncatingIfNeeded: value)
+                            }
+                        }
                     }
                 }
             }

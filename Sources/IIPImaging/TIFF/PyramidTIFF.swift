@@ -79,6 +79,12 @@ public final class PyramidTIFF {
     ///   - resolution: IIP resolution number, 0 = smallest.
     ///   - tile: Row-major tile index at that resolution.
     public func readTile(resolution: Int, tile: Int) throws(ImagingError) -> PixelBuffer {
+        if let decoded = try decodeStoredJPEG(resolution: resolution, tile: tile) { return decoded }
+        return try readTileThroughLibTIFF(resolution: resolution, tile: tile)
+    }
+
+    /// Decodes one tile with libtiff's codecs (every compression and sample layout).
+    func readTileThroughLibTIFF(resolution: Int, tile: Int) throws(ImagingError) -> PixelBuffer {
         guard resolution >= 0, resolution < levels.count else { throw .noSuchResolution(resolution) }
         let directory = levels[resolution]
         guard let rect = directory.level.tileRect(tile) else { throw .noSuchTile(tile) }
@@ -126,6 +132,15 @@ public final class PyramidTIFF {
     /// The stored JPEG of one tile as a standalone JPEG, cropped losslessly at the image edges, or `nil` when the
     /// tile cannot be passed through (not JPEG-compressed, not 8-bit, or subsampled RGB).
     public func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]? {
+        guard let (jpeg, rect, level) = try standaloneJPEG(resolution: resolution, tile: tile) else { return nil }
+        if rect.width == level.tileWidth && rect.height == level.tileHeight { return jpeg }
+        return try JPEGLosslessCrop.crop(jpeg, width: rect.width, height: rect.height)
+    }
+
+    /// The stored JPEG of a tile made standalone (tables spliced in, not cropped), with the tile's rectangle.
+    private func standaloneJPEG(
+        resolution: Int, tile: Int
+    ) throws(ImagingError) -> (jpeg: [UInt8], rect: PixelRect, level: PyramidLevel)? {
         guard resolution >= 0, resolution < levels.count else { throw .noSuchResolution(resolution) }
         let directory = levels[resolution]
         guard directory.compression == Int(COMPRESSION_JPEG), description.bitsPerSample == 8,
@@ -142,16 +157,24 @@ public final class PyramidTIFF {
             TIFFReadRawTile(file.handle, UInt32(tile), $0.baseAddress, tmsize_t(size))
         }
         guard read == size else { throw .decodeFailed(file.lastError ?? "cannot read tile \(tile)") }
-        let standalone: [UInt8]
         do {
-            standalone = try StoredJPEGTile.splice(
+            let jpeg = try StoredJPEGTile.splice(
                 tables: tables, tile: raw, rgb: directory.photometric == Int(PHOTOMETRIC_RGB))
+            return (jpeg, rect, directory.level)
         } catch {
             return nil
         }
-        let level = directory.level
-        if rect.width == level.tileWidth && rect.height == level.tileHeight { return standalone }
-        return try JPEGLosslessCrop.crop(standalone, width: rect.width, height: rect.height)
+    }
+
+    /// Decodes a stored JPEG tile with libjpeg-turbo directly (faster than through libtiff), cropped to `rect`.
+    private func decodeStoredJPEG(resolution: Int, tile: Int) throws(ImagingError) -> PixelBuffer? {
+        guard let (jpeg, rect, level) = try standaloneJPEG(resolution: resolution, tile: tile) else { return nil }
+        let pixels = try JPEGDecoder().decode(jpeg, fast: true)
+        guard pixels.width >= rect.width, pixels.height >= rect.height, pixels.channels == description.channels
+        else { return nil }
+        if pixels.width == rect.width && pixels.height == rect.height { return pixels }
+        _ = level
+        return pixels.cropped(x: 0, y: 0, width: rect.width, height: rect.height)
     }
 
     // MARK: - Structure

@@ -93,6 +93,9 @@ public struct ServerConfiguration: Sendable {
     public var maxQueryLength = 16384
     /// HTTP_IDLE_TIMEOUT: seconds before an idle HTTP connection is closed. Default 60.
     public var httpIdleTimeout = 60.0
+    /// MAX_DECODED_CACHE_SIZE: decoded tiles kept for region exports, in iipsrv's megabytes (1,024,000 bytes).
+    /// Default 32; 0 disables it.
+    public var maxDecodedCacheSize = 32.0
     /// MAX_EXPORTS_IN_FLIGHT: region exports decoded at once (each holds its pixels until encoded). Default: codec
     /// threads.
     public var maxExportsInFlight: Int
@@ -102,6 +105,9 @@ public struct ServerConfiguration: Sendable {
 
     /// The tile cache budget in bytes.
     public var tileCacheBytes: Int { Int(min(max(maxImageCacheSize, 0) * 1_024_000, Double(Int.max / 2))) }
+
+    /// The decoded-tile cache budget in bytes.
+    public var decodedCacheBytes: Int { Int(min(max(maxDecodedCacheSize, 0) * 1_024_000, Double(Int.max / 2))) }
 
     /// FILE_CHECK_INTERVAL as a duration (at most a year).
     public var fileCheckDuration: Duration { .milliseconds(Int64(min(max(fileCheckInterval, 0), 31_536_000) * 1000)) }

@@ -1,5 +1,6 @@
 public import IIPProtocol
 public import NIOCore
+import Synchronization
 
 /// Builds responses with the headers iipsrv sends for each kind of answer (iipsrv-reference §10, §11).
 public struct ResponseFactory: Sendable {
@@ -24,6 +25,20 @@ public struct ResponseFactory: Sendable {
         }
     }
 
+    /// The last Last-Modified value formatted: most responses are about the same few images.
+    private let lastDate = LastDate()
+
+    private final class LastDate: Sendable {
+        let value = Mutex<(seconds: Int64, text: String)>((Int64.min, ""))
+    }
+
+    private func lastModifiedText(_ seconds: Int64) -> String {
+        if let text = lastDate.value.withLock({ $0.seconds == seconds ? $0.text : nil }) { return text }
+        let text = HTTPDate.format(seconds)
+        lastDate.value.withLock { $0 = (seconds, text) }
+        return text
+    }
+
     private var identity: [(name: String, value: String)] {
         [("Server", Self.serverName), ("X-Powered-By", "IIPImage")]
     }
@@ -39,7 +54,7 @@ public struct ResponseFactory: Sendable {
     ) -> ServerResponse {
         var headers = identity
         headers.append(("Content-Type", mediaType))
-        if let lastModified { headers.append(("Last-Modified", HTTPDate.format(lastModified))) }
+        if let lastModified { headers.append(("Last-Modified", lastModifiedText(lastModified))) }
         headers.append(("Cache-Control", cacheControl ?? self.cacheControl))
         headers += corsHeaders
         if let disposition { headers.append(("Content-Disposition", disposition)) }

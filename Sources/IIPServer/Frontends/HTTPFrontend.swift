@@ -41,6 +41,19 @@ public struct HTTPFrontend: HTTPResponder {
         return request.method == .head ? response.createHeadResponse() : response
     }
 
+    /// The header names the pipeline sends, parsed once.
+    static let knownNames: [String: HTTPField.Name] = {
+        var names: [String: HTTPField.Name] = [:]
+        for name in [
+            "Server", "X-Powered-By", "Content-Type", "Last-Modified", "Cache-Control", "Content-Length",
+            "Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers",
+            "Access-Control-Max-Age", "Content-Disposition", "Link", "Location", "Allow", "Retry-After",
+        ] {
+            names[name] = HTTPField.Name(name)
+        }
+        return names
+    }()
+
     /// Splits a request target into its path and its raw query string.
     static func split(_ target: String) -> (path: String, query: String) {
         guard let mark = target.firstIndex(of: "?") else { return (target, "") }
@@ -51,7 +64,9 @@ public struct HTTPFrontend: HTTPResponder {
     static func response(_ answer: ServerResponse) -> Response {
         var fields = HTTPFields()
         for (name, value) in FrontendRouter.wireHeaders(answer) {
-            if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
+            if let field = Self.knownNames[name] ?? HTTPField.Name(name) {
+                fields.append(HTTPField(name: field, value: value))
+            }
         }
         let status = HTTPResponse.Status(code: answer.status, reasonPhrase: answer.reasonPhrase)
         if answer.status == 304 || answer.status == 204 {

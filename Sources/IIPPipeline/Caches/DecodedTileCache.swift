@@ -1,0 +1,62 @@
+public import IIPImaging
+import Metrics
+
+/// Decoded tiles kept for region exports: neighbouring and repeated exports read the same tiles, and decoding is
+/// most of an export's cost. Least recently used first out, bounded by bytes, single-flight like ``TileCache``.
+public actor DecodedTileCache {
+    /// Identifies a decoded tile: image path and modification time, resolution, tile.
+    public struct Key: Sendable, Hashable {
+        /// The image path as requested.
+        public var imagePath: String
+        /// The file's modification time in nanoseconds.
+        public var modified: Int64
+        /// IIP resolution number.
+        public var resolution: Int
+        /// Row-major tile index.
+        public var tile: Int
+
+        /// Creates a key.
+        public init(imagePath: String, modified: Int64, resolution: Int, tile: Int) {
+            self.imagePath = imagePath
+            self.modified = modified
+            self.resolution = resolution
+            self.tile = tile
+        }
+    }
+
+    private var store: LRUStore<Key, PixelBuffer>
+    private var inFlight: [Key: Task<PixelBuffer, any Error>] = [:]
+    private let hits = Counter(label: "iip_decoded_tile_cache_lookups_total", dimensions: [("result", "hit")])
+    private let misses = Counter(label: "iip_decoded_tile_cache_lookups_total", dimensions: [("result", "miss")])
+
+    /// Creates a cache holding at most `budgetBytes` of decoded samples (0 keeps nothing but still coalesces).
+    public init(budgetBytes: Int) {
+        store = LRUStore(budget: max(budgetBytes, 0))
+    }
+
+    /// The decoded tile for `key`, from the cache or from `decode` (run once however many ask at the same time).
+    public func tile(for key: Key, decode: @escaping @Sendable () async throws -> PixelBuffer) async throws
+        -> PixelBuffer
+    {
+        if let pixels = store.value(for: key) {
+            hits.increment()
+            return pixels
+        }
+        if let running = inFlight[key] { return try await running.value }
+        misses.increment()
+        let task = Task { try await decode() }
+        inFlight[key] = task
+        defer { inFlight[key] = nil }
+        let pixels = try await task.value
+        store.insert(pixels, for: key, cost: pixels.bytes.count + key.imagePath.utf8.count + 96)
+        return pixels
+    }
+
+    /// Empties the cache.
+    public func removeAll() {
+        store.removeAll()
+    }
+
+    /// Entries and bytes held.
+    public var usage: (entries: Int, bytes: Int) { (store.count, store.totalCost) }
+}

@@ -126,6 +126,9 @@ public final class Pipeline: Sendable {
             }
         } catch let error as ImagingError {
             return respond(to: error)
+        } catch is CancellationError {
+            // The client went away while the request waited for a codec thread.
+            return ServerResponse(status: 499)
         } catch {
             logger.error("request failed", metadata: ["query": "\(request.query)", "error": "\(error)"])
             return responses.textError(status: 500, "internal error")

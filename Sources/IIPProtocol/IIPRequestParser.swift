@@ -71,7 +71,7 @@ public struct IIPRequestParser: Sendable {
     /// Decodes a FIF path and removes every `../`, repeatedly, so that `....//` cannot rebuild one.
     public static func imagePath(_ raw: String) -> String {
         let path = IIPURLDecoding.decode(raw).value
-        guard path.utf8.firstRange(of: "../".utf8) != nil else { return path }
+        guard ASCIISearch.contains("../", in: path) else { return path }
         var bytes = Array(path.utf8)
         var removed = true
         while removed {

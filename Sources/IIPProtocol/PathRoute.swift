@@ -11,17 +11,20 @@ public enum PathRoute: Sendable, Hashable {
 
     /// Recognises a request path (without its query), or returns `nil` for paths without a route segment.
     public init?(path: String) {
-        for segment in ["iiif", "deepzoom", "zoomify"] {
-            guard let range = path.utf8.firstRange(of: "/\(segment)/".utf8) else { continue }
+        if let range = ASCIISearch.firstRange(of: "/iiif/", in: path) {
             let rest = String(path[range.upperBound...])
             guard !rest.isEmpty else { return nil }
-            switch segment {
-            case "iiif": self = .iiif(rawArgument: rest)
-            case "deepzoom": self = .deepZoom(argument: IIPURLDecoding.decode(rest).value)
-            default: self = .zoomify(argument: IIPURLDecoding.decode(rest).value)
-            }
-            return
+            self = .iiif(rawArgument: rest)
+        } else if let range = ASCIISearch.firstRange(of: "/deepzoom/", in: path) {
+            let rest = String(path[range.upperBound...])
+            guard !rest.isEmpty else { return nil }
+            self = .deepZoom(argument: IIPURLDecoding.decode(rest).value)
+        } else if let range = ASCIISearch.firstRange(of: "/zoomify/", in: path) {
+            let rest = String(path[range.upperBound...])
+            guard !rest.isEmpty else { return nil }
+            self = .zoomify(argument: IIPURLDecoding.decode(rest).value)
+        } else {
+            return nil
         }
-        return nil
     }
 }

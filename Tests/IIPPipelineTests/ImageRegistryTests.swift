@@ -10,6 +10,7 @@ import Testing
 @Suite struct ImageRegistryTests {
     static let image = FixtureSpec("pipe-registry.tif", width: 300, height: 200).with { $0.compression = .deflate }
 
+    @discardableResult
     private func withRegistry<T>(
         capacity: Int = 1000, checkInterval: Duration = .seconds(3600),
         _ body: (ImageRegistry) async throws -> T
@@ -153,7 +154,7 @@ import Testing
     func escapingPathsAreRefused(path: String) async throws {
         try Fixtures.make(Self.image)
         try await withRegistry { registry in
-            await #expect(throws: ImageAccessError.notFound(path)) { try await registry.image(at: path) }
+            await #expect(throws: ImageAccessError.notFound(path)) { _ = try await registry.image(at: path) }
         }
     }
 
@@ -163,7 +164,7 @@ import Testing
             FixtureSpec("pipe-registry-stripped.tif", width: 64, height: 48).with { $0.layout = .stripped })
         try await withRegistry { registry in
             await #expect(throws: ImageAccessError.unsupported(path: name, reason: "image is not tiled")) {
-                try await registry.image(at: name)
+                _ = try await registry.image(at: name)
             }
         }
     }

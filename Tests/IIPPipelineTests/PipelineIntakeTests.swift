@@ -142,4 +142,30 @@ import Testing
         intake.finish()
         await runner.value
     }
+
+    // Jobs queued before any processor exists are answered busy when the intake finishes, never left hanging.
+    @Test func finishWithoutRunAnswersWaitingJobsBusy() async {
+        let intake = PipelineIntake(maxInFlight: 1, maxQueued: 4)
+        let waiting = Task { await intake.submit(Self.request("early"), busy: Self.busy).status }
+        await settle()
+        intake.finish()
+        #expect(await waiting.value == 503)
+    }
+
+    // The processor runs on the submitting task: task-local context of the frontend reaches the stages.
+    @Test func admittedJobsRunOnTheSubmittingTask() async {
+        let intake = PipelineIntake(maxInFlight: 2, maxQueued: 0)
+        let runner = Task {
+            await intake.run { _ in ServerResponse(status: Probe.value) }
+        }
+        await settle()
+        let status = await Probe.$value.withValue(207) { await intake.submit(Self.request("x"), busy: Self.busy) }
+        #expect(status.status == 207)
+        intake.finish()
+        await runner.value
+    }
+
+    enum Probe {
+        @TaskLocal static var value = 0
+    }
 }

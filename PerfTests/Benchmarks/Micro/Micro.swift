@@ -6,10 +6,17 @@ import IIPPipeline
 import IIPProtocol
 import NIOCore
 
-/// Micro benchmarks of the hot paths: parsing, a cache hit, decoding, encoding, resizing and a region export.
+/// Micro benchmarks of the hot paths: parsing, a cache hit, pass-through, decoding, encoding, resizing and a region
+/// export.
+///
+/// Thresholds for `swift package benchmark baseline check main`: time may drift 25% at the median (shared CI
+/// machines are noisy), allocations per iteration must not grow beyond a small absolute tolerance.
 let benchmarks: @Sendable () -> Void = {
+    let timing = BenchmarkThresholds(relative: [.p50: 25.0])
+    let allocations = BenchmarkThresholds(absolute: [.p50: 2, .p90: 4])
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(3))
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(3),
+        thresholds: [.wallClock: timing, .cpuTotal: timing, .mallocCountTotal: allocations])
 
     Benchmark("Parse IIP tile request", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let parser = IIPRequestParser()
@@ -25,6 +32,23 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             blackHole(try await cache.tile(for: key) { ByteBuffer() })
+        }
+    }
+
+    Benchmark("Pass-through stored JPEG tile 256") { benchmark in
+        let image = try PyramidTIFF(path: Fixture.jpegPyramid)
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            blackHole(try image.storedJPEGTile(resolution: 3, tile: index % 12))
+        }
+    }
+
+    Benchmark("Pass-through edge tile, lossless crop") { benchmark in
+        let image = try PyramidTIFF(path: Fixture.edgePyramid)
+        // 1000x700 at full resolution: tile 3 is 232 px wide, the bottom row 188 px high.
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            blackHole(try image.storedJPEGTile(resolution: 2, tile: [3, 11, 8][index % 3]))
         }
     }
 
@@ -83,6 +107,17 @@ enum Fixture {
             var writer = PyramidTIFFWriter()
             writer.compression = .jpeg(quality: 90)
             try? writer.write(gradient(width: 2048, height: 1536), to: path)
+        }
+        return path
+    }()
+
+    /// A 1000x700 RGB pyramid with JPEG tiles of 256: every right and bottom tile is an edge tile.
+    static let edgePyramid: String = {
+        let path = folder + "/bench-edge.tif"
+        if !FileManager.default.fileExists(atPath: path) {
+            var writer = PyramidTIFFWriter()
+            writer.compression = .jpeg(quality: 90)
+            try? writer.write(gradient(width: 1000, height: 700), to: path)
         }
         return path
     }()

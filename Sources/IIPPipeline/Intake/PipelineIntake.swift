@@ -1,29 +1,47 @@
+import DequeModule
 import Metrics
 import Synchronization
 
-/// The pipeline's front door: an AsyncSequence of jobs with a bound on jobs in flight and on jobs waiting.
+/// The pipeline's front door: a bound on jobs in flight and on jobs waiting, with an immediate busy answer past it.
 ///
-/// Frontends ``submit(_:busy:)`` requests; ``run(_:)`` consumes the sequence, starting a job only while fewer
-/// than `maxInFlight` are running. Up to `maxQueued` jobs wait in the sequence's buffer; past that a request
-/// is answered at once with the `busy` response (503) and counted, rather than queued without limit.
+/// Frontends ``submit(_:busy:)`` requests. While fewer than `maxInFlight` jobs run, a job runs at once on the
+/// submitting task; otherwise it waits in a first-in first-out queue of at most `maxQueued` jobs and takes the slot
+/// of the next job to finish; past that it is answered at once with the `busy` response (503) and counted, rather
+/// than queued without limit. ``run(_:)`` supplies the processing and lasts until ``finish()`` has been called and
+/// every admitted job is done.
+///
+/// The first version handed every job through an `AsyncStream` to a consuming task group: two extra task switches
+/// per request, which measured as a quarter of the throughput on cached tiles. Running admitted jobs on the
+/// submitting task keeps the same bounds without the hops.
 public final class PipelineIntake: Sendable {
-    struct Job: Sendable {
-        let request: ServerRequest
-        /// Resumed with the response, or with `nil` when the job was never admitted.
-        let reply: CheckedContinuation<ServerResponse?, Never>
-        let abandoned: CancellationFlag
+    /// Answers one request.
+    public typealias Processor = @Sendable (ServerRequest) async -> ServerResponse
+
+    private enum Slot {
+        case granted(Processor)
+        case busy
+        case abandoned
     }
 
-    /// Set when the submitter has gone away before its job started.
-    final class CancellationFlag: Sendable {
-        private let value = Atomic<Bool>(false)
-        func set() { value.store(true, ordering: .relaxed) }
-        var isSet: Bool { value.load(ordering: .relaxed) }
+    private struct Waiter {
+        let id: UInt64
+        let slot: CheckedContinuation<Slot, Never>
     }
 
-    private let jobs: AsyncStream<Job>
-    private let input: AsyncStream<Job>.Continuation
+    private struct State {
+        var process: Processor?
+        var running = 0
+        var waiting: Deque<Waiter> = []
+        var nextID: UInt64 = 0
+        var finished = false
+        var drained: CheckedContinuation<Void, Never>?
+
+        var isDrained: Bool { finished && running == 0 && waiting.isEmpty }
+    }
+
+    private let state = Mutex(State())
     private let maxInFlight: Int
+    private let maxQueued: Int
     private let rejected = Counter(label: "iip_requests_rejected_total")
     private let admitted = Counter(label: "iip_requests_total")
 
@@ -33,59 +51,122 @@ public final class PipelineIntake: Sendable {
     ///   - maxInFlight: Jobs processed at once.
     ///   - maxQueued: Jobs allowed to wait; 0 means none wait.
     public init(maxInFlight: Int, maxQueued: Int) {
-        (jobs, input) = AsyncStream.makeStream(of: Job.self, bufferingPolicy: .bufferingOldest(max(maxQueued, 0)))
         self.maxInFlight = max(maxInFlight, 1)
+        self.maxQueued = max(maxQueued, 0)
     }
 
-    /// Queues `request` and waits for its response; answers `busy()` at once when the queue is full or closed.
+    /// Processes `request` once a slot is free and returns the response; answers `busy()` at once when the queue
+    /// is full or the intake finished, and 499 when the submitter is cancelled while waiting.
     public func submit(_ request: ServerRequest, busy: @Sendable () -> ServerResponse) async -> ServerResponse {
-        let flag = CancellationFlag()
-        let response: ServerResponse? = await withTaskCancellationHandler {
-            await withCheckedContinuation { (reply: CheckedContinuation<ServerResponse?, Never>) in
-                let job = Job(request: request, reply: reply, abandoned: flag)
-                switch input.yield(job) {
-                case .enqueued: break
-                case .dropped, .terminated: reply.resume(returning: nil)
-                @unknown default: reply.resume(returning: nil)
-                }
-            }
-        } onCancel: {
-            flag.set()
-        }
-        guard let response else {
+        let slot = await acquire()
+        switch slot {
+        case .busy:
             rejected.increment()
             return busy()
+        case .abandoned:
+            return ServerResponse(status: 499)
+        case .granted(let process):
+            admitted.increment()
+            let response = await process(request)
+            release()
+            return response
         }
-        admitted.increment()
-        return response
     }
 
-    /// Processes jobs until ``finish()`` is called and every queued job is done.
-    public func run(_ process: @escaping @Sendable (ServerRequest) async -> ServerResponse) async {
-        await withTaskGroup(of: Void.self) { group in
-            var started = 0
-            var queue = jobs.makeAsyncIterator()
-            while true {
-                // Wait for a free slot before taking a job, so waiting jobs stay in the bounded buffer.
-                if started >= maxInFlight {
-                    await group.next()
-                    started -= 1
-                }
-                guard let job = await queue.next() else { break }
-                started += 1
-                group.addTask {
-                    if job.abandoned.isSet {
-                        job.reply.resume(returning: ServerResponse(status: 499))
+    private func acquire() async -> Slot {
+        // Fast path: a free slot, no suspension.
+        let immediate: Slot? = state.withLock { state in
+            if state.finished { return .busy }
+            if let process = state.process, state.running < maxInFlight, state.waiting.isEmpty {
+                state.running += 1
+                return .granted(process)
+            }
+            return nil
+        }
+        if let immediate { return immediate }
+
+        let id = state.withLock { state in
+            state.nextID &+= 1
+            return state.nextID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (slot: CheckedContinuation<Slot, Never>) in
+                state.withLock { state in
+                    if state.finished {
+                        slot.resume(returning: .busy)
+                    } else if let process = state.process, state.running < maxInFlight, state.waiting.isEmpty {
+                        state.running += 1
+                        slot.resume(returning: .granted(process))
+                    } else if Task.isCancelled {
+                        slot.resume(returning: .abandoned)
+                    } else if state.waiting.count < maxQueued {
+                        state.waiting.append(Waiter(id: id, slot: slot))
                     } else {
-                        job.reply.resume(returning: await process(job.request))
+                        slot.resume(returning: .busy)
                     }
                 }
             }
+        } onCancel: {
+            let waiter = state.withLock { state -> Waiter? in
+                guard let index = state.waiting.firstIndex(where: { $0.id == id }) else { return nil }
+                let waiter = state.waiting.remove(at: index)
+                if state.isDrained { Self.signalDrained(&state) }
+                return waiter
+            }
+            waiter?.slot.resume(returning: .abandoned)
         }
     }
 
-    /// Stops accepting jobs; ``run(_:)`` returns once the queued ones are done.
+    /// Hands the finished job's slot to the longest waiter, or frees it.
+    private func release() {
+        state.withLock { state in
+            if let process = state.process, let next = state.waiting.popFirst() {
+                next.slot.resume(returning: .granted(process))
+                return
+            }
+            state.running -= 1
+            if state.isDrained { Self.signalDrained(&state) }
+        }
+    }
+
+    private static func signalDrained(_ state: inout State) {
+        state.drained?.resume()
+        state.drained = nil
+    }
+
+    /// Processes jobs with `process` until ``finish()`` is called and every admitted job is done.
+    public func run(_ process: @escaping Processor) async {
+        let granted = state.withLock { state -> [Waiter] in
+            state.process = process
+            var granted: [Waiter] = []
+            while state.running < maxInFlight, let next = state.waiting.popFirst() {
+                state.running += 1
+                granted.append(next)
+            }
+            return granted
+        }
+        for waiter in granted { waiter.slot.resume(returning: .granted(process)) }
+        await withCheckedContinuation { (drained: CheckedContinuation<Void, Never>) in
+            state.withLock { state in
+                if state.isDrained {
+                    drained.resume()
+                } else {
+                    state.drained = drained
+                }
+            }
+        }
+    }
+
+    /// Stops accepting jobs; ``run(_:)`` returns once the admitted ones are done. Jobs still waiting when nothing
+    /// will ever process them (``run(_:)`` never started) are answered busy.
     public func finish() {
-        input.finish()
+        let orphans = state.withLock { state -> Deque<Waiter> in
+            state.finished = true
+            var orphans: Deque<Waiter> = []
+            if state.process == nil { swap(&orphans, &state.waiting) }
+            if state.isDrained { Self.signalDrained(&state) }
+            return orphans
+        }
+        for waiter in orphans { waiter.slot.resume(returning: .busy) }
     }
 }

@@ -15,7 +15,7 @@ public struct IIPQueryToken: Sendable, Hashable {
     ///
     /// The string is split on `&`; empty tokens are skipped; each token is split at its first `=`, and a
     /// token whose name or value is empty is dropped. No URL decoding happens here: each command decides.
-    public static func tokenize(_ query: some StringProtocol) -> [IIPQueryToken] {
+    public static func tokenize(_ query: String) -> [IIPQueryToken] {
         var tokens: [IIPQueryToken] = []
         for part in query.split(separator: "&", omittingEmptySubsequences: true) {
             guard let equals = part.firstIndex(of: "=") else { continue }

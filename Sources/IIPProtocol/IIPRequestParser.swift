@@ -10,7 +10,7 @@ public struct IIPRequestParser: Sendable {
     public init() {}
 
     /// Parses every token of `query`.
-    public func parse(_ query: some StringProtocol) -> [IIPRequestItem] {
+    public func parse(_ query: String) -> [IIPRequestItem] {
         IIPQueryToken.tokenize(query).map(parse(token:))
     }
 

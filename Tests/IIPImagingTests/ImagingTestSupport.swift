@@ -9,7 +9,7 @@ import Synchronization
 enum Expected {
     /// The seed `Fixtures.make` uses for a fixture name (the run's seed plus a per-name offset).
     static func seed(_ name: String) -> UInt64 {
-        Fixtures.seed &+ UInt64(truncatingIfNeeded: name.hashValue & 0xFFFF)
+        Fixtures.seed(for: name)
     }
 
     private static let rendered = Mutex<[String: PixelBuffer]>([:])

@@ -38,7 +38,10 @@ struct PassThroughTests {
                 // The stored JPEG decoded here and by libtiff are the same picture, up to chroma upsampling at the
                 // edges of cropped tiles.
                 #expect(ImageComparison.psnr(a, source) > 35, "\(target)")
-                #expect(ImageComparison.psnr(a, b) > 28, "\(target)")
+                // The re-encoded tile (QLT 75, 4:2:0) is close to both. How close depends on the seeded picture
+                // (26-32 dB measured over many seeds); a different picture scores near 10 dB.
+                #expect(ImageComparison.psnr(a, b) > 24, "\(target)")
+                #expect(ImageComparison.psnr(source, b) > 24, "\(target)")
             }
         }
     }
@@ -56,7 +59,7 @@ struct PassThroughTests {
             let b = try ImageComparison.decodeJPEG(inverted.body)
             var invertedBack = b
             for i in invertedBack.bytes.indices { invertedBack.bytes[i] = 255 - invertedBack.bytes[i] }
-            #expect(ImageComparison.psnr(a, invertedBack) > 28)
+            #expect(ImageComparison.psnr(a, invertedBack) > 24)
         }
     }
 

@@ -77,6 +77,14 @@ public enum Fixtures {
         return value
     }()
 
+    /// The seed of one fixture's picture: the run's seed plus a stable per-name offset (FNV-1a of the name;
+    /// `hashValue` is randomised per process, so it would make `IIP_TEST_SEED` unable to reproduce a run).
+    public static func seed(for name: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return seed &+ (hash & 0xFFFF)
+    }
+
     private static let lock = NSLock()
     nonisolated(unsafe) private static var written: Set<String> = []
 
@@ -87,7 +95,7 @@ public enum Fixtures {
         defer { lock.unlock() }
         let path = directory + "/" + spec.name
         if written.contains(spec.name) { return spec.name }
-        let seedForName = seed &+ UInt64(truncatingIfNeeded: spec.name.hashValue & 0xFFFF)
+        let seedForName = seed(for: spec.name)
         let pixels = TestPattern.render(
             width: spec.width, height: spec.height, channels: spec.channels, bits: spec.bits, seed: seedForName)
         var writer = PyramidTIFFWriter()

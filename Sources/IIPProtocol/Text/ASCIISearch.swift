@@ -42,7 +42,8 @@ package enum ASCIISearch {
     private static func slowOffset(of pattern: UnsafeBufferPointer<UInt8>, in utf8: some Collection<UInt8>) -> Int? {
         let bytes = Array(utf8)
         guard bytes.count >= pattern.count else { return nil }
-        for offset in 0...(bytes.count - pattern.count) where bytes[offset..<offset + pattern.count].elementsEqual(pattern) {
+        for offset in 0...(bytes.count - pattern.count)
+        where bytes[offset..<offset + pattern.count].elementsEqual(pattern) {
             return offset
         }
         return nil

@@ -7,6 +7,10 @@ public enum IIPURLDecoding {
     ///
     /// - Returns: The decoded string and whether a `%00` was dropped (iipsrv logs a warning for it).
     public static func decode(_ text: some StringProtocol) -> (value: String, droppedNul: Bool) {
+        // Most arguments have nothing to decode.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) {
+            return (String(text), false)
+        }
         let utf8 = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(utf8.count)

@@ -217,10 +217,11 @@ def cpu_seconds(pids):
     return total
 
 
-def rss_megabytes(pid):
+def rss_megabytes(pid, field="VmRSS"):
+    """Resident size in MB: VmRSS (all), RssAnon (the process's own memory) or RssFile (mapped file pages)."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
@@ -349,9 +350,11 @@ def memory_run(servers, work, image, levels, args):
          os.path.join(work, "list.lua"), f"http://127.0.0.1:{servers.ports['project_http']}", "--", listfile],
         stdout=subprocess.PIPE, text=True)
     samples = []
+    anonymous = []
     start = time.time()
     while wrk_process.poll() is None:
         samples.append((time.time() - start, rss_megabytes(pid)))
+        anonymous.append(rss_megabytes(pid, "RssAnon"))
         time.sleep(1)
     output = wrk_process.stdout.read()
     match = re.search(r"LOAD (\d+) (\d+) (\d+)", output)
@@ -361,7 +364,8 @@ def memory_run(servers, work, image, levels, args):
     budget = (float(args.project_env.get("MAX_IMAGE_CACHE_SIZE", 10))
               + float(args.project_env.get("MAX_DECODED_CACHE_SIZE", 32))) * 1.024
     return {"seconds": args.memory, "requests": requests, "errors": errors, "idle_mb": idle,
-            "max_mb": max(rss for _, rss in samples), "warm_max_first_half_mb": max(first_half or [0]),
+            "max_mb": max(rss for _, rss in samples), "anon_max_mb": max(anonymous),
+            "file_end_mb": rss_megabytes(pid, "RssFile"), "warm_max_first_half_mb": max(first_half or [0]),
             "warm_max_mb": max(warm or [0]), "end_mb": samples[-1][1], "cache_budget_mb": budget,
             "samples": samples[:: max(1, len(samples) // 30)]}
 
@@ -453,7 +457,7 @@ def main():
             growth = m["warm_max_mb"] - m["warm_max_first_half_mb"]
             print(f"memory    {args.memory} s uncached on {args.memory_image}: {m['requests']} requests, "
                   f"{m['errors']} errors; RSS idle {m['idle_mb']:.0f} MB, max {m['max_mb']:.0f} MB, end "
-                  f"{m['end_mb']:.0f} MB; cache budgets {m['cache_budget_mb']:.0f} MB; growth after warm-up "
+                  f"{m['end_mb']:.0f} MB (anonymous max {m['anon_max_mb']:.0f} MB, file-backed {m['file_end_mb']:.0f} MB); cache budgets {m['cache_budget_mb']:.0f} MB; growth after warm-up "
                   f"{growth:+.0f} MB", flush=True)
             if m["errors"] != 0 or growth > 8:
                 failures.append("memory")

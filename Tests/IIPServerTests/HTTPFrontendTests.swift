@@ -230,6 +230,8 @@ struct HTTPFrontendTests {
             let before = try await server.get("/?FIF=\(first)&OBJ=Max-size")
             #expect(before.text == "Max-size:300 200\r\n")
             _ = try await server.get("/?FIF=\(first)&JTL=0,0")
+            let infoBefore = try await server.get("/iiif/\(first)/info.json")
+            #expect(infoBefore.text.contains("\"width\" : 300"))
             var writer = PyramidTIFFWriter()
             writer.compression = .deflate
             let replacement = Fixtures.path(name) + ".new"
@@ -240,6 +242,9 @@ struct HTTPFrontendTests {
             #expect(rename(replacement, Fixtures.path(name)) == 0)
             let after = try await server.get("/?FIF=\(first)&OBJ=Max-size")
             #expect(after.text == "Max-size:420 100\r\n")
+            // info.json bodies are memoised per open image: the new file gets a new one.
+            let infoAfter = try await server.get("/iiif/\(first)/info.json")
+            #expect(infoAfter.text.contains("\"width\" : 420") && infoAfter.text.contains("\"height\" : 100"))
             let tile = try ImageComparison.decodeJPEG(try await server.get("/?FIF=\(first)&JTL=1,0").body)
             #expect(tile.channels == 1 && tile.width == 256 && tile.height == 100)
         }

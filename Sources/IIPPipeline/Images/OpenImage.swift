@@ -14,6 +14,9 @@ public final class OpenImage: Sendable {
     public let status: FileStatus
     let handles: HandlePool
     private let histogramMemo = Mutex<Histogram?>(nil)
+    /// info.json bodies already written, by IIIF version and id: a handful at most (one per host name and version).
+    private let infoMemo = Mutex<[String: String]>([:])
+    private static let infoMemoLimit = 16
 
     init(path: String, filePath: String, description: ImageDescription, status: FileStatus, handles: HandlePool) {
         self.path = path
@@ -32,6 +35,18 @@ public final class OpenImage: Sendable {
             BitDepthReduction.to8Bit(tile, minimum: description.minValues, maximum: description.maxValues))
         histogramMemo.withLock { $0 = histogram }
         return histogram
+    }
+
+    /// The info.json body for `key` (the IIIF version and id), written by `make` the first time. The image is
+    /// reopened when its file changes, so a body never outlives the file it describes.
+    public func infoJSON(key: String, make: () -> String) -> String {
+        if let known = infoMemo.withLock({ $0[key] }) { return known }
+        let json = make()
+        infoMemo.withLock { memo in
+            if memo.count >= Self.infoMemoLimit { memo.removeAll(keepingCapacity: true) }
+            memo[key] = json
+        }
+        return json
     }
 
     /// The stored JPEG of a tile, ready to send without decoding, or `nil` (codec pass-through). Blocking.

@@ -9,23 +9,40 @@ struct IIIFPlanner: Sendable {
     let configuration: ServerConfiguration
     let responses: ResponseFactory
     let formats: Set<EncodedFormat>
-
     /// The IIIF formats this build can write.
-    var iiifFormats: Set<IIIFFormat> {
-        Set(IIIFFormat.allCases.filter { format in Self.encoded(format).map(formats.contains) ?? false })
-    }
+    let iiifFormats: Set<IIIFFormat>
+    /// The info.json settings without `rights`, worked out once: they depend on the configuration only.
+    private let baseSettings: IIIFInfoSettings
+    private let parser: IIIFRequestParser
 
-    /// The info.json settings from the configuration (MAX_CVT, ALLOW_UPSCALING, IIIF_EXTENSIONS ...).
-    func settings(rights: String?) -> IIIFInfoSettings {
+    init(
+        registry: ImageRegistry, configuration: ServerConfiguration, responses: ResponseFactory,
+        formats: Set<EncodedFormat>
+    ) {
+        self.registry = registry
+        self.configuration = configuration
+        self.responses = responses
+        self.formats = formats
+        let iiifFormats = Set(
+            IIIFFormat.allCases.filter { format in Self.encoded(format).map(formats.contains) ?? false })
+        self.iiifFormats = iiifFormats
         let extra = iiifFormats.subtracting([.jpg, .png]).map(\.rawValue).sorted { lhs, rhs in
             Self.formatOrder.firstIndex(of: lhs) ?? 99 < Self.formatOrder.firstIndex(of: rhs) ?? 99
         }
-        return IIIFInfoSettings(
+        baseSettings = IIIFInfoSettings(
             maxWidth: configuration.maxCVT, maxHeight: configuration.maxCVT,
             allowUpscaling: configuration.allowUpscaling,
             arbitraryRotation: true, linkHeaders: true, formats: extra,
             qualities: configuration.iiifExtensions ? IIIFQuality.extensions.map(\.rawValue) : [],
-            rights: rights, extraInfo: configuration.iiifExtraInfo.isEmpty ? nil : configuration.iiifExtraInfo)
+            rights: nil, extraInfo: configuration.iiifExtraInfo.isEmpty ? nil : configuration.iiifExtraInfo)
+        parser = IIIFRequestParser(formats: iiifFormats, extensions: configuration.iiifExtensions)
+    }
+
+    /// The info.json settings from the configuration (MAX_CVT, ALLOW_UPSCALING, IIIF_EXTENSIONS ...).
+    func settings(rights: String?) -> IIIFInfoSettings {
+        var settings = baseSettings
+        settings.rights = rights
+        return settings
     }
 
     static let formatOrder = ["tif", "webp", "gif", "jp2", "pdf"]
@@ -34,7 +51,6 @@ struct IIIFPlanner: Sendable {
     func run(rawArgument: String, request: ServerRequest) async -> Plan {
         let standard: IIIFVersion = configuration.iiifVersion == 2 ? .v2 : .v3
         let version = IIIFVersion.negotiated(accept: request.accept, default: standard)
-        let parser = IIIFRequestParser(formats: iiifFormats, extensions: configuration.iiifExtensions)
         let parsed: IIIFRequest
         do {
             parsed = try parser.parse(rawArgument, version: version)
@@ -71,11 +87,13 @@ struct IIIFPlanner: Sendable {
         guard let id = identifierURL(request, trimming: 1).id(argument: rawArgument) else {
             return .respond(responses.textError(status: 400, "IIIF: cannot build the image's id"))
         }
-        let rights =
-            image.description.metadata.rights.flatMap { $0.isEmpty ? nil : $0 }
-            ?? (configuration.copyright.isEmpty ? nil : configuration.copyright)
-        let json = IIIFInfo.json(
-            version: version, image: image.description, id: id, settings: settings(rights: rights))
+        let json = image.infoJSON(key: "\(version) \(id)") {
+            let rights =
+                image.description.metadata.rights.flatMap { $0.isEmpty ? nil : $0 }
+                ?? (configuration.copyright.isEmpty ? nil : configuration.copyright)
+            return IIIFInfo.json(
+                version: version, image: image.description, id: id, settings: settings(rights: rights))
+        }
         let wantsLD = request.accept?.contains("application/ld+json") ?? false
         let mediaType: String =
             switch version {

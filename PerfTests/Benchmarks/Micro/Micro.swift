@@ -10,13 +10,14 @@ import NIOCore
 /// export.
 ///
 /// Thresholds for `swift package benchmark baseline check main`: time may drift 25% at the median (shared CI
-/// machines are noisy), allocations per iteration must not grow beyond a small absolute tolerance.
+/// machines are noisy), allocations per iteration must not grow beyond a small absolute tolerance. CPU time is not
+/// measured: process CPU time on Linux advances in 10 ms ticks, far coarser than one iteration.
 let benchmarks: @Sendable () -> Void = {
     let timing = BenchmarkThresholds(relative: [.p50: 25.0])
     let allocations = BenchmarkThresholds(absolute: [.p50: 2, .p90: 4])
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(3),
-        thresholds: [.wallClock: timing, .cpuTotal: timing, .mallocCountTotal: allocations])
+        metrics: [.wallClock, .mallocCountTotal, .throughput], maxDuration: .seconds(3),
+        thresholds: [.wallClock: timing, .mallocCountTotal: allocations])
 
     Benchmark("Parse IIP tile request", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let parser = IIPRequestParser()

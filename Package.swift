@@ -72,6 +72,7 @@ let package = Package(
                 "IIPModel",
                 "IIPProtocol",
                 "IIPImaging",
+                "CIIPShims",
                 "CMemcached",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

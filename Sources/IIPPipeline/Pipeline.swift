@@ -60,7 +60,8 @@ public final class Pipeline: Sendable {
             registry: registry, configuration: configuration, responses: responses, formats: EncodeStage.formats,
             logger: logger)
         cacheLookup = CacheLookupStage(cache: tileCache)
-        exports = AsyncLimiter(permits: configuration.maxExportsInFlight)
+        let reclaimer = MemoryReclaimer(interval: configuration.memoryTrimDuration, executor: executor)
+        exports = AsyncLimiter(permits: configuration.maxExportsInFlight) { reclaimer.exportsWentIdle() }
     }
 
     /// Answers `request` through the intake (503 at once when the intake is full).

@@ -32,6 +32,7 @@ enum EnvironmentHelp {
           MAX_EXPORTS_IN_FLIGHT   region exports decoded at once (= threads)
           MAX_EXPORT_PIXELS       source pixels one export may decode (100000000)
           MAX_DECODED_CACHE_SIZE  MB of decoded tiles kept for region exports (32; 0 = none)
+          MEMORY_TRIM_INTERVAL    seconds between returns of freed export memory to the system (1; 0 = never)
 
         Signals: SIGTERM/SIGINT finish requests in flight and exit; SIGHUP empties the caches.
         """

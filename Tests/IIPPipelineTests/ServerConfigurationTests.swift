@@ -179,6 +179,10 @@ import Testing
         #expect(c.decodedCacheBytes == 2_048_000)
         #expect(configuration().decodedCacheBytes == 32_768_000)
         #expect(configuration(["MAX_DECODED_CACHE_SIZE": "0"]).decodedCacheBytes == 0)
+        #expect(configuration().memoryTrimDuration == .seconds(1))
+        #expect(configuration(["MEMORY_TRIM_INTERVAL": "0.5"]).memoryTrimDuration == .milliseconds(500))
+        #expect(configuration(["MEMORY_TRIM_INTERVAL": "0"]).memoryTrimDuration == .zero)
+        #expect(configuration(["MEMORY_TRIM_INTERVAL": "-4"]).memoryTrimDuration == .zero)
         let invalid = configuration(
             [
                 "MAX_REQUESTS_IN_FLIGHT": "0", "MAX_REQUESTS_QUEUED": "-1", "MAX_HANDLES_PER_IMAGE": "-2",
@@ -203,7 +207,7 @@ import Testing
             "IIIF_VERSION", "IIIF_DELIMITER", "IIIF_EXTRA_INFO", "IIIF_EXTENSIONS", "COPYRIGHT", "DECODER_MODULES",
             "OMP_NUM_THREADS", "MAX_REQUESTS_IN_FLIGHT", "MAX_REQUESTS_QUEUED", "MAX_HANDLES_PER_IMAGE",
             "FILE_CHECK_INTERVAL", "MAX_QUERY_LENGTH", "HTTP_IDLE_TIMEOUT", "MAX_EXPORTS_IN_FLIGHT",
-            "MAX_EXPORT_PIXELS", "MAX_DECODED_CACHE_SIZE",
+            "MAX_EXPORT_PIXELS", "MAX_DECODED_CACHE_SIZE", "MEMORY_TRIM_INTERVAL",
         ]
         #expect(names == Set(reference))
         let c = configuration(["MAX_CVT": "-1", "JPEG_QUALITY": "90"])

@@ -18,6 +18,10 @@ typedef struct iip_tiff_messages {
 /// `max_single_alloc` caps any single allocation libtiff makes for this handle (0: libtiff's default).
 TIFF *iip_tiff_open(const char *path, const char *mode, iip_tiff_messages *messages, int64_t max_single_alloc);
 
+/// Returns the heap's free pages to the system (glibc's malloc_trim(0); nothing elsewhere). Walks every malloc
+/// arena: a blocking call. Returns 1 when memory was released.
+int iip_release_free_memory(void);
+
 /// Silences libtiff's process-global handlers, which would otherwise print to stderr.
 void iip_tiff_silence_global_handlers(void);
 

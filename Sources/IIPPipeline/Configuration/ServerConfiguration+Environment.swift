@@ -65,6 +65,7 @@ extension ServerConfiguration {
         if let value = int("MAX_EXPORTS_IN_FLIGHT"), value > 0 { maxExportsInFlight = value }
         if let value = double("MAX_DECODED_CACHE_SIZE") { maxDecodedCacheSize = max(value, 0) }
         if let value = double("MAX_EXPORT_PIXELS"), value > 0 { maxExportPixels = Int(min(value, 1e15)) }
+        if let value = double("MEMORY_TRIM_INTERVAL") { memoryTrimInterval = max(value, 0) }
     }
 
     /// Every setting as `(variable, value)`, for the start-up log (iipsrv logs one line per setting).
@@ -90,7 +91,7 @@ extension ServerConfiguration {
             ("MAX_HANDLES_PER_IMAGE", "\(maxHandlesPerImage)"), ("FILE_CHECK_INTERVAL", "\(fileCheckInterval)"),
             ("MAX_QUERY_LENGTH", "\(maxQueryLength)"), ("HTTP_IDLE_TIMEOUT", "\(httpIdleTimeout)"),
             ("MAX_EXPORTS_IN_FLIGHT", "\(maxExportsInFlight)"), ("MAX_EXPORT_PIXELS", "\(maxExportPixels)"),
-            ("MAX_DECODED_CACHE_SIZE", "\(maxDecodedCacheSize)"),
+            ("MAX_DECODED_CACHE_SIZE", "\(maxDecodedCacheSize)"), ("MEMORY_TRIM_INTERVAL", "\(memoryTrimInterval)"),
         ]
     }
 }

@@ -102,12 +102,18 @@ public struct ServerConfiguration: Sendable {
     /// MAX_EXPORT_PIXELS: the most source pixels one export may decode; larger regions answer 400. Default
     /// 100,000,000 (a 10,000 x 10,000 region).
     public var maxExportPixels = 100_000_000
+    /// MEMORY_TRIM_INTERVAL: the shortest time, in seconds, between two returns of freed export memory to the system
+    /// (`malloc_trim`, when no export is running). Default 1; 0 disables it.
+    public var memoryTrimInterval = 1.0
 
     /// The tile cache budget in bytes.
     public var tileCacheBytes: Int { Int(min(max(maxImageCacheSize, 0) * 1_024_000, Double(Int.max / 2))) }
 
     /// The decoded-tile cache budget in bytes.
     public var decodedCacheBytes: Int { Int(min(max(maxDecodedCacheSize, 0) * 1_024_000, Double(Int.max / 2))) }
+
+    /// MEMORY_TRIM_INTERVAL as a duration (zero when disabled, at most a day).
+    public var memoryTrimDuration: Duration { .milliseconds(Int64(min(max(memoryTrimInterval, 0), 86400) * 1000)) }
 
     /// FILE_CHECK_INTERVAL as a duration (at most a year).
     public var fileCheckDuration: Duration { .milliseconds(Int64(min(max(fileCheckInterval, 0), 31_536_000) * 1000)) }

@@ -4,13 +4,22 @@ import DequeModule
 ///
 /// Bounds memory-heavy work such as region exports, whose decoded pixels are held until encoded.
 public actor AsyncLimiter {
+    private let permits: Int
     private var available: Int
     private var waiters: Deque<CheckedContinuation<Void, Never>> = []
+    private let onIdle: (@Sendable () -> Void)?
 
     /// Creates a limiter with `permits` slots (at least one).
-    public init(permits: Int) {
-        available = max(permits, 1)
+    ///
+    /// - Parameter onIdle: Called each time the last holder releases its slot with nobody waiting.
+    public init(permits: Int, onIdle: (@Sendable () -> Void)? = nil) {
+        self.permits = max(permits, 1)
+        available = self.permits
+        self.onIdle = onIdle
     }
+
+    /// Whether anyone is waiting for a slot.
+    public var hasWaiters: Bool { !waiters.isEmpty }
 
     /// Waits for a slot.
     public func acquire() async {
@@ -27,6 +36,7 @@ public actor AsyncLimiter {
             next.resume()
         } else {
             available += 1
+            if available == permits { onIdle?() }
         }
     }
 

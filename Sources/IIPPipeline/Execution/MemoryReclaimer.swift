@@ -1,0 +1,45 @@
+import CIIPShims
+import Synchronization
+
+/// Hands the memory that region exports freed back to the system once no export is running, at most once per
+/// interval (MEMORY_TRIM_INTERVAL).
+///
+/// An export holds megabytes of pixels (decoded tiles, the composed region, the resized picture) until it is encoded.
+/// glibc keeps such freed blocks in its per-thread arenas for reuse, so after a burst of exports the resident size
+/// stays at the burst's peak although nothing is live. `malloc_trim` returns those pages. It walks every arena, so
+/// it runs on the codec threads, never on the cooperative pool, and not more often than the interval.
+final class MemoryReclaimer: Sendable {
+    private let interval: Duration
+    private let executor: CodecExecutor
+    private let trim: @Sendable () -> Void
+    private let lastTrim = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// - Parameters:
+    ///   - interval: The shortest time between two trims; zero or less disables trimming.
+    ///   - trim: What trimming does: `malloc_trim(0)` unless a test observes it.
+    init(
+        interval: Duration, executor: CodecExecutor,
+        trim: @escaping @Sendable () -> Void = { _ = iip_release_free_memory() }
+    ) {
+        self.interval = interval
+        self.executor = executor
+        self.trim = trim
+    }
+
+    /// Notes that the last running export finished; trims when the interval has passed since the last trim.
+    ///
+    /// - Returns: Whether a trim was scheduled.
+    @discardableResult
+    func exportsWentIdle() -> Bool {
+        guard interval > .zero else { return false }
+        let now = ContinuousClock.now
+        let due = lastTrim.withLock { last in
+            if let previous = last, now - previous < interval { return false }
+            last = now
+            return true
+        }
+        guard due else { return false }
+        Task { [executor, trim] in _ = try? await executor.run(trim) }
+        return true
+    }
+}

@@ -1,0 +1,69 @@
+import Synchronization
+import Testing
+
+@testable import IIPPipeline
+
+/// Returning freed export memory (MEMORY_TRIM_INTERVAL): the limiter reports when exports go idle, and the
+/// reclaimer trims at most once per interval, on the codec threads.
+@Suite("Memory reclaimer")
+struct MemoryReclaimerTests {
+    @Test func theLimiterReportsIdleOnlyWhenTheLastHolderLeaves() async {
+        let idle = Mutex(0)
+        let limiter = AsyncLimiter(permits: 2) { idle.withLock { $0 += 1 } }
+        await limiter.acquire()
+        await limiter.acquire()
+        await limiter.release()
+        #expect(idle.withLock { $0 } == 0)
+        await limiter.release()
+        #expect(idle.withLock { $0 } == 1)
+        _ = await limiter.run { 42 }
+        #expect(idle.withLock { $0 } == 2)
+    }
+
+    @Test func aWaiterTakingTheSlotIsNotIdle() async {
+        let idle = Mutex(0)
+        let limiter = AsyncLimiter(permits: 1) { idle.withLock { $0 += 1 } }
+        await limiter.acquire()
+        async let second: Void = limiter.acquire()
+        // Let the second caller queue up behind the first.
+        while await !limiter.hasWaiters { await Task.yield() }
+        await limiter.release()
+        await second
+        #expect(idle.withLock { $0 } == 0)
+        await limiter.release()
+        #expect(idle.withLock { $0 } == 1)
+    }
+
+    @Test func trimsAtMostOncePerInterval() async throws {
+        let executor = CodecExecutor(threadCount: 1)
+        let trims = Mutex(0)
+        let reclaimer = MemoryReclaimer(interval: .seconds(3600), executor: executor) { trims.withLock { $0 += 1 } }
+        let scheduled = (0..<5).map { _ in reclaimer.exportsWentIdle() }
+        #expect(scheduled == [true, false, false, false, false])
+        try await waitUntil { trims.withLock { $0 } == 1 }
+        await executor.shutdown()
+    }
+
+    @Test func zeroDisablesTrimming() async {
+        let executor = CodecExecutor(threadCount: 1)
+        let reclaimer = MemoryReclaimer(interval: .zero, executor: executor) {}
+        #expect(!reclaimer.exportsWentIdle())
+        await executor.shutdown()
+    }
+
+    @Test func aShortIntervalTrimsAgain() async throws {
+        let executor = CodecExecutor(threadCount: 1)
+        let trims = Mutex(0)
+        let reclaimer = MemoryReclaimer(interval: .milliseconds(1), executor: executor) { trims.withLock { $0 += 1 } }
+        #expect(reclaimer.exportsWentIdle())
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(reclaimer.exportsWentIdle())
+        try await waitUntil { trims.withLock { $0 } == 2 }
+        await executor.shutdown()
+    }
+
+    private func waitUntil(_ condition: @Sendable () -> Bool) async throws {
+        for _ in 0..<1000 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(condition())
+    }
+}

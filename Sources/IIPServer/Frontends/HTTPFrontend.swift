@@ -56,14 +56,18 @@ public struct HTTPFrontend: HTTPResponder {
 
     /// Splits a request target into its path and its raw query string.
     static func split(_ target: String) -> (path: String, query: String) {
-        guard let mark = target.firstIndex(of: "?") else { return (target, "") }
-        return (String(target[..<mark]), String(target[target.index(after: mark)...]))
+        // Byte search: '?' is ASCII and never part of a multi-byte UTF-8 sequence.
+        let bytes = target.utf8
+        guard let mark = bytes.firstIndex(of: UInt8(ascii: "?")) else { return (target, "") }
+        return (String(Substring(bytes[..<mark])), String(Substring(bytes[bytes.index(after: mark)...])))
     }
 
     /// Converts a pipeline response to a Hummingbird response with the same header fields as FastCGI sends.
     static func response(_ answer: ServerResponse) -> Response {
+        // The same fields as FrontendRouter.wireHeaders, without building the intermediate array.
         var fields = HTTPFields()
-        for (name, value) in FrontendRouter.wireHeaders(answer) {
+        fields.reserveCapacity(answer.headers.count + 1)
+        for (name, value) in answer.headers {
             if let field = Self.knownNames[name] ?? HTTPField.Name(name) {
                 fields.append(HTTPField(name: field, value: value))
             }
@@ -72,6 +76,7 @@ public struct HTTPFrontend: HTTPResponder {
         if answer.status == 304 || answer.status == 204 {
             return Response(status: status, headers: fields, body: .init())
         }
+        fields.append(HTTPField(name: .contentLength, value: String(answer.body.readableBytes)))
         return Response(status: status, headers: fields, body: .init(byteBuffer: answer.body))
     }
 }

@@ -109,10 +109,16 @@ def run(*args, **kwargs):
     return subprocess.run(list(args), check=True, **kwargs)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(count):
+    """`count` distinct free ports: every socket stays open until all are chosen."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def wait_for(url, seconds=60):
@@ -259,9 +265,18 @@ class Servers:
 
     def __init__(self, work, binary, image_folder, extra_env):
         self.work = work
-        self.ports = {name: free_port() for name in
-                      ("reference_fcgi", "project_fcgi", "reference_http", "project_http", "static_http",
-                       "static1_http", "project_direct")}
+        names = ("reference_fcgi", "project_fcgi", "reference_http", "project_http", "static_http", "static1_http",
+                 "project_direct")
+        self.ports = dict(zip(names, free_ports(len(names))))
+        self.reference_pids = []
+        self.project = None
+        try:
+            self._start(work, binary, image_folder, extra_env)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, work, binary, image_folder, extra_env):
         env = dict(os.environ, VERBOSITY="0", JPEG_QUALITY="75", MAX_IMAGE_CACHE_SIZE="10",
                    FILESYSTEM_PREFIX=image_folder + "/", LOGFILE=os.path.join(work, "servers.log"))
         spawned = subprocess.run(
@@ -289,22 +304,41 @@ class Servers:
         return self.ports["reference_http" if which == "iipsrv" else "project_http"]
 
     def stop(self):
+        """Stops everything this instance started and waits for it to be gone (the pid files are reused)."""
+        stopping = []
         for pidfile in ("nginx.pid", "nginx-static1.pid"):
             try:
                 with open(os.path.join(self.work, pidfile)) as f:
-                    os.kill(int(f.read()), signal.SIGQUIT)
+                    pid = int(f.read())
+                os.kill(pid, signal.SIGQUIT)
+                stopping.append(pid)
             except (OSError, ValueError):
                 pass
         for pid in self.reference_pids:
             try:
                 os.kill(pid, signal.SIGTERM)
+                stopping.append(pid)
             except OSError:
                 pass
-        self.project.send_signal(signal.SIGTERM)
-        try:
-            self.project.wait(15)
-        except subprocess.TimeoutExpired:
-            self.project.kill()
+        if self.project is not None:
+            self.project.send_signal(signal.SIGTERM)
+            try:
+                self.project.wait(15)
+            except subprocess.TimeoutExpired:
+                self.project.kill()
+        deadline = time.time() + 5
+        for pid in stopping:
+            while time.time() < deadline:
+                try:
+                    os.kill(pid, 0)
+                except OSError:
+                    break
+                time.sleep(0.05)
+            else:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
 
 
 def compare(servers, work, workload, listfile, args):

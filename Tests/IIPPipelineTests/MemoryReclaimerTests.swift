@@ -38,8 +38,9 @@ struct MemoryReclaimerTests {
         let executor = CodecExecutor(threadCount: 1)
         let trims = Mutex(0)
         let reclaimer = MemoryReclaimer(interval: .seconds(3600), executor: executor) { trims.withLock { $0 += 1 } }
+        // The first trims at once, the second schedules one for the end of the hour, the rest add nothing.
         let scheduled = (0..<5).map { _ in reclaimer.exportsWentIdle() }
-        #expect(scheduled == [true, false, false, false, false])
+        #expect(scheduled == [true, true, false, false, false])
         try await waitUntil { trims.withLock { $0 } == 1 }
         await executor.shutdown()
     }
@@ -48,6 +49,17 @@ struct MemoryReclaimerTests {
         let executor = CodecExecutor(threadCount: 1)
         let reclaimer = MemoryReclaimer(interval: .zero, executor: executor) {}
         #expect(!reclaimer.exportsWentIdle())
+        await executor.shutdown()
+    }
+
+    // A burst that ends within the interval still gets its trim, at the interval's end.
+    @Test func theEndOfABurstIsTrimmedLater() async throws {
+        let executor = CodecExecutor(threadCount: 1)
+        let trims = Mutex(0)
+        let reclaimer = MemoryReclaimer(interval: .milliseconds(30), executor: executor) { trims.withLock { $0 += 1 } }
+        #expect(reclaimer.exportsWentIdle())
+        #expect(reclaimer.exportsWentIdle())
+        try await waitUntil { trims.withLock { $0 } == 2 }
         await executor.shutdown()
     }
 

@@ -36,7 +36,7 @@ struct QueryTokenizerTests {
         #expect(IIPQueryToken.tokenize(query) == expected)
     }
 
-    @Test("Accepts a substring and keeps a 5 kB value whole")
+    @Test("Keeps a 5 kB value whole after the leading question mark is dropped")
     func valueAfterALeadingQuestionMarkAndLongValue() {
         let long = String(repeating: "x", count: 5000)
         let query = "?FIF=\(long)&OBJ=IIP,1.0"

@@ -53,17 +53,14 @@ public enum Resampler {
         let (left, right, xWeight) = axis(source: pixels.width, target: width)
         let (top, bottom, yWeight) = axis(source: pixels.height, target: height)
         let rowLength = width * channels
-        // Per output sample: the byte offsets of its two source samples and the weight of the second (0...256).
-        var first = [Int32](repeating: 0, count: rowLength)
-        var second = [Int32](repeating: 0, count: rowLength)
-        var weight = [Int32](repeating: 0, count: rowLength)
+        // Per output column: the byte offsets of its two source pixels and the weight of the second (0...256).
+        var first = [Int32](repeating: 0, count: width)
+        var second = [Int32](repeating: 0, count: width)
+        var weight = [Int32](repeating: 0, count: width)
         for column in 0..<width {
-            let w = Int32((xWeight[column] * 256).rounded())
-            for channel in 0..<channels {
-                first[column * channels + channel] = Int32(left[column] * channels + channel)
-                second[column * channels + channel] = Int32(right[column] * channels + channel)
-                weight[column * channels + channel] = w
-            }
+            first[column] = Int32(left[column] * channels)
+            second[column] = Int32(right[column] * channels)
+            weight[column] = Int32((xWeight[column] * 256).rounded())
         }
         var upper = [Int32](repeating: 0, count: rowLength)
         var lower = [Int32](repeating: 0, count: rowLength)
@@ -77,10 +74,37 @@ public enum Resampler {
                 second.withUnsafeBufferPointer { b in
                     weight.withUnsafeBufferPointer { w in
                         line.withUnsafeMutableBufferPointer { out in
-                            for i in 0..<rowLength {
-                                let p = Int32(source[base + Int(a[i])])
-                                let q = Int32(source[base + Int(b[i])])
-                                out[i] = p &* 256 &+ (q &- p) &* w[i]
+                            // One set of indices per pixel; RGB and grey unrolled, other layouts sample by sample.
+                            switch channels {
+                            case 3:
+                                for column in 0..<width {
+                                    let p0 = base &+ Int(a[column])
+                                    let q0 = base &+ Int(b[column])
+                                    let wc = w[column]
+                                    let o = column &* 3
+                                    let p = (Int32(source[p0]), Int32(source[p0 &+ 1]), Int32(source[p0 &+ 2]))
+                                    let q = (Int32(source[q0]), Int32(source[q0 &+ 1]), Int32(source[q0 &+ 2]))
+                                    out[o] = p.0 &* 256 &+ (q.0 &- p.0) &* wc
+                                    out[o &+ 1] = p.1 &* 256 &+ (q.1 &- p.1) &* wc
+                                    out[o &+ 2] = p.2 &* 256 &+ (q.2 &- p.2) &* wc
+                                }
+                            case 1:
+                                for column in 0..<width {
+                                    let p = Int32(source[base &+ Int(a[column])])
+                                    let q = Int32(source[base &+ Int(b[column])])
+                                    out[column] = p &* 256 &+ (q &- p) &* w[column]
+                                }
+                            default:
+                                for column in 0..<width {
+                                    let p0 = base + Int(a[column])
+                                    let q0 = base + Int(b[column])
+                                    let wc = w[column]
+                                    for c in 0..<channels {
+                                        let p = Int32(source[p0 + c])
+                                        let q = Int32(source[q0 + c])
+                                        out[column * channels + c] = p &* 256 &+ (q &- p) &* wc
+                                    }
+                                }
                             }
                         }
                     }

@@ -113,7 +113,7 @@ public struct ServerConfiguration: Sendable {
     public var decodedCacheBytes: Int { Int(min(max(maxDecodedCacheSize, 0) * 1_024_000, Double(Int.max / 2))) }
 
     /// MEMORY_TRIM_INTERVAL as a duration (zero when disabled, at most a day).
-    public var memoryTrimDuration: Duration { .milliseconds(Int64(min(max(memoryTrimInterval, 0), 86400) * 1000)) }
+    public var memoryTrimDuration: Duration { .seconds(min(max(memoryTrimInterval, 0), 86400)) }
 
     /// FILE_CHECK_INTERVAL as a duration (at most a year).
     public var fileCheckDuration: Duration { .milliseconds(Int64(min(max(fileCheckInterval, 0), 31_536_000) * 1000)) }

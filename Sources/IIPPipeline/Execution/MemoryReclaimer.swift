@@ -9,10 +9,16 @@ import Synchronization
 /// stays at the burst's peak although nothing is live. `malloc_trim` returns those pages. It walks every arena, so
 /// it runs on the codec threads, never on the cooperative pool, and not more often than the interval.
 final class MemoryReclaimer: Sendable {
+    private struct State {
+        var lastTrim: ContinuousClock.Instant?
+        /// A trim is scheduled for the end of the current interval.
+        var pending = false
+    }
+
     private let interval: Duration
     private let executor: CodecExecutor
     private let trim: @Sendable () -> Void
-    private let lastTrim = Mutex<ContinuousClock.Instant?>(nil)
+    private let state = Mutex(State())
 
     /// - Parameters:
     ///   - interval: The shortest time between two trims; zero or less disables trimming.
@@ -26,20 +32,35 @@ final class MemoryReclaimer: Sendable {
         self.trim = trim
     }
 
-    /// Notes that the last running export finished; trims when the interval has passed since the last trim.
+    /// Notes that the last running export finished. Trims at once when the interval has passed since the last trim;
+    /// otherwise schedules one trim for the end of the interval, so that the memory of a burst that ended early is
+    /// returned too.
     ///
-    /// - Returns: Whether a trim was scheduled.
+    /// - Returns: Whether a trim was scheduled (false when one is already pending, or trimming is off).
     @discardableResult
     func exportsWentIdle() -> Bool {
         guard interval > .zero else { return false }
         let now = ContinuousClock.now
-        let due = lastTrim.withLock { last in
-            if let previous = last, now - previous < interval { return false }
-            last = now
-            return true
+        let due: ContinuousClock.Instant? = state.withLock { state in
+            if state.pending { return nil }
+            if let previous = state.lastTrim, now - previous < interval {
+                state.pending = true
+                return previous + interval
+            }
+            state.lastTrim = now
+            return now
         }
-        guard due else { return false }
-        Task { [executor, trim] in _ = try? await executor.run(trim) }
+        guard let due else { return false }
+        Task { [self] in
+            if due > now {
+                try? await Task.sleep(until: due, clock: .continuous)
+                state.withLock { state in
+                    state.pending = false
+                    state.lastTrim = .now
+                }
+            }
+            _ = try? await executor.run(trim)
+        }
         return true
     }
 }

@@ -168,12 +168,11 @@ public final class PyramidTIFF {
 
     /// Decodes a stored JPEG tile with libjpeg-turbo directly (faster than through libtiff), cropped to `rect`.
     private func decodeStoredJPEG(resolution: Int, tile: Int) throws(ImagingError) -> PixelBuffer? {
-        guard let (jpeg, rect, level) = try standaloneJPEG(resolution: resolution, tile: tile) else { return nil }
+        guard let (jpeg, rect, _) = try standaloneJPEG(resolution: resolution, tile: tile) else { return nil }
         let pixels = try JPEGDecoder().decode(jpeg, fast: true)
         guard pixels.width >= rect.width, pixels.height >= rect.height, pixels.channels == description.channels
         else { return nil }
         if pixels.width == rect.width && pixels.height == rect.height { return pixels }
-        _ = level
         return pixels.cropped(x: 0, y: 0, width: rect.width, height: rect.height)
     }
 

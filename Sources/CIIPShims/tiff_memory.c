@@ -78,16 +78,19 @@ static tmsize_t iip_tiff_memory_write(thandle_t handle, void *buffer, tmsize_t s
 
 static toff_t iip_tiff_memory_seek(thandle_t handle, toff_t offset, int whence) {
     iip_tiff_memory *memory = (iip_tiff_memory *)handle;
-    int64_t base;
+    uint64_t base;
     switch (whence) {
     case SEEK_SET: base = 0; break;
-    case SEEK_CUR: base = (int64_t)memory->position; break;
-    case SEEK_END: base = (int64_t)memory->length; break;
+    case SEEK_CUR: base = memory->position; break;
+    case SEEK_END: base = memory->length; break;
     default: return (toff_t)-1;
     }
-    int64_t target = base + (int64_t)offset;
-    if (target < 0) return (toff_t)-1;
-    memory->position = (uint64_t)target;
+    // libtiff passes offsets as toff_t (uint64); relative seeks may carry a negative value in two's complement.
+    // Unsigned arithmetic wraps instead of overflowing (undefined for signed values). Both terms are at most
+    // INT64_MAX or a negative step, so a result beyond INT64_MAX is a position before the start: refused.
+    uint64_t target = base + (uint64_t)offset;
+    if (target > (uint64_t)INT64_MAX) return (toff_t)-1;
+    memory->position = target;
     return (toff_t)target;
 }
 

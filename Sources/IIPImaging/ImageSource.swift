@@ -34,11 +34,19 @@ extension PyramidTIFF: ImageSource {}
 
 /// Opens image files as the right ``ImageSource`` for their format.
 public enum ImageSourceOpener {
-    /// Opens `path`, recognising the format from its first bytes (a blocking call).
+    /// Opens `path`, recognising the format from its first bytes (a blocking call), within the default
+    /// ``ImageLimits``.
     public static func open(path: String) throws(ImagingError) -> any ImageSource {
+        try open(path: path, limits: .default)
+    }
+
+    /// Opens `path`, recognising the format from its first bytes (a blocking call).
+    ///
+    /// - Parameter limits: What the file's header may ask for; see ``ImageLimits``.
+    public static func open(path: String, limits: ImageLimits) throws(ImagingError) -> any ImageSource {
         guard let kind = try sniff(path) else { throw .unsupportedFormat("unrecognised file signature") }
         switch kind {
-        case .tiff: return try PyramidTIFF(path: path)
+        case .tiff: return try PyramidTIFF(path: path, limits: limits)
         case .jpeg2000: throw .unsupportedFormat("JPEG2000")
         case .jpeg: throw .unsupportedFormat("JPEG")
         }

@@ -18,6 +18,9 @@ public enum ImagingError: Error, Sendable, Hashable, CustomStringConvertible {
     case encodeFailed(String)
     /// A request would need more memory than the configured limit.
     case tooLarge(String)
+    /// A processing parameter outside what the operation accepts: a non-finite angle, a negative size, a buffer
+    /// whose byte count does not match its dimensions.
+    case invalidParameter(String)
 
     /// A one-line explanation, without filesystem paths beyond the one given.
     public var description: String {
@@ -31,6 +34,7 @@ public enum ImagingError: Error, Sendable, Hashable, CustomStringConvertible {
         case .decodeFailed(let detail): "decoding failed: \(detail)"
         case .encodeFailed(let detail): "encoding failed: \(detail)"
         case .tooLarge(let detail): "request too large: \(detail)"
+        case .invalidParameter(let detail): "invalid parameter: \(detail)"
         }
     }
 }

@@ -50,10 +50,11 @@ public struct ImageDescription: Sendable, Hashable {
         self.bitsPerSample = bitsPerSample
         self.sampleFormat = sampleFormat
         self.colorSpace = colorSpace
-        self.minValues = minValues ?? Array(repeating: 0, count: channels)
+        let channelCount = max(channels, 0)
+        self.minValues = minValues ?? Array(repeating: 0, count: channelCount)
         self.maxValues =
             maxValues
-            ?? Array(repeating: Self.defaultMaximum(bits: bitsPerSample, format: sampleFormat), count: channels)
+            ?? Array(repeating: Self.defaultMaximum(bits: bitsPerSample, format: sampleFormat), count: channelCount)
         self.resolution = resolution
         self.metadata = metadata
         self.horizontalViews = horizontalViews
@@ -67,8 +68,10 @@ public struct ImageDescription: Sendable, Hashable {
     public var height: Int { levels.last?.height ?? 0 }
     /// Number of resolution levels.
     public var resolutionCount: Int { levels.count }
-    /// The full-resolution level.
-    public var fullLevel: PyramidLevel { levels[levels.count - 1] }
+    /// The full-resolution level (an empty level when there is none).
+    public var fullLevel: PyramidLevel {
+        levels.last ?? PyramidLevel(width: 0, height: 0, tileWidth: 0, tileHeight: 0)
+    }
 
     /// The maximum iipsrv assumes when the file does not say (iipsrv-reference §6.1).
     public static func defaultMaximum(bits: Int, format: SampleFormat) -> Double {

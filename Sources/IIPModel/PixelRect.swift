@@ -17,10 +17,10 @@ public struct PixelRect: Sendable, Hashable, CustomStringConvertible {
         self.height = height
     }
 
-    /// One past the right edge.
-    public var maxX: Int { x + width }
-    /// One past the bottom edge.
-    public var maxY: Int { y + height }
+    /// One past the right edge (`Int.max` or `Int.min` if it does not fit).
+    public var maxX: Int { x.saturatingAdd(width) }
+    /// One past the bottom edge (`Int.max` or `Int.min` if it does not fit).
+    public var maxY: Int { y.saturatingAdd(height) }
     /// Whether the rectangle covers no pixel.
     public var isEmpty: Bool { width <= 0 || height <= 0 }
 
@@ -31,7 +31,8 @@ public struct PixelRect: Sendable, Hashable, CustomStringConvertible {
         let right = min(maxX, other.maxX)
         let bottom = min(maxY, other.maxY)
         guard right > left, bottom > top else { return nil }
-        return PixelRect(x: left, y: top, width: right - left, height: bottom - top)
+        return PixelRect(
+            x: left, y: top, width: right.saturatingSubtract(left), height: bottom.saturatingSubtract(top))
     }
 
     /// `x,y widthxheight`, for logs and messages.

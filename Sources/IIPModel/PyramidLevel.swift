@@ -19,12 +19,12 @@ public struct PyramidLevel: Sendable, Hashable {
         self.tileHeight = tileHeight
     }
 
-    /// Number of tile columns.
-    public var tilesAcross: Int { (width + tileWidth - 1) / tileWidth }
-    /// Number of tile rows.
-    public var tilesDown: Int { (height + tileHeight - 1) / tileHeight }
-    /// Number of tiles, counted row-major from the top left.
-    public var tileCount: Int { tilesAcross * tilesDown }
+    /// Number of tile columns; 0 when the width or the tile width is not positive.
+    public var tilesAcross: Int { width.ceilingDivision(by: tileWidth) }
+    /// Number of tile rows; 0 when the height or the tile height is not positive.
+    public var tilesDown: Int { height.ceilingDivision(by: tileHeight) }
+    /// Number of tiles, counted row-major from the top left (`Int.max` if the count does not fit).
+    public var tileCount: Int { tilesAcross.saturatingMultiply(tilesDown) }
 
     /// The pixel rectangle a tile covers, cropped at the right and bottom edges.
     ///
@@ -32,8 +32,11 @@ public struct PyramidLevel: Sendable, Hashable {
     /// - Returns: The rectangle, or `nil` when the index is out of range.
     public func tileRect(_ index: Int) -> PixelRect? {
         guard index >= 0, index < tileCount else { return nil }
-        let column = index % tilesAcross
-        let row = index / tilesAcross
+        let across = tilesAcross
+        let column = index % across
+        let row = index / across
+        guard row < tilesDown else { return nil }
+        // column < tilesAcross and row < tilesDown, so both offsets are inside the level.
         let x = column * tileWidth
         let y = row * tileHeight
         return PixelRect(x: x, y: y, width: min(tileWidth, width - x), height: min(tileHeight, height - y))

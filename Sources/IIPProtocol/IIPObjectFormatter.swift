@@ -89,7 +89,7 @@ public enum IIPObjectFormatter {
     /// `Min-Max-sample-values:` with each value written as `" %.9g "` and the last space removed.
     static func minMaxLine(_ image: ImageDescription) -> String {
         var text = ""
-        for channel in 0..<image.channels {
+        for channel in 0..<max(image.channels, 0) {
             let low = channel < image.minValues.count ? image.minValues[channel] : 0
             let high = channel < image.maxValues.count ? image.maxValues[channel] : 0
             text += String(format: " %.9g  %.9g ", low, high)
@@ -101,7 +101,7 @@ public enum IIPObjectFormatter {
     /// `Colorspace,0-<levels-1>,0:<calibrated> 0 <space> <planes> <plane indices>`.
     static func colorspaceLine(_ image: ImageDescription) -> String {
         let calibrated = image.colorSpace == .cieLAB ? 1 : 0
-        let planes = (0..<image.channels).map(String.init).joined(separator: " ")
+        let planes = (0..<max(image.channels, 0)).map(String.init).joined(separator: " ")
         return "Colorspace,0-\(image.resolutionCount - 1),0:\(calibrated) 0 \(image.colorSpace.protocolCode) "
             + "\(image.channels) \(planes)"
     }

@@ -98,6 +98,7 @@ public struct IIPRequestParser: Sendable {
     /// The largest magnitude accepted for an integer argument.
     public static let integerLimit = Int(Int32.max)
 
+    /// A decimal integer within ±``integerLimit``; anything else (hex, exponents, overflow, empty) is `nil`.
     static func integer(_ text: some StringProtocol) -> Int? {
         guard let value = Int(text), value >= -integerLimit, value <= integerLimit else { return nil }
         return value
@@ -107,6 +108,7 @@ public struct IIPRequestParser: Sendable {
         integer(text).flatMap { $0 >= 0 ? $0 : nil }
     }
 
+    /// A decimal number (digits, sign, point, exponent), finite: `nan`, `inf` and overflowing values are `nil`.
     static func number(_ text: some StringProtocol) -> Double? {
         guard !text.isEmpty, text.allSatisfy({ $0.isNumber || "+-.eE".contains($0) }),
             let value = Double(text), value.isFinite
@@ -181,10 +183,12 @@ public struct IIPRequestParser: Sendable {
         return .region(NormalizedRegion(x: values[0], y: values[1], width: values[2], height: values[3]))
     }
 
+    /// ROT: `[!]angle`, any finite angle, reduced to `0..<360` (so `ROT=-90` is `ROT=270` and `ROT=1e308` is a
+    /// small angle that imaging can turn by, rather than one whose radians overflow to infinity).
     static func rotation(_ text: String) -> IIPCommand? {
         let mirrored = text.hasPrefix("!")
         guard let degrees = number(mirrored ? text.dropFirst() : Substring(text)) else { return nil }
-        return .rotation(Rotation(degrees: degrees, mirrored: mirrored))
+        return .rotation(Rotation(degrees: Rotation.normalized(degrees), mirrored: mirrored))
     }
 
     static func colorTwist(_ text: String) -> IIPCommand? {

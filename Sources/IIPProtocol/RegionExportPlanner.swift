@@ -29,7 +29,13 @@ public struct RegionExportPlan: Sendable, Hashable {
 /// short, level sizes come from the file rather than being assumed powers of two, and a region without WID or
 /// HEI is exported at its own full-resolution size instead of being stretched to the whole image's size.
 public enum RegionExportPlanner {
+    /// The largest WID, HEI, MAX_CVT or output size the planner works with; larger values are taken as this one.
+    public static let sizeLimit = Int(Int32.max)
+
     /// Plans an export.
+    ///
+    /// Never traps, whatever the arguments: a non-finite region fraction counts as 0, sizes are clamped to
+    /// `0...sizeLimit`, and the output is at least 1x1 and at most `sizeLimit` in each dimension.
     ///
     /// - Parameters:
     ///   - image: The image.
@@ -42,17 +48,20 @@ public enum RegionExportPlanner {
         image: ImageDescription, region: NormalizedRegion, width: Int, height: Int, maxSize: Int?,
         allowUpscaling: Bool
     ) -> RegionExportPlan {
+        let width = min(max(width, 0), sizeLimit)
+        let height = min(max(height, 0), sizeLimit)
+        let maxSize = maxSize.map { min($0, sizeLimit) }
         let fullWidth = Double(image.width)
         let fullHeight = Double(image.height)
-        let left = min(max(region.x, 0), 1)
-        let top = min(max(region.y, 0), 1)
-        let right = min(left + max(region.width, 0), 1)
-        let bottom = min(top + max(region.height, 0), 1)
-        let x0 = min(Int((left * fullWidth).rounded()), image.width - 1)
-        let y0 = min(Int((top * fullHeight).rounded()), image.height - 1)
-        let x1 = max(min(Int((right * fullWidth).rounded()), image.width), x0 + 1)
-        let y1 = max(min(Int((bottom * fullHeight).rounded()), image.height), y0 + 1)
-        let fullRect = PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+        let left = unit(region.x)
+        let top = unit(region.y)
+        let right = min(left + unit(region.width), 1)
+        let bottom = min(top + unit(region.height), 1)
+        let x0 = min(Int.clamping(left * fullWidth), image.width.saturatingSubtract(1))
+        let y0 = min(Int.clamping(top * fullHeight), image.height.saturatingSubtract(1))
+        let x1 = max(min(Int.clamping(right * fullWidth), image.width), x0.saturatingAdd(1))
+        let y1 = max(min(Int.clamping(bottom * fullHeight), image.height), y0.saturatingAdd(1))
+        let fullRect = PixelRect(x: x0, y: y0, width: x1.saturatingSubtract(x0), height: y1.saturatingSubtract(y0))
         let ratio = Double(fullRect.width) / Double(fullRect.height)
 
         var outWidth: Int
@@ -61,17 +70,17 @@ public enum RegionExportPlanner {
         case (true, true):
             if Double(width) / Double(height) > ratio {
                 outHeight = height
-                outWidth = Int((Double(height) * ratio).rounded())
+                outWidth = Int.clamping(Double(height) * ratio)
             } else {
                 outWidth = width
-                outHeight = Int((Double(width) / ratio).rounded())
+                outHeight = Int.clamping(Double(width) / ratio)
             }
         case (true, false):
             outWidth = width
-            outHeight = Int((Double(width) / ratio).rounded())
+            outHeight = Int.clamping(Double(width) / ratio)
         case (false, true):
             outHeight = height
-            outWidth = Int((Double(height) * ratio).rounded())
+            outWidth = Int.clamping(Double(height) * ratio)
         case (false, false):
             outWidth = fullRect.width
             outHeight = fullRect.height
@@ -83,14 +92,14 @@ public enum RegionExportPlanner {
         if let maxSize, maxSize > 0, outWidth > maxSize || outHeight > maxSize {
             if outWidth >= outHeight {
                 outWidth = maxSize
-                outHeight = Int((Double(maxSize) / ratio).rounded())
+                outHeight = Int.clamping(Double(maxSize) / ratio)
             } else {
                 outHeight = maxSize
-                outWidth = Int((Double(maxSize) * ratio).rounded())
+                outWidth = Int.clamping(Double(maxSize) * ratio)
             }
         }
-        outWidth = max(outWidth, 1)
-        outHeight = max(outHeight, 1)
+        outWidth = min(max(outWidth, 1), sizeLimit)
+        outHeight = min(max(outHeight, 1), sizeLimit)
 
         return plan(image: image, fullRect: fullRect, outputWidth: outWidth, outputHeight: outHeight)
     }
@@ -117,12 +126,17 @@ public enum RegionExportPlanner {
 
     /// A full-resolution rectangle in the pixels of `level`, at least one pixel, inside the level.
     public static func scaled(_ rect: PixelRect, to level: PyramidLevel, fullWidth: Int, fullHeight: Int) -> PixelRect {
-        let sx = Double(level.width) / Double(fullWidth)
-        let sy = Double(level.height) / Double(fullHeight)
-        let x0 = min(Int((Double(rect.x) * sx).rounded()), level.width - 1)
-        let y0 = min(Int((Double(rect.y) * sy).rounded()), level.height - 1)
-        let x1 = max(min(Int((Double(rect.maxX) * sx).rounded()), level.width), x0 + 1)
-        let y1 = max(min(Int((Double(rect.maxY) * sy).rounded()), level.height), y0 + 1)
-        return PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+        let sx = fullWidth > 0 ? Double(level.width) / Double(fullWidth) : 1
+        let sy = fullHeight > 0 ? Double(level.height) / Double(fullHeight) : 1
+        let x0 = min(Int.clamping(Double(rect.x) * sx), level.width.saturatingSubtract(1))
+        let y0 = min(Int.clamping(Double(rect.y) * sy), level.height.saturatingSubtract(1))
+        let x1 = max(min(Int.clamping(Double(rect.maxX) * sx), level.width), x0.saturatingAdd(1))
+        let y1 = max(min(Int.clamping(Double(rect.maxY) * sy), level.height), y0.saturatingAdd(1))
+        return PixelRect(x: x0, y: y0, width: x1.saturatingSubtract(x0), height: y1.saturatingSubtract(y0))
+    }
+
+    /// A region fraction clamped to 0...1; NaN counts as 0.
+    private static func unit(_ value: Double) -> Double {
+        value.isNaN ? 0 : min(max(value, 0), 1)
     }
 }

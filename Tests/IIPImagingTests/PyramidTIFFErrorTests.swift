@@ -46,18 +46,48 @@ import Testing
         #expect(failures > 0, "a half file opened and decoded completely")
     }
 
+    /// Each truncation either fails to open, or opens with a prefix of the intact file's levels (the directories
+    /// after the cut are lost) whose tiles decode or throw an `ImagingError`. Cuts before the first directory,
+    /// which follows the full-resolution tiles, always fail somewhere.
     @Test(arguments: [0.1, 0.3, 0.7, 0.9, 0.99])
     func otherTruncationsNeverCrash(fraction: Double) throws {
-        let spec = FixtureSpec("img-truncated-\(Int(fraction * 100)).tif", width: 200, height: 150).with {
+        let intactSpec = FixtureSpec("img-truncated-intact.tif", width: 200, height: 150).with {
             $0.compression = .lzw
             $0.tileSize = 64
+        }
+        let intact = try PyramidTIFF(path: Fixtures.path(try Fixtures.make(intactSpec)))
+        let spec = intactSpec.with {
+            $0.name = "img-truncated-\(Int(fraction * 100)).tif"
             $0.truncateTo = fraction
         }
         let path = Fixtures.path(try Fixtures.make(spec))
-        guard let source = try? ImageSourceOpener.open(path: path) else { return }
-        for (resolution, level) in source.description.levels.enumerated() {
-            for tile in 0..<level.tileCount { _ = try? source.readTile(resolution: resolution, tile: tile) }
+        var failures = 0
+        let source: any ImageSource
+        do {
+            source = try ImageSourceOpener.open(path: path)
+        } catch {
+            guard case .unreadable = error else {
+                Issue.record("a cut file is unreadable, not \(error)")
+                return
+            }
+            return
         }
+        // Levels run smallest first: the ones that survive are the full resolution and the next ones down.
+        let levels = source.description.levels
+        #expect(!levels.isEmpty && levels.count <= intact.description.resolutionCount)
+        #expect(Array(levels.reversed()) == Array(intact.description.levels.reversed().prefix(levels.count)))
+        for (resolution, level) in levels.enumerated() {
+            for tile in 0..<level.tileCount {
+                do {
+                    let pixels = try source.readTile(resolution: resolution, tile: tile)
+                    let rect = try #require(level.tileRect(tile))
+                    #expect(pixels.width == rect.width && pixels.height == rect.height && pixels.isConsistent)
+                } catch {
+                    failures += 1
+                }
+            }
+        }
+        if fraction < 0.5 { #expect(failures > 0, "a file cut to \(fraction) opened and decoded completely") }
     }
 
     @Test func textFileIsNotAnImage() throws {

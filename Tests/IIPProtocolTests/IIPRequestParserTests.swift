@@ -131,13 +131,16 @@ struct IIPSetterParsingTests {
         ("ROT=90", .rotation(Rotation(degrees: 90))),
         ("ROT=0", .rotation(Rotation(degrees: 0))),
         ("ROT=270", .rotation(Rotation(degrees: 270))),
-        ("ROT=-90", .rotation(Rotation(degrees: -90))),
+        ("ROT=-90", .rotation(Rotation(degrees: 270))),
+        ("ROT=450", .rotation(Rotation(degrees: 90))),
+        ("ROT=-0", .rotation(Rotation(degrees: 0))),
+        ("ROT=!-180", .rotation(Rotation(degrees: 180, mirrored: true))),
         ("ROT=45.5", .rotation(Rotation(degrees: 45.5))),
         ("ROT=!180", .rotation(Rotation(degrees: 180, mirrored: true))),
         ("ROT=!0", .rotation(Rotation(degrees: 0, mirrored: true))),
     ]
 
-    @Test("ROT: angle or !angle", arguments: rotations)
+    @Test("ROT: angle or !angle, reduced to 0..<360", arguments: rotations)
     func rot(query: String, expected: IIPCommand) {
         #expect(parseOne(query) == [.command(expected)])
     }

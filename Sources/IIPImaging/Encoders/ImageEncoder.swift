@@ -114,6 +114,20 @@ public enum EncodedFormat: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The largest width or height the format (or the library that writes it) can hold: JPEG and PDF (a JPEG
+    /// inside) 65,500 (libjpeg's JPEG_MAX_DIMENSION), WebP 16,383, GIF 65,535, PNG 1,000,000 (libpng's default
+    /// user limit, checked on write too), TIFF and JPEG 2000 2^32-1. Larger outputs are refused before encoding,
+    /// as a request error rather than an encoder failure.
+    public var maxSide: Int {
+        switch self {
+        case .jpeg, .pdf: 65500
+        case .webp: 16383
+        case .gif: 65535
+        case .png: 1_000_000
+        case .tiff, .jp2: Int(UInt32.max)
+        }
+    }
+
     /// Whether the format keeps an alpha band (GIF as one transparent palette entry).
     public var supportsAlpha: Bool {
         switch self {
@@ -167,7 +181,7 @@ extension PixelBuffer {
             throw .encodeFailed(
                 "\(name) cannot hold \(self.channels) channels (\(channels.lowerBound)-\(channels.upperBound))")
         }
-        guard bytes.count == width * height * self.channels * bytesPerSample else {
+        guard isConsistent else {
             throw .encodeFailed("\(name): pixel byte count does not match \(width)x\(height)x\(self.channels)")
         }
     }

@@ -138,6 +138,7 @@ public struct JPEG2000Encoder: ImageEncoder {
         }
         guard child + 8 <= headerEnd else { return jp2 }
         let oldSize = length(child)
+        guard oldSize >= 8, child + oldSize <= headerEnd else { return jp2 }
         let newSize = 8 + 3 + icc.count
         guard headerEnd - header - oldSize + newSize <= Int(UInt32.max) else { return jp2 }
         let colour = bigEndian(newSize) + Array("colr".utf8) + [2, 0, 0] + icc
@@ -250,8 +251,8 @@ private final class OpenJPEGSink {
     static let write: opj_stream_write_fn = { buffer, count, context in
         guard let buffer, let context else { return -1 }
         let sink = Unmanaged<OpenJPEGSink>.fromOpaque(context).takeUnretainedValue()
-        let end = sink.position + count
-        guard end <= 1 << 40 else {
+        let (end, overflow) = sink.position.addingReportingOverflow(count)
+        guard !overflow, count >= 0, end <= 1 << 40 else {
             sink.failed = true
             return -1  // (OPJ_SIZE_T)-1: failure
         }
@@ -266,8 +267,8 @@ private final class OpenJPEGSink {
     static let skip: opj_stream_skip_fn = { count, context in
         guard let context else { return -1 }
         let sink = Unmanaged<OpenJPEGSink>.fromOpaque(context).takeUnretainedValue()
-        let target = sink.position + Int(count)
-        guard target >= 0 else { return -1 }
+        let (target, overflow) = sink.position.addingReportingOverflow(Int(count))
+        guard !overflow, target >= 0 else { return -1 }
         sink.position = target
         return count
     }

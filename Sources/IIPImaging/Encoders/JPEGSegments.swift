@@ -35,8 +35,10 @@ enum JPEGSegments {
         return output
     }
 
-    /// Appends marker `0xFF marker`, the big-endian length and `payload`.
+    /// Appends marker `0xFF marker`, the big-endian length and `payload`; a payload longer than ``maxPayload``
+    /// cannot be described by the 16-bit length and is left out.
     static func appendSegment(_ marker: UInt8, _ payload: [UInt8], to output: inout [UInt8]) {
+        guard payload.count <= maxPayload else { return }
         let length = payload.count + 2
         output += [0xFF, marker, UInt8(length >> 8), UInt8(length & 0xFF)]
         output += payload

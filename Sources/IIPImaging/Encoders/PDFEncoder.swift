@@ -66,8 +66,12 @@ public struct PDFEncoder: ImageEncoder {
     }
 
     /// A PDF real: at most four decimals, no exponent, no trailing zeros.
+    ///
+    /// Page sizes come from the image's density, which a file can make tiny: values are clamped to
+    /// 0...1,000,000,000 (NaN counts as 0) before they become integers.
     static func number(_ value: Double) -> String {
-        let scaled = Int((value * 10000).rounded())
+        let clamped = value.isNaN ? 0 : min(max(value, 0), 1_000_000_000)
+        let scaled = Int((clamped * 10000).rounded())
         let whole = scaled / 10000
         var fraction = String(scaled % 10000)
         guard fraction != "0" else { return String(whole) }

@@ -109,7 +109,7 @@ public struct TIFFEncoder: ImageEncoder {
     }
 
     private func setFields(_ tif: OpaquePointer, _ pixels: PixelBuffer, _ metadata: EncodingMetadata) {
-        func set(_ tag: Int32, _ value: Int) { _ = iip_tiff_set_int(tif, UInt32(tag), Int32(value)) }
+        func set(_ tag: Int32, _ value: Int) { _ = iip_tiff_set_int(tif, UInt32(tag), Int32(clamping: value)) }
         func set(_ tag: Int32, _ value: String?) {
             if let value = EncodingMetadata.nonEmpty(value) { _ = iip_tiff_set_string(tif, UInt32(tag), value) }
         }
@@ -161,10 +161,10 @@ public struct TIFFEncoder: ImageEncoder {
             _ = iip_tiff_set_double(tif, UInt32(TIFFTAG_YRESOLUTION), density.y)
             set(TIFFTAG_RESOLUTIONUNIT, unit)
         }
-        if let icc = metadata.icc {
+        if let icc = metadata.icc, icc.count <= Int(UInt32.max) {
             _ = iip_tiff_set_bytes(tif, UInt32(TIFFTAG_ICCPROFILE), UInt32(icc.count), icc)
         }
-        if let xmp = metadata.xmpPacket {
+        if let xmp = metadata.xmpPacket, xmp.utf8.count <= Int(UInt32.max) {
             let bytes = Array(xmp.utf8)
             _ = iip_tiff_set_bytes(tif, UInt32(TIFFTAG_XMLPACKET), UInt32(bytes.count), bytes)
         }

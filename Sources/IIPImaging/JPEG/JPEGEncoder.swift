@@ -49,9 +49,7 @@ public struct JPEGEncoder: ImageEncoder {
         guard pixels.width > 0, pixels.height > 0, pixels.width <= 65500, pixels.height <= 65500 else {
             throw .encodeFailed("JPEG cannot hold \(pixels.width)x\(pixels.height)")
         }
-        guard pixels.sampleFormat == .unsignedInteger,
-            pixels.bytes.count == pixels.width * pixels.height * pixels.channels
-        else {
+        guard pixels.sampleFormat == .unsignedInteger, pixels.isConsistent else {
             throw .encodeFailed(
                 "JPEG needs unsigned samples matching \(pixels.width)x\(pixels.height)x\(pixels.channels)")
         }

@@ -18,11 +18,18 @@ public struct PixelBuffer: Sendable, Hashable {
     public var bytes: [UInt8]
 
     /// Creates a buffer over existing bytes.
+    ///
+    /// - Precondition: `bytes.count` is ``byteCount(width:height:channels:bitsPerSample:)`` (a programming error
+    ///   otherwise: sizes from files and requests go through the throwing ``zeroed(width:height:channels:bitsPerSample:sampleFormat:maxBytes:)``
+    ///   or are checked first).
     public init(
         width: Int, height: Int, channels: Int, bitsPerSample: Int = 8,
         sampleFormat: SampleFormat = .unsignedInteger, bytes: [UInt8]
     ) {
-        precondition(bytes.count == width * height * channels * bitsPerSample / 8, "pixel byte count mismatch")
+        precondition(
+            Self.byteCount(width: width, height: height, channels: channels, bitsPerSample: bitsPerSample)
+                == bytes.count,
+            "pixel byte count mismatch")
         self.width = width
         self.height = height
         self.channels = channels
@@ -32,20 +39,75 @@ public struct PixelBuffer: Sendable, Hashable {
     }
 
     /// Creates a zero-filled buffer.
+    ///
+    /// - Precondition: the sizes are valid (see ``byteCount(width:height:channels:bitsPerSample:)``). Use
+    ///   ``zeroed(width:height:channels:bitsPerSample:sampleFormat:maxBytes:)`` for sizes that come from a file or
+    ///   a request: it throws instead.
     public init(
         width: Int, height: Int, channels: Int, bitsPerSample: Int = 8,
         sampleFormat: SampleFormat = .unsignedInteger
     ) {
+        let count = Self.byteCount(width: width, height: height, channels: channels, bitsPerSample: bitsPerSample)
+        precondition(count != nil, "invalid pixel buffer size \(width)x\(height)x\(channels)x\(bitsPerSample)")
         self.init(
             width: width, height: height, channels: channels, bitsPerSample: bitsPerSample,
-            sampleFormat: sampleFormat,
-            bytes: [UInt8](repeating: 0, count: width * height * channels * bitsPerSample / 8))
+            sampleFormat: sampleFormat, bytes: [UInt8](repeating: 0, count: count ?? 0))
+    }
+
+    /// A zero-filled buffer, or an error when the sizes are negative, overflow, or need more than `maxBytes`.
+    ///
+    /// - Throws: ``ImagingError/invalidParameter(_:)`` for negative sizes or a sample size other than 8, 16 or 32
+    ///   bits; ``ImagingError/tooLarge(_:)`` when the buffer would exceed `maxBytes` (or `Int.max`).
+    public static func zeroed(
+        width: Int, height: Int, channels: Int, bitsPerSample: Int = 8,
+        sampleFormat: SampleFormat = .unsignedInteger, maxBytes: Int = ImageLimits.default.maxBufferBytes
+    ) throws(ImagingError) -> PixelBuffer {
+        let count = try checkedByteCount(
+            width: width, height: height, channels: channels, bitsPerSample: bitsPerSample, maxBytes: maxBytes)
+        return PixelBuffer(
+            width: width, height: height, channels: channels, bitsPerSample: bitsPerSample,
+            sampleFormat: sampleFormat, bytes: [UInt8](repeating: 0, count: count))
+    }
+
+    /// `width * height * channels * bitsPerSample / 8`, or `nil` when a size is negative, the sample size is not
+    /// 8, 16 or 32 bits, or the product overflows `Int`.
+    public static func byteCount(width: Int, height: Int, channels: Int, bitsPerSample: Int) -> Int? {
+        guard width >= 0, height >= 0, channels >= 0, isSupported(bitsPerSample: bitsPerSample) else { return nil }
+        return Int.checkedProduct(width, height, channels, bitsPerSample / 8)
+    }
+
+    /// Whether buffers hold samples of this size: 8, 16 or 32 bits.
+    static func isSupported(bitsPerSample: Int) -> Bool {
+        bitsPerSample == 8 || bitsPerSample == 16 || bitsPerSample == 32
+    }
+
+    /// ``byteCount(width:height:channels:bitsPerSample:)`` as a typed error, also refusing more than `maxBytes`.
+    static func checkedByteCount(
+        width: Int, height: Int, channels: Int, bitsPerSample: Int, maxBytes: Int
+    ) throws(ImagingError) -> Int {
+        guard width >= 0, height >= 0, channels >= 0, isSupported(bitsPerSample: bitsPerSample) else {
+            throw .invalidParameter("pixel buffer of \(width)x\(height)x\(channels) \(bitsPerSample)-bit samples")
+        }
+        guard
+            let count = byteCount(width: width, height: height, channels: channels, bitsPerSample: bitsPerSample),
+            count <= maxBytes
+        else {
+            throw .tooLarge(
+                "a \(width)x\(height) buffer of \(channels)x\(bitsPerSample)-bit samples exceeds \(maxBytes) bytes")
+        }
+        return count
+    }
+
+    /// Whether the dimensions are valid and `bytes` holds exactly the samples they describe. The properties are
+    /// public and mutable, so code that indexes the bytes directly checks this first.
+    public var isConsistent: Bool {
+        Self.byteCount(width: width, height: height, channels: channels, bitsPerSample: bitsPerSample) == bytes.count
     }
 
     /// Bytes per sample.
     public var bytesPerSample: Int { bitsPerSample / 8 }
     /// Bytes per pixel.
-    public var bytesPerPixel: Int { channels * bytesPerSample }
+    public var bytesPerPixel: Int { channels &* bytesPerSample }
     /// Bytes per row.
-    public var rowBytes: Int { width * bytesPerPixel }
+    public var rowBytes: Int { width &* bytesPerPixel }
 }

@@ -7,33 +7,92 @@
 /// Rotation by any angle, as IIIF allows (`rotationArbitrary`): the picture turns clockwise about its centre and
 /// the output is the bounding box of the turned picture. Corners outside the picture are transparent when the
 /// output keeps an alpha band, or `background` otherwise.
+///
+/// Angles are reduced to `0..<360` before any trigonometry, so `1e308` degrees turns by its exact remainder
+/// rather than by a radian count that has lost all precision; NaN and infinity are refused.
 public enum ArbitraryRotation {
-    /// The output size for a `width` x `height` picture turned by `degrees` clockwise.
+    /// `degrees` reduced to `0..<360` (exact: `fmod` loses nothing), or `nil` when it is NaN or infinite.
+    public static func normalizedDegrees(_ degrees: Double) -> Double? {
+        guard degrees.isFinite else { return nil }
+        let reduced = degrees.truncatingRemainder(dividingBy: 360)
+        let positive = reduced < 0 ? reduced + 360 : reduced
+        // A tiny negative remainder rounds up to exactly 360 when shifted.
+        return positive >= 360 ? 0 : positive
+    }
+
+    /// The output size for a `width` x `height` picture turned by `degrees` clockwise, at least 1 x 1.
+    ///
+    /// Total for any input: negative sizes count as 0, a NaN or infinite angle as 0 degrees, and a side too large
+    /// for an `Int` saturates at `Int.max` (``rotate(_:degrees:transparent:background:maxBytes:)`` refuses such a
+    /// size before allocating).
     public static func boundingSize(width: Int, height: Int, degrees: Double) -> (width: Int, height: Int) {
-        let radians = degrees * .pi / 180
+        let radians = (normalizedDegrees(degrees) ?? 0) * .pi / 180
         let c = abs(cos(radians))
         let s = abs(sin(radians))
+        let sourceWidth = Double(max(width, 0))
+        let sourceHeight = Double(max(height, 0))
         // Round away tiny floating-point excess so that 90-degree multiples give exact sizes.
-        let w = Double(width) * c + Double(height) * s
-        let h = Double(width) * s + Double(height) * c
-        return (max(Int((w - 1e-6).rounded(.up)), 1), max(Int((h - 1e-6).rounded(.up)), 1))
+        let w = sourceWidth * c + sourceHeight * s
+        let h = sourceWidth * s + sourceHeight * c
+        func side(_ value: Double) -> Int {
+            max(Int.clamping(value - 1e-6, rounding: .up), 1)
+        }
+        return (side(w), side(h))
     }
 
     /// Turns 8-bit `pixels` by `degrees` clockwise with bilinear sampling.
     ///
     /// - Parameters:
     ///   - transparent: Add an alpha band (if there is none) and make the uncovered corners transparent.
-    ///   - background: The colour of uncovered corners without transparency (one value per band, or a single grey).
+    ///   - background: The colour of uncovered corners without transparency.
+    ///   - maxBytes: The largest output allowed. A long thin strip turned by 45 degrees has a bounding box far
+    ///     larger than itself (a 1 x 1,000,000 strip needs 707,107 x 707,107 pixels).
+    /// - Throws: ``ImagingError/invalidParameter(_:)`` for a NaN or infinite angle, samples other than 8 bits, or
+    ///   bytes that do not match the dimensions; ``ImagingError/tooLarge(_:)`` when the output exceeds `maxBytes`.
+    public static func rotate(
+        _ pixels: PixelBuffer, degrees: Double, transparent: Bool, background: UInt8 = 255, maxBytes: Int
+    ) throws(ImagingError) -> PixelBuffer {
+        guard let angle = normalizedDegrees(degrees) else { throw .invalidParameter("rotation by \(degrees) degrees") }
+        guard pixels.bitsPerSample == 8, pixels.isConsistent else {
+            throw .invalidParameter(
+                "rotation needs consistent 8-bit samples, got \(pixels.bitsPerSample)-bit \(pixels.width)x\(pixels.height)"
+            )
+        }
+        let channels =
+            transparent && (pixels.channels == 1 || pixels.channels == 3) ? pixels.channels + 1 : pixels.channels
+        let (width, height) = boundingSize(width: pixels.width, height: pixels.height, degrees: angle)
+        // Check the output first: the alpha copy of the input is no larger than the output's bounding box.
+        var output = try PixelBuffer.zeroed(width: width, height: height, channels: channels, maxBytes: maxBytes)
+        let source = transparent ? try withAlpha(pixels, maxBytes: maxBytes) : pixels
+        render(source, into: &output, radians: angle * .pi / 180, transparent: transparent, background: background)
+        return output
+    }
+
+    /// ``rotate(_:degrees:transparent:background:maxBytes:)`` within ``ImageLimits/maxBufferBytes`` of the default
+    /// limits, without an error: a NaN or infinite angle, samples other than 8 bits or inconsistent bytes leave
+    /// `pixels` unchanged, and an output over the limit is an empty 0 x 0 buffer (which every encoder refuses).
+    /// Prefer the throwing form, which says why.
     public static func rotate(
         _ pixels: PixelBuffer, degrees: Double, transparent: Bool, background: UInt8 = 255
     ) -> PixelBuffer {
-        precondition(pixels.bitsPerSample == 8, "rotation works on 8-bit samples")
-        let source = transparent ? withAlpha(pixels) : pixels
+        do {
+            return try rotate(
+                pixels, degrees: degrees, transparent: transparent, background: background,
+                maxBytes: ImageLimits.default.maxBufferBytes)
+        } catch {
+            if case .tooLarge = error { return PixelBuffer(width: 0, height: 0, channels: pixels.channels, bytes: []) }
+            return pixels
+        }
+    }
+
+    /// Fills `output` (8-bit, `source.channels` bands) with `source` turned by `radians` about both centres.
+    private static func render(
+        _ source: PixelBuffer, into output: inout PixelBuffer, radians: Double, transparent: Bool, background: UInt8
+    ) {
         let channels = source.channels
-        let (width, height) = boundingSize(width: source.width, height: source.height, degrees: degrees)
-        var output = PixelBuffer(width: width, height: height, channels: channels)
+        let width = output.width
+        let height = output.height
         let alphaBand = transparent ? channels - 1 : -1
-        let radians = degrees * .pi / 180
         let c = cos(radians)
         let s = sin(radians)
         let sourceCentreX = Double(source.width) / 2
@@ -50,6 +109,7 @@ public enum ArbitraryRotation {
                         let sx = u * c + v * s + sourceCentreX - 0.5
                         let sy = -u * s + v * c + sourceCentreY - 0.5
                         let target = (y * width + x) * channels
+                        // Also false for NaN: only coordinates inside (-1, size) reach the Int conversions.
                         guard sx > -1, sy > -1, sx < Double(source.width), sy < Double(source.height) else {
                             for band in 0..<channels { out[target + band] = band == alphaBand ? 0 : background }
                             continue
@@ -73,14 +133,16 @@ public enum ArbitraryRotation {
                 }
             }
         }
-        return output
     }
 
     /// `pixels` with an opaque alpha band added when it has none (grey → grey+alpha, RGB → RGBA).
-    static func withAlpha(_ pixels: PixelBuffer) -> PixelBuffer {
+    static func withAlpha(
+        _ pixels: PixelBuffer, maxBytes: Int = ImageLimits.default.maxBufferBytes
+    ) throws(ImagingError) -> PixelBuffer {
         guard pixels.channels == 1 || pixels.channels == 3 else { return pixels }
         let channels = pixels.channels + 1
-        var output = PixelBuffer(width: pixels.width, height: pixels.height, channels: channels)
+        var output = try PixelBuffer.zeroed(
+            width: pixels.width, height: pixels.height, channels: channels, maxBytes: maxBytes)
         let count = pixels.width * pixels.height
         for pixel in 0..<count {
             for band in 0..<pixels.channels {

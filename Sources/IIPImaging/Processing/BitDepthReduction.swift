@@ -6,11 +6,14 @@ public enum BitDepthReduction {
     ///
     /// Unsigned 16- and 32-bit integers keep their top 8 bits (iipsrv master's fast path, which ignores the
     /// min/max tags, iipsrv-reference §6.1). Signed integers are offset to unsigned first. Floating-point data
-    /// is normalised with `minimum`/`maximum` (per channel; 0...1 when absent) and scaled to 0...255.
+    /// is normalised with `minimum`/`maximum` (per channel; 0...1 when absent) and scaled to 0...255; values that
+    /// are not finite after scaling (a NaN sample, or an infinite bound from a file's SMin/SMaxSampleValue) become 0.
+    /// Buffers whose bytes do not match their dimensions are returned unchanged.
     public static func to8Bit(
         _ pixels: PixelBuffer, minimum: [Double] = [], maximum: [Double] = []
     ) -> PixelBuffer {
         if pixels.bitsPerSample == 8 && pixels.sampleFormat != .signedInteger { return pixels }
+        guard pixels.isConsistent, pixels.channels > 0 else { return pixels }
         let count = pixels.width * pixels.height * pixels.channels
         var output = [UInt8](repeating: 0, count: count)
         pixels.bytes.withUnsafeBytes { raw in
@@ -38,8 +41,8 @@ public enum BitDepthReduction {
                 for index in 0..<count {
                     let channel = index % channels
                     let value = source[index]
-                    let scaled = value.isFinite ? (value - offset[channel]) * scale[channel] : 0
-                    output[index] = UInt8(min(max(scaled, 0), 255))
+                    let scaled = (value - offset[channel]) * scale[channel]
+                    output[index] = scaled.isFinite ? UInt8(min(max(scaled, 0), 255)) : 0
                 }
             case (32, .signedInteger):
                 let source = raw.bindMemory(to: Int32.self)

@@ -2,6 +2,8 @@
 public enum ChannelFlattening {
     /// Two bands (grey + alpha) become one; more than three become the first three; others are unchanged.
     ///
+    /// Buffers that are not 8-bit, or whose bytes do not match their dimensions, are returned unchanged.
+    ///
     /// - Parameter keepAlpha: Keep a fourth (or second) band for encoders with alpha (PNG, WebP).
     public static func flatten(_ pixels: PixelBuffer, keepAlpha: Bool = false) -> PixelBuffer {
         let target: Int
@@ -11,7 +13,7 @@ public enum ChannelFlattening {
         case 3...: target = 3
         default: target = pixels.channels
         }
-        guard target != pixels.channels, pixels.bitsPerSample == 8 else { return pixels }
+        guard target != pixels.channels, pixels.bitsPerSample == 8, pixels.isConsistent else { return pixels }
         let pixelCount = pixels.width * pixels.height
         var output = [UInt8](repeating: 0, count: pixelCount * target)
         let stride = pixels.channels

@@ -13,10 +13,59 @@ public import IIPModel
 public enum FloatPipeline {
     /// Runs the chain on `pixels` (any sample type) and returns 8-bit pixels.
     ///
+    /// Any parameter value is safe: non-finite results become 0, MINMAX ranges for channels the image does not have
+    /// are ignored, and the working buffers (one float per sample, the colour twist's rows or the colour map's
+    /// three bands, twice for the convolution) are checked against `maxBytes` before they are allocated.
+    ///
     /// - Parameters:
     ///   - minimum: Per-channel minimum of the stored data (the image's, before MINMAX overrides).
     ///   - maximum: Per-channel maximum of the stored data.
+    ///   - maxBytes: The most the working buffers may take.
+    /// - Throws: ``ImagingError/invalidParameter(_:)`` for pixels without channels or whose bytes do not match their
+    ///   dimensions, or a convolution kernel whose coefficients do not fill an odd square of at most 15 x 15;
+    ///   ``ImagingError/tooLarge(_:)`` when the working buffers would exceed `maxBytes`.
     public static func apply(
+        _ pixels: PixelBuffer, processing: ImageProcessing, minimum: [Double], maximum: [Double], maxBytes: Int
+    ) throws(ImagingError) -> PixelBuffer {
+        guard pixels.isConsistent, pixels.channels >= 1 else {
+            throw .invalidParameter(
+                "\(pixels.width)x\(pixels.height) pixels of \(pixels.channels) channels and \(pixels.bytes.count) bytes"
+            )
+        }
+        if let kernel = processing.convolution {
+            let size = kernel.size
+            guard size >= 1, size <= 15, size % 2 == 1, kernel.coefficients.count == size * size else {
+                throw .invalidParameter("a \(size)x\(size) kernel with \(kernel.coefficients.count) coefficients")
+            }
+        }
+        let count = pixels.width * pixels.height
+        let widest = max(pixels.channels, processing.colorTwist?.count ?? 0, 3)
+        guard let working = Int.checkedProduct(count, widest, MemoryLayout<Float>.size, 2), working <= maxBytes
+        else {
+            throw .tooLarge(
+                "processing \(pixels.width)x\(pixels.height) pixels of \(widest) channels needs more than \(maxBytes) bytes"
+            )
+        }
+        return run(pixels, processing: processing, minimum: minimum, maximum: maximum)
+    }
+
+    /// ``apply(_:processing:minimum:maximum:maxBytes:)`` within ``ImageLimits/maxBufferBytes`` of the default
+    /// limits, without an error: whatever it would refuse gives an empty 0 x 0 buffer instead (which every encoder
+    /// refuses). Prefer the throwing form, which says why.
+    public static func apply(
+        _ pixels: PixelBuffer, processing: ImageProcessing, minimum: [Double], maximum: [Double]
+    ) -> PixelBuffer {
+        do {
+            return try apply(
+                pixels, processing: processing, minimum: minimum, maximum: maximum,
+                maxBytes: ImageLimits.default.maxBufferBytes)
+        } catch {
+            return PixelBuffer(width: 0, height: 0, channels: max(pixels.channels, 0), bytes: [])
+        }
+    }
+
+    /// The chain itself, on checked pixels, kernel and buffer sizes.
+    private static func run(
         _ pixels: PixelBuffer, processing: ImageProcessing, minimum: [Double], maximum: [Double]
     ) -> PixelBuffer {
         var channels = pixels.channels
@@ -78,7 +127,7 @@ public enum FloatPipeline {
         }
         for range in processing.sampleRanges {
             if let channel = range.channel {
-                guard channel < channels else { continue }
+                guard channel >= 0, channel < channels else { continue }
                 low[channel] = range.minimum
                 high[channel] = range.maximum
             } else {

@@ -1,8 +1,9 @@
 /// sRGB to grey with iipsrv's fixed-point Rec. 709 weights on gamma-encoded values (iipsrv-reference §6.2 step 6).
 public enum GreyConversion {
-    /// One grey band from the first three bands of 8-bit `pixels`; other buffers are returned unchanged.
+    /// One grey band from the first three bands of 8-bit `pixels`; other buffers (and ones whose bytes do not match
+    /// their dimensions) are returned unchanged.
     public static func apply(_ pixels: PixelBuffer) -> PixelBuffer {
-        guard pixels.channels >= 3, pixels.bitsPerSample == 8 else { return pixels }
+        guard pixels.channels >= 3, pixels.bitsPerSample == 8, pixels.isConsistent else { return pixels }
         let count = pixels.width * pixels.height
         var output = [UInt8](repeating: 0, count: count)
         let stride = pixels.channels

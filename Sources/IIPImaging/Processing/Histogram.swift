@@ -4,11 +4,12 @@ public struct Histogram: Sendable, Hashable {
     /// Pixel counts per brightness 0...255.
     public var bins: [Int]
 
-    /// Counts the pixels of 8-bit `pixels`.
+    /// Counts the pixels of 8-bit `pixels`; other buffers (and ones without channels, or whose bytes do not match
+    /// their dimensions) give an empty histogram.
     public init(_ pixels: PixelBuffer) {
         var bins = [Int](repeating: 0, count: 256)
         let channels = pixels.channels
-        if pixels.bitsPerSample == 8 {
+        if pixels.bitsPerSample == 8, channels > 0, pixels.isConsistent {
             pixels.bytes.withUnsafeBufferPointer { source in
                 for pixel in 0..<(pixels.width * pixels.height) {
                     var sum = 0

@@ -3,9 +3,10 @@ public import IIPModel
 /// Mirroring and quarter-turn rotation of pixels (iipsrv-reference §6.2 steps 9-10).
 public enum Orientation {
     /// Applies `rotation` to `pixels`: a horizontal mirror first (a vertical flip for a mirrored 180), then a
-    /// clockwise rotation by 90, 180 or 270 degrees. Other angles leave the pixels unchanged.
+    /// clockwise rotation by 90, 180 or 270 degrees. Other angles (NaN and infinity included) leave the pixels
+    /// unchanged, as do buffers whose bytes do not match their dimensions.
     public static func apply(_ rotation: Rotation, to pixels: PixelBuffer) -> PixelBuffer {
-        guard let turns = rotation.quarterTurns else { return pixels }
+        guard let turns = rotation.quarterTurns, pixels.isConsistent else { return pixels }
         var result = pixels
         if rotation.mirrored {
             result = turns == 2 ? flipVertically(result) : flipHorizontally(result)

@@ -12,18 +12,60 @@ public enum Resampler {
     }
 
     /// Resizes `pixels` (8-bit samples) to `width` x `height`.
-    public static func resize(_ pixels: PixelBuffer, width: Int, height: Int, method: Method) -> PixelBuffer {
-        precondition(pixels.bitsPerSample == 8, "resampling works on 8-bit samples")
+    ///
+    /// A zero width or height gives an empty buffer; an empty source gives a black one.
+    ///
+    /// - Parameter maxBytes: The largest output allowed; the scratch rows and index tables must fit in it too.
+    /// - Throws: ``ImagingError/invalidParameter(_:)`` for a negative size, samples other than 8 bits or bytes that
+    ///   do not match the dimensions; ``ImagingError/tooLarge(_:)`` when the output or the scratch space exceeds
+    ///   `maxBytes`.
+    public static func resize(
+        _ pixels: PixelBuffer, width: Int, height: Int, method: Method, maxBytes: Int
+    ) throws(ImagingError) -> PixelBuffer {
+        guard pixels.bitsPerSample == 8, pixels.isConsistent else {
+            throw .invalidParameter(
+                "resampling needs consistent 8-bit samples, got \(pixels.bitsPerSample)-bit \(pixels.width)x\(pixels.height)"
+            )
+        }
+        guard width >= 0, height >= 0 else { throw .invalidParameter("resize to \(width)x\(height)") }
         if width == pixels.width && height == pixels.height { return pixels }
+        let channels = pixels.channels
+        var output = try PixelBuffer.zeroed(width: width, height: height, channels: channels, maxBytes: maxBytes)
+        // Scratch, generously: two rows of Int32 samples, three Int32 and three 8-byte tables per column and row.
+        let (sides, sidesOverflow) = width.addingReportingOverflow(height)
+        let (perIndex, perIndexOverflow) = channels.addingReportingOverflow(6)
+        guard !sidesOverflow, !perIndexOverflow, let scratch = Int.checkedProduct(sides, perIndex, 8),
+            scratch <= maxBytes
+        else { throw .tooLarge("resampling to \(width)x\(height) needs more than \(maxBytes) bytes of scratch space") }
+        // Column offsets are Int32 in the bilinear tables.
+        guard pixels.rowBytes <= Int(Int32.max) else {
+            throw .tooLarge("a source row of \(pixels.rowBytes) bytes is too long to resample")
+        }
+        guard width > 0, height > 0, pixels.width > 0, pixels.height > 0, channels > 0 else { return output }
         switch method {
-        case .nearest: return nearest(pixels, width: width, height: height)
-        case .bilinear: return bilinear(pixels, width: width, height: height)
+        case .nearest: nearest(pixels, into: &output)
+        case .bilinear: bilinear(pixels, into: &output)
+        }
+        return output
+    }
+
+    /// ``resize(_:width:height:method:maxBytes:)`` within ``ImageLimits/maxBufferBytes`` of the default limits,
+    /// without an error: whatever it would refuse gives an empty 0 x 0 buffer instead (which every encoder
+    /// refuses). Prefer the throwing form, which says why.
+    public static func resize(_ pixels: PixelBuffer, width: Int, height: Int, method: Method) -> PixelBuffer {
+        do {
+            return try resize(
+                pixels, width: width, height: height, method: method, maxBytes: ImageLimits.default.maxBufferBytes)
+        } catch {
+            return PixelBuffer(width: 0, height: 0, channels: max(pixels.channels, 0), bytes: [])
         }
     }
 
-    private static func nearest(_ pixels: PixelBuffer, width: Int, height: Int) -> PixelBuffer {
+    /// Fills `output` (8-bit, same channels, both buffers non-empty) from `pixels` by nearest neighbour.
+    private static func nearest(_ pixels: PixelBuffer, into output: inout PixelBuffer) {
         let channels = pixels.channels
-        var output = PixelBuffer(width: width, height: height, channels: channels)
+        let width = output.width
+        let height = output.height
         let xScale = Double(pixels.width) / Double(width)
         let yScale = Double(pixels.height) / Double(height)
         let columns = (0..<width).map { min(Int((Double($0) + 0.5) * xScale), pixels.width - 1) * channels }
@@ -41,15 +83,15 @@ public enum Resampler {
                 }
             }
         }
-        return output
     }
 
     /// Separable bilinear interpolation in fixed point: each needed source row is interpolated horizontally once
     /// (into 8.8 fixed point), and output rows blend the two rows around them. The inner loops run over contiguous
     /// arrays without division or floating point, which the compiler vectorises.
-    private static func bilinear(_ pixels: PixelBuffer, width: Int, height: Int) -> PixelBuffer {
+    private static func bilinear(_ pixels: PixelBuffer, into output: inout PixelBuffer) {
         let channels = pixels.channels
-        var output = PixelBuffer(width: width, height: height, channels: channels)
+        let width = output.width
+        let height = output.height
         let (left, right, xWeight) = axis(source: pixels.width, target: width)
         let (top, bottom, yWeight) = axis(source: pixels.height, target: height)
         let rowLength = width * channels
@@ -144,7 +186,6 @@ public enum Resampler {
                 }
             }
         }
-        return output
     }
 
     /// For each target index: the two source indices around its centre and the weight of the second.

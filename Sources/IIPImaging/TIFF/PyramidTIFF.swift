@@ -7,12 +7,20 @@ public import IIPModel
 /// any (OME-TIFF style), otherwise from every later top-level IFD that is tiled and smaller than the level
 /// before it (untiled label or macro images are skipped). Each level keeps its own size and tile size.
 ///
+/// Every header value is checked against ``ImageLimits`` when the file is opened, before anything is allocated
+/// from it: a first level whose size, tile size, tile bytes, tile count, sample size or samples per pixel are out
+/// of range refuses the file; a reduced level that is out of range is skipped like a label image. At most
+/// ``ImageLimits/maxDirectories`` directories are examined, and more than ``ImageLimits/maxLevels`` levels refuse
+/// the file.
+///
 /// Not `Sendable`: it owns a libtiff handle, which serves one decode at a time.
 public final class PyramidTIFF {
     /// What the protocols need to know about the image.
     public let description: ImageDescription
     /// The compression of each level, smallest first (TIFF Compression tag values).
     public let compressions: [Int]
+    /// The limits the file was checked against, which also bound every tile read.
+    public let limits: ImageLimits
 
     private let file: TIFFFile
     private let levels: [LevelDirectory]
@@ -26,37 +34,57 @@ public final class PyramidTIFF {
         var planarSeparate: Bool
     }
 
+    /// Opens `path` and reads its structure, within the default ``ImageLimits``.
+    ///
+    /// - Throws: ``ImagingError`` when the file is unreadable, untiled, has a sample layout this reader does not
+    ///   handle, or a header value outside the default limits.
+    public convenience init(path: String) throws(ImagingError) {
+        try self.init(path: path, limits: .default)
+    }
+
     /// Opens `path` and reads its structure.
     ///
-    /// - Throws: ``ImagingError`` when the file is unreadable, untiled, or has a sample layout this reader
-    ///   does not handle.
-    public init(path: String) throws(ImagingError) {
+    /// - Parameter limits: What the header may ask for (sizes, tile sizes, levels, samples).
+    /// - Throws: ``ImagingError`` when the file is unreadable, untiled, has a sample layout this reader does not
+    ///   handle, or a header value outside `limits` (``ImagingError/unsupportedLayout(_:)``).
+    public init(path: String, limits: ImageLimits) throws(ImagingError) {
         let file = try TIFFFile(path: path)
         guard file.isTiled else { throw .notTiled }
-        let first = try Self.readLevel(file)
-        var found = [first]
-
         let channels = Int(file.u16(TIFFTAG_SAMPLESPERPIXEL) ?? 1)
         let bits = Int(file.u16(TIFFTAG_BITSPERSAMPLE) ?? 1)
         let formatCode = Int(file.u16(TIFFTAG_SAMPLEFORMAT) ?? UInt16(SAMPLEFORMAT_UINT))
-        let description = try Self.describe(file, first: first, channels: channels, bits: bits, formatCode: formatCode)
+        let format = try Self.sampleFormat(channels: channels, bits: bits, formatCode: formatCode, limits: limits)
+        let first = try Self.readLevel(file, channels: channels, bits: bits, limits: limits)
+        let description = try Self.describe(
+            file, first: first, channels: channels, bits: bits, format: format, limits: limits)
+        var found = [first]
 
+        func add(_ level: LevelDirectory) throws(ImagingError) {
+            guard found.count < max(limits.maxLevels, 1) else {
+                throw .unsupportedLayout("more than \(limits.maxLevels) resolution levels")
+            }
+            found.append(level)
+        }
         let subIFDs = file.subIFDOffsets()
         if !subIFDs.isEmpty {
-            for offset in subIFDs {
+            for offset in subIFDs.prefix(max(limits.maxDirectories, 0)) {
                 try file.select(directoryAt: offset)
                 let subfileType = file.u32(TIFFTAG_SUBFILETYPE) ?? 0
                 guard subfileType & UInt32(FILETYPE_REDUCEDIMAGE) != 0, file.isTiled,
-                    let level = try? Self.readLevel(file), Self.fits(level, after: found.last, file, channels, bits)
-                else { continue }
-                found.append(level)
-            }
-        } else {
-            while file.readNextDirectory() {
-                guard file.isTiled, let level = try? Self.readLevel(file),
+                    let level = try? Self.readLevel(file, channels: channels, bits: bits, limits: limits),
                     Self.fits(level, after: found.last, file, channels, bits)
                 else { continue }
-                found.append(level)
+                try add(level)
+            }
+        } else {
+            var examined = 0
+            while examined < limits.maxDirectories, file.readNextDirectory() {
+                examined += 1
+                guard file.isTiled,
+                    let level = try? Self.readLevel(file, channels: channels, bits: bits, limits: limits),
+                    Self.fits(level, after: found.last, file, channels, bits)
+                else { continue }
+                try add(level)
             }
         }
         try file.select(directoryAt: first.offset)
@@ -67,6 +95,7 @@ public final class PyramidTIFF {
         self.description = finished
         self.compressions = ordered.map(\.compression)
         self.levels = ordered
+        self.limits = limits
         self.file = file
     }
 
@@ -98,15 +127,30 @@ public final class PyramidTIFF {
         let bits = description.bitsPerSample
         let planes = directory.planarSeparate ? channels : 1
         let samplesPerPlane = directory.planarSeparate ? 1 : channels
-        let expected = (level.tileWidth * level.tileHeight * samplesPerPlane * bits + 7) / 8
+        // Validated at open: every factor is bounded, so these products cannot overflow.
+        let sourceRowBytes =
+            bits == 1 ? (level.tileWidth * samplesPerPlane + 7) / 8 : level.tileWidth * samplesPerPlane * bits / 8
+        let expected = sourceRowBytes * level.tileHeight
         guard tileSize >= expected, tileSize > 0 else {
             throw .decodeFailed(file.lastError ?? "unexpected tile size \(tileSize)")
         }
+        guard tileSize <= limits.maxTileBytes else {
+            throw .unsupportedLayout("a tile of \(tileSize) bytes exceeds \(limits.maxTileBytes)")
+        }
+        if bits == 1, planes > 1 { throw .unsupportedLayout("planar 1-bit data with \(channels) samples") }
 
         var planeBuffers: [[UInt8]] = []
         for plane in 0..<planes {
+            guard let planeTile = UInt32(exactly: tile + plane * level.tileCount) else { throw .noSuchTile(tile) }
+            // Uncompressed data must be all there: a header claiming big tiles over a few stored bytes is refused
+            // before the tile buffer is allocated.
+            if directory.compression == Int(COMPRESSION_NONE) {
+                let stored = TIFFGetStrileByteCount(file.handle, planeTile)
+                guard stored >= UInt64(expected) else {
+                    throw .decodeFailed("tile \(tile) stores \(stored) bytes of \(expected)")
+                }
+            }
             var raw = [UInt8](repeating: 0, count: tileSize)
-            let planeTile = UInt32(tile + plane * level.tileCount)
             let read = raw.withUnsafeMutableBytes {
                 TIFFReadEncodedTile(file.handle, planeTile, $0.baseAddress, tmsize_t(tileSize))
             }
@@ -115,15 +159,15 @@ public final class PyramidTIFF {
         }
 
         let outBits = bits == 1 ? 8 : bits
-        var pixels = PixelBuffer(
+        var pixels = try PixelBuffer.zeroed(
             width: rect.width, height: rect.height, channels: channels, bitsPerSample: outBits,
-            sampleFormat: description.sampleFormat)
+            sampleFormat: description.sampleFormat, maxBytes: max(limits.maxTileBytes, limits.maxBufferBytes))
         if bits == 1 {
-            Self.unpackBits(planeBuffers[0], tileWidth: level.tileWidth, into: &pixels)
+            try Self.unpackBits(planeBuffers[0], sourceRowBytes: sourceRowBytes, into: &pixels)
         } else if planes == 1 {
-            Self.crop(planeBuffers[0], tileWidth: level.tileWidth, into: &pixels)
+            try Self.crop(planeBuffers[0], sourceRowBytes: sourceRowBytes, into: &pixels)
         } else {
-            Self.interleave(planeBuffers, tileWidth: level.tileWidth, into: &pixels)
+            try Self.interleave(planeBuffers, tileWidth: level.tileWidth, into: &pixels)
         }
         if directory.photometric == Int(PHOTOMETRIC_MINISWHITE) { Self.invert(&pixels) }
         return pixels
@@ -147,14 +191,20 @@ public final class PyramidTIFF {
             !directory.planarSeparate, description.channels == 1 || description.channels == 3,
             directory.photometric != Int(PHOTOMETRIC_MINISWHITE)
         else { return nil }
-        guard let rect = directory.level.tileRect(tile) else { throw .noSuchTile(tile) }
+        guard let rect = directory.level.tileRect(tile), let index = UInt32(exactly: tile) else {
+            throw .noSuchTile(tile)
+        }
         try file.select(directoryAt: directory.offset)
-        let tables = file.bytes(TIFFTAG_JPEGTABLES) ?? []
-        let size = Int(TIFFGetStrileByteCount(file.handle, UInt32(tile)))
-        guard size > 0, size < 64 << 20 else { throw .decodeFailed("tile \(tile) has \(size) bytes") }
+        let tables = file.bytes(TIFFTAG_JPEGTABLES, maxCount: limits.maxTileBytes) ?? []
+        // A byte count from the file: compared as UInt64 before it becomes an Int.
+        let stored = TIFFGetStrileByteCount(file.handle, index)
+        guard stored > 0, stored <= UInt64(max(limits.maxTileBytes, 0)) else {
+            throw .decodeFailed("tile \(tile) has \(stored) bytes")
+        }
+        let size = Int(stored)
         var raw = [UInt8](repeating: 0, count: size)
         let read = raw.withUnsafeMutableBytes {
-            TIFFReadRawTile(file.handle, UInt32(tile), $0.baseAddress, tmsize_t(size))
+            TIFFReadRawTile(file.handle, index, $0.baseAddress, tmsize_t(size))
         }
         guard read == size else { throw .decodeFailed(file.lastError ?? "cannot read tile \(tile)") }
         do {
@@ -167,9 +217,18 @@ public final class PyramidTIFF {
     }
 
     /// Decodes a stored JPEG tile with libjpeg-turbo directly (faster than through libtiff), cropped to `rect`.
+    ///
+    /// The JPEG's own header may claim any size up to 65535 x 65535: decoding is refused beyond the tile's size.
     private func decodeStoredJPEG(resolution: Int, tile: Int) throws(ImagingError) -> PixelBuffer? {
-        guard let (jpeg, rect, _) = try standaloneJPEG(resolution: resolution, tile: tile) else { return nil }
-        let pixels = try JPEGDecoder().decode(jpeg, fast: true)
+        guard let (jpeg, rect, level) = try standaloneJPEG(resolution: resolution, tile: tile) else { return nil }
+        let maxBytes = min(level.tileWidth * level.tileHeight * 3, max(limits.maxTileBytes, 0))
+        let pixels: PixelBuffer
+        do {
+            pixels = try JPEGDecoder().decode(jpeg, fast: true, maxBytes: maxBytes)
+        } catch {
+            if case .tooLarge(let reason) = error { throw .decodeFailed("stored JPEG tile \(tile): \(reason)") }
+            throw error
+        }
         guard pixels.width >= rect.width, pixels.height >= rect.height, pixels.channels == description.channels
         else { return nil }
         if pixels.width == rect.width && pixels.height == rect.height { return pixels }
@@ -178,18 +237,63 @@ public final class PyramidTIFF {
 
     // MARK: - Structure
 
-    private static func readLevel(_ file: TIFFFile) throws(ImagingError) -> LevelDirectory {
+    /// Reads and checks the size and tiling of the selected directory.
+    ///
+    /// - Throws: ``ImagingError/notTiled`` without tile tags, ``ImagingError/unsupportedLayout(_:)`` when a value
+    ///   is outside `limits`.
+    private static func readLevel(
+        _ file: TIFFFile, channels: Int, bits: Int, limits: ImageLimits
+    ) throws(ImagingError) -> LevelDirectory {
         guard let width = file.u32(TIFFTAG_IMAGEWIDTH), let height = file.u32(TIFFTAG_IMAGELENGTH),
-            let tileWidth = file.u32(TIFFTAG_TILEWIDTH), let tileHeight = file.u32(TIFFTAG_TILELENGTH),
-            width > 0, height > 0, tileWidth > 0, tileHeight > 0, tileWidth <= 65536, tileHeight <= 65536
+            let tileWidth = file.u32(TIFFTAG_TILEWIDTH), let tileHeight = file.u32(TIFFTAG_TILELENGTH)
         else { throw .notTiled }
+        let level = PyramidLevel(
+            width: Int(width), height: Int(height), tileWidth: Int(tileWidth), tileHeight: Int(tileHeight))
+        let planarSeparate = file.u16(TIFFTAG_PLANARCONFIG) == UInt16(PLANARCONFIG_SEPARATE)
+        try check(level, channels: channels, bits: bits, planarSeparate: planarSeparate, limits: limits)
         return LevelDirectory(
             offset: file.currentDirectoryOffset,
-            level: PyramidLevel(
-                width: Int(width), height: Int(height), tileWidth: Int(tileWidth), tileHeight: Int(tileHeight)),
+            level: level,
             compression: Int(file.u16(TIFFTAG_COMPRESSION) ?? UInt16(COMPRESSION_NONE)),
             photometric: Int(file.u16(TIFFTAG_PHOTOMETRIC) ?? UInt16(PHOTOMETRIC_MINISBLACK)),
-            planarSeparate: file.u16(TIFFTAG_PLANARCONFIG) == UInt16(PLANARCONFIG_SEPARATE))
+            planarSeparate: planarSeparate)
+    }
+
+    /// Checks a level's sizes, its decoded tile size and its tile count against `limits`, with overflow-checked
+    /// arithmetic, so that every later product of these values fits an `Int` and every tile number a `UInt32`.
+    static func check(
+        _ level: PyramidLevel, channels: Int, bits: Int, planarSeparate: Bool, limits: ImageLimits
+    ) throws(ImagingError) {
+        guard level.width >= 1, level.height >= 1, level.width <= limits.maxImageSide,
+            level.height <= limits.maxImageSide
+        else {
+            throw .unsupportedLayout(
+                "image size \(level.width)x\(level.height) (each side must be 1 to \(limits.maxImageSide))")
+        }
+        guard level.tileWidth >= 1, level.tileHeight >= 1, level.tileWidth <= limits.maxTileSide,
+            level.tileHeight <= limits.maxTileSide
+        else {
+            throw .unsupportedLayout(
+                "tile size \(level.tileWidth)x\(level.tileHeight) (each side must be 1 to \(limits.maxTileSide))")
+        }
+        // Decoded bytes of one tile, all planes (1-bit data is expanded to a byte per sample).
+        let decoded = Int.checkedProduct(level.tileWidth, level.tileHeight, channels, max(bits, 8) / 8)
+        guard let decoded, decoded <= limits.maxTileBytes else {
+            throw .unsupportedLayout(
+                "a \(level.tileWidth)x\(level.tileHeight) tile of \(channels)x\(bits)-bit samples exceeds "
+                    + "\(limits.maxTileBytes) bytes")
+        }
+        // Sides are at least 1, so neither quotient plus one can overflow.
+        let across = (level.width - 1) / level.tileWidth + 1
+        let down = (level.height - 1) / level.tileHeight + 1
+        let (tiles, tilesOverflow) = across.multipliedReportingOverflow(by: down)
+        let (planeTiles, planeOverflow) = tiles.multipliedReportingOverflow(by: planarSeparate ? channels : 1)
+        guard !tilesOverflow, !planeOverflow, planeTiles <= limits.maxTilesPerLevel, planeTiles <= Int(UInt32.max)
+        else {
+            throw .unsupportedLayout(
+                "\(level.width)x\(level.height) in \(level.tileWidth)x\(level.tileHeight) tiles needs too many tiles "
+                    + "(at most \(limits.maxTilesPerLevel))")
+        }
     }
 
     /// A reduced level must be smaller than the one before it and share its sample layout.
@@ -203,10 +307,14 @@ public final class PyramidTIFF {
             && Int(file.u16(TIFFTAG_BITSPERSAMPLE) ?? 1) == bits
     }
 
-    private static func describe(
-        _ file: TIFFFile, first: LevelDirectory, channels: Int, bits: Int, formatCode: Int
-    ) throws(ImagingError) -> ImageDescription {
-        guard (1...16).contains(channels) else { throw .unsupportedLayout("\(channels) samples per pixel") }
+    /// The sample format, when this reader handles `bits`-bit samples of that format and `channels` is within
+    /// `limits`.
+    private static func sampleFormat(
+        channels: Int, bits: Int, formatCode: Int, limits: ImageLimits
+    ) throws(ImagingError) -> SampleFormat {
+        guard channels >= 1, channels <= limits.maxSamplesPerPixel else {
+            throw .unsupportedLayout("\(channels) samples per pixel (1 to \(limits.maxSamplesPerPixel))")
+        }
         let format: SampleFormat
         switch formatCode {
         case Int(SAMPLEFORMAT_INT): format = .signedInteger
@@ -216,11 +324,15 @@ public final class PyramidTIFF {
         switch (bits, format) {
         case (1, .unsignedInteger), (8, .unsignedInteger), (8, .signedInteger), (16, .unsignedInteger),
             (16, .signedInteger), (32, _):
-            break
+            return format
         default:
             throw .unsupportedLayout("\(bits)-bit samples")
         }
+    }
 
+    private static func describe(
+        _ file: TIFFFile, first: LevelDirectory, channels: Int, bits: Int, format: SampleFormat, limits: ImageLimits
+    ) throws(ImagingError) -> ImageDescription {
         let colorSpace: ColorSpace
         switch first.photometric {
         case Int(PHOTOMETRIC_MINISBLACK), Int(PHOTOMETRIC_MINISWHITE): colorSpace = bits == 1 ? .binary : .greyscale
@@ -229,12 +341,15 @@ public final class PyramidTIFF {
         default: throw .unsupportedLayout("photometric interpretation \(first.photometric)")
         }
 
+        // Sample values from the file: only finite ones are kept (NaN or infinity would poison normalisation).
         let defaultMax = ImageDescription.defaultMaximum(bits: bits, format: format)
-        let minimum = file.sampleValue(TIFFTAG_SMINSAMPLEVALUE) ?? 0
-        let maximum = file.sampleValue(TIFFTAG_SMAXSAMPLEVALUE) ?? defaultMax
+        let minimum = file.sampleValue(TIFFTAG_SMINSAMPLEVALUE).flatMap { $0.isFinite ? $0 : nil } ?? 0
+        let maximum = file.sampleValue(TIFFTAG_SMAXSAMPLEVALUE).flatMap { $0.isFinite ? $0 : nil } ?? defaultMax
 
         var resolution: PhysicalResolution?
-        if let x = file.float(TIFFTAG_XRESOLUTION), let y = file.float(TIFFTAG_YRESOLUTION), x > 0, y > 0 {
+        if let x = file.float(TIFFTAG_XRESOLUTION), let y = file.float(TIFFTAG_YRESOLUTION), x.isFinite, y.isFinite,
+            x > 0, y > 0
+        {
             let unit: PhysicalResolution.Unit =
                 switch Int32(file.u16(TIFFTAG_RESOLUTIONUNIT) ?? UInt16(RESUNIT_INCH)) {
                 case RESUNIT_CENTIMETER: .centimetre
@@ -254,41 +369,50 @@ public final class PyramidTIFF {
         metadata.software = file.string(TIFFTAG_SOFTWARE)
         metadata.make = file.string(TIFFTAG_MAKE)
         metadata.model = file.string(TIFFTAG_MODEL)
-        metadata.xmp = file.bytes(TIFFTAG_XMLPACKET).map { String(decoding: $0, as: UTF8.self) }
+        metadata.xmp = file.bytes(TIFFTAG_XMLPACKET, maxCount: limits.maxMetadataBytes).map {
+            String(decoding: $0, as: UTF8.self)
+        }
 
         return ImageDescription(
             levels: [first.level], channels: channels, bitsPerSample: bits, sampleFormat: format,
             colorSpace: colorSpace, minValues: Array(repeating: minimum, count: channels),
             maxValues: Array(repeating: maximum, count: channels), resolution: resolution, metadata: metadata,
-            iccProfile: file.bytes(TIFFTAG_ICCPROFILE))
+            iccProfile: file.bytes(TIFFTAG_ICCPROFILE, maxCount: limits.maxMetadataBytes))
     }
 
     // MARK: - Sample layout
 
-    private static func crop(_ raw: [UInt8], tileWidth: Int, into pixels: inout PixelBuffer) {
+    /// Copies the top-left of a contiguous tile into `pixels`, rows `sourceRowBytes` apart in `raw`.
+    private static func crop(_ raw: [UInt8], sourceRowBytes: Int, into pixels: inout PixelBuffer) throws(ImagingError) {
         let rowBytes = pixels.rowBytes
-        let sourceRowBytes = tileWidth * pixels.bytesPerPixel
-        if rowBytes == sourceRowBytes {
-            pixels.bytes.withUnsafeMutableBytes { destination in
-                raw.withUnsafeBytes { source in
-                    destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[0..<rowBytes * pixels.height]))
-                }
-            }
-            return
+        guard pixels.height > 0, rowBytes > 0 else { return }
+        guard rowBytes <= sourceRowBytes, (pixels.height - 1) * sourceRowBytes + rowBytes <= raw.count else {
+            throw .decodeFailed("tile data shorter than \(pixels.width)x\(pixels.height) pixels")
         }
         pixels.bytes.withUnsafeMutableBytes { destination in
             raw.withUnsafeBytes { source in
+                guard let to = destination.baseAddress, let from = source.baseAddress else { return }
+                if rowBytes == sourceRowBytes {
+                    to.copyMemory(from: from, byteCount: rowBytes * pixels.height)
+                    return
+                }
                 for row in 0..<pixels.height {
-                    let from = source.baseAddress! + row * sourceRowBytes
-                    (destination.baseAddress! + row * rowBytes).copyMemory(from: from, byteCount: rowBytes)
+                    (to + row * rowBytes).copyMemory(from: from + row * sourceRowBytes, byteCount: rowBytes)
                 }
             }
         }
     }
 
-    private static func interleave(_ planes: [[UInt8]], tileWidth: Int, into pixels: inout PixelBuffer) {
+    private static func interleave(
+        _ planes: [[UInt8]], tileWidth: Int, into pixels: inout PixelBuffer
+    ) throws(ImagingError) {
         let sampleBytes = pixels.bytesPerSample
         let channels = pixels.channels
+        guard pixels.height > 0, pixels.width > 0 else { return }
+        let needed = ((pixels.height - 1) * tileWidth + pixels.width) * sampleBytes
+        guard planes.count == channels, planes.allSatisfy({ $0.count >= needed }) else {
+            throw .decodeFailed("tile planes shorter than \(pixels.width)x\(pixels.height) pixels")
+        }
         for row in 0..<pixels.height {
             for column in 0..<pixels.width {
                 let target = (row * pixels.width + column) * channels * sampleBytes
@@ -302,13 +426,19 @@ public final class PyramidTIFF {
         }
     }
 
-    private static func unpackBits(_ raw: [UInt8], tileWidth: Int, into pixels: inout PixelBuffer) {
-        let sourceRowBytes = (tileWidth * pixels.channels + 7) / 8
+    /// Expands 1-bit samples, rows `sourceRowBytes` apart in `raw`, to 0 and 255.
+    private static func unpackBits(
+        _ raw: [UInt8], sourceRowBytes: Int, into pixels: inout PixelBuffer
+    ) throws(ImagingError) {
+        let samples = pixels.width * pixels.channels
+        guard pixels.height > 0, samples > 0 else { return }
+        guard (samples + 7) / 8 <= sourceRowBytes, (pixels.height - 1) * sourceRowBytes + (samples + 7) / 8 <= raw.count
+        else { throw .decodeFailed("1-bit tile data shorter than \(pixels.width)x\(pixels.height) pixels") }
         for row in 0..<pixels.height {
-            for sample in 0..<(pixels.width * pixels.channels) {
+            for sample in 0..<samples {
                 let byte = raw[row * sourceRowBytes + sample / 8]
                 let bit = (byte >> (7 - UInt8(sample % 8))) & 1
-                pixels.bytes[row * pixels.width * pixels.channels + sample] = bit == 1 ? 255 : 0
+                pixels.bytes[row * samples + sample] = bit == 1 ? 255 : 0
             }
         }
     }

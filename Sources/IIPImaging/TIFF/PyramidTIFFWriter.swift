@@ -59,7 +59,21 @@ public struct PyramidTIFFWriter: Sendable {
     public init() {}
 
     /// Writes `pixels` (8 or 16-bit unsigned, 1 to 4 channels) and its reduced levels to `path`.
+    ///
+    /// - Throws: ``ImagingError/encodeFailed(_:)`` for other pixels, an empty image, sizes beyond TIFF's 32-bit
+    ///   fields, tile sizes outside 16...65536 or not a multiple of 16, or a libtiff failure.
     public func write(_ pixels: PixelBuffer, to path: String) throws(ImagingError) {
+        guard pixels.bitsPerSample == 8 || pixels.bitsPerSample == 16, (1...4).contains(pixels.channels),
+            pixels.sampleFormat == .unsignedInteger, pixels.isConsistent, pixels.width > 0, pixels.height > 0,
+            pixels.width <= Int(UInt32.max), pixels.height <= Int(UInt32.max)
+        else {
+            throw .encodeFailed(
+                "cannot write \(pixels.width)x\(pixels.height)x\(pixels.channels) \(pixels.bitsPerSample)-bit pixels")
+        }
+        let sides = [tileSize] + levelTileSizes
+        guard sides.allSatisfy({ $0 >= 16 && $0 <= 65536 && $0 % 16 == 0 }) else {
+            throw .encodeFailed("tile sizes must be multiples of 16 from 16 to 65536: \(sides)")
+        }
         let messages = UnsafeMutablePointer<iip_tiff_messages>.allocate(capacity: 1)
         messages.initialize(to: iip_tiff_messages())
         defer { messages.deallocate() }
@@ -94,7 +108,7 @@ public struct PyramidTIFFWriter: Sendable {
         _ tif: OpaquePointer, _ pixels: PixelBuffer, index: Int, fullWidth: Int,
         messages: UnsafeMutablePointer<iip_tiff_messages>
     ) throws(ImagingError) {
-        func set(_ tag: Int32, _ value: Int) { _ = iip_tiff_set_int(tif, UInt32(tag), Int32(value)) }
+        func set(_ tag: Int32, _ value: Int) { _ = iip_tiff_set_int(tif, UInt32(tag), Int32(clamping: value)) }
         _ = iip_tiff_set_u32(tif, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(pixels.width))
         _ = iip_tiff_set_u32(tif, UInt32(TIFFTAG_IMAGELENGTH), UInt32(pixels.height))
         _ = iip_tiff_set_u16(tif, UInt32(TIFFTAG_BITSPERSAMPLE), UInt16(pixels.bitsPerSample))

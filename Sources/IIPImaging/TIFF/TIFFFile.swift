@@ -98,10 +98,14 @@ final class TIFFFile {
         return String(cString: pointer)
     }
 
-    func bytes(_ tag: Int32) -> [UInt8]? {
+    /// The bytes of a count-and-pointer tag (ICC profile, XMP, JPEG tables), or `nil` when absent, empty or
+    /// longer than `maxCount` (the count comes from the file).
+    func bytes(_ tag: Int32, maxCount: Int) -> [UInt8]? {
         var count: UInt32 = 0
         var data: UnsafeRawPointer?
-        guard iip_tiff_get_bytes(handle, UInt32(tag), &count, &data) == 1, let data, count > 0 else { return nil }
+        guard iip_tiff_get_bytes(handle, UInt32(tag), &count, &data) == 1, let data, count > 0,
+            UInt64(count) <= UInt64(max(maxCount, 0))
+        else { return nil }
         return Array(UnsafeRawBufferPointer(start: data, count: Int(count)))
     }
 

@@ -29,23 +29,24 @@ public struct DeepZoomLayout: Sendable, Hashable {
         self.image = image
         let size = tileSize ?? image.levels.last?.tileWidth ?? 256
         self.tileSize = max(1, size)
-        let longest = max(image.width, image.height, 1)
-        var level = 0
-        while (1 << level) < longest { level += 1 }
-        self.maxLevel = level
+        self.maxLevel = Self.levelCount(longest: max(image.width, image.height, 1))
+    }
+
+    /// `ceil(log2(longest))` for `longest >= 1`: the number of halvings from `longest` pixels down to one.
+    static func levelCount(longest: Int) -> Int {
+        longest <= 1 ? 0 : Int.bitWidth - (longest - 1).leadingZeroBitCount
     }
 
     /// The size of DeepZoom level `level`, or `nil` when there is no such level.
     public func levelSize(_ level: Int) -> (width: Int, height: Int)? {
         guard level >= 0, level <= maxLevel, image.width > 0, image.height > 0 else { return nil }
-        let shift = maxLevel - level
-        let divisor = 1 << shift
-        return ((image.width + divisor - 1) >> shift, (image.height + divisor - 1) >> shift)
+        let divisor = Int.powerOfTwo(maxLevel - level)
+        return (image.width.ceilingDivision(by: divisor), image.height.ceilingDivision(by: divisor))
     }
 
     /// The number of tile columns and rows of level `level`, or `nil` when there is no such level.
     public func tileGrid(level: Int) -> (columns: Int, rows: Int)? {
-        levelSize(level).map { (($0.width + tileSize - 1) / tileSize, ($0.height + tileSize - 1) / tileSize) }
+        levelSize(level).map { ($0.width.ceilingDivision(by: tileSize), $0.height.ceilingDivision(by: tileSize)) }
     }
 
     /// Where tile `x`, `y` of level `level` comes from; a level or tile that does not exist is a 404 error.
@@ -64,17 +65,23 @@ public struct DeepZoomLayout: Sendable, Hashable {
                 && $0.tileWidth == tileSize && $0.tileHeight == tileSize && $0.tilesAcross == grid.columns
                 && $0.tilesDown == grid.rows
         }) {
-            return .pyramidTile(resolution: resolution, tile: y * grid.columns + x)
+            let tile = y.saturatingMultiply(grid.columns).saturatingAdd(x)
+            // Only a grid of more than Int.max tiles has an index that does not fit: it is served as a region.
+            if image.levels[resolution].tileRect(tile) != nil {
+                return .pyramidTile(resolution: resolution, tile: tile)
+            }
         }
-        let scale = 1 << (maxLevel - level)
+        // x < columns and y < rows keep every offset inside the level; the products with the scale can only
+        // pass the full size by less than one scale step, and saturate rather than overflow.
+        let scale = Int.powerOfTwo(maxLevel - level)
         let left = x * tileSize
         let top = y * tileSize
         let width = min(tileSize, size.width - left)
         let height = min(tileSize, size.height - top)
-        let fullLeft = left * scale
-        let fullTop = top * scale
-        let fullRight = min((left + width) * scale, image.width)
-        let fullBottom = min((top + height) * scale, image.height)
+        let fullLeft = min(left.saturatingMultiply(scale), image.width)
+        let fullTop = min(top.saturatingMultiply(scale), image.height)
+        let fullRight = min((left + width).saturatingMultiply(scale), image.width)
+        let fullBottom = min((top + height).saturatingMultiply(scale), image.height)
         return .region(
             fullRect: PixelRect(x: fullLeft, y: fullTop, width: fullRight - fullLeft, height: fullBottom - fullTop),
             width: width, height: height)

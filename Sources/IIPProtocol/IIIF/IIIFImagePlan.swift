@@ -39,7 +39,7 @@ public struct IIIFLimits: Sendable, Hashable {
     public func allows(width: Int, height: Int) -> Bool {
         if let limit = effectiveMaxWidth, width > limit { return false }
         if let limit = effectiveMaxHeight, height > limit { return false }
-        if let limit = effectiveMaxArea, width * height > limit { return false }
+        if let limit = effectiveMaxArea, width.saturatingMultiply(height) > limit { return false }
         return true
     }
 }
@@ -117,19 +117,23 @@ public struct IIIFImagePlan: Sendable, Hashable {
     }
 
     /// A non-negative number as the spec's floats: an integer when whole, else at most six decimals, no
-    /// trailing zeros, no exponent.
+    /// trailing zeros, no exponent. A negative number gets a `-`; one too large for an `Int` of millionths
+    /// saturates, and NaN is 0 (neither comes out of the planner).
     static func decimalText(_ value: Double) -> String {
-        let micro = Int((value * 1_000_000).rounded())
-        let whole = micro / 1_000_000
-        var fraction = micro % 1_000_000
-        guard fraction != 0 else { return "\(whole)" }
+        let micro = Int.clamping(value * 1_000_000)
+        let sign = micro < 0 ? "-" : ""
+        // The magnitude of Int.min does not fit in an Int.
+        let magnitude = micro.magnitude
+        let whole = magnitude / 1_000_000
+        var fraction = Int(magnitude % 1_000_000)
+        guard fraction != 0 else { return "\(sign)\(whole)" }
         var digits = 6
         while fraction % 10 == 0 {
             fraction /= 10
             digits -= 1
         }
         let text = String(fraction)
-        return "\(whole)." + String(repeating: "0", count: digits - text.count) + text
+        return "\(sign)\(whole)." + String(repeating: "0", count: max(digits - text.count, 0)) + text
     }
 }
 

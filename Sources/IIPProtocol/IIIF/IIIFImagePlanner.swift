@@ -15,6 +15,8 @@ public import IIPModel
 /// - Limits: `max`, `full` and `!w,h` shrink to fit maxWidth, maxHeight and maxArea keeping the aspect ratio (the
 ///   spec defines them that way); every other size over a limit is 400, in both versions.
 /// - Rotation: multiples of 90 degrees; other angles are 400 unless ``IIIFLimits/allowArbitraryRotation``.
+/// - Extremes: no argument traps. A computed width or height over ``IIIFRequestParser/integerLimit`` is 400, a
+///   rotation outside 0...360 or not finite is 400, and all size arithmetic saturates instead of overflowing.
 public enum IIIFImagePlanner {
     /// Plans an image request on an image of `imageWidth` x `imageHeight` full-resolution pixels.
     public static func plan(
@@ -24,6 +26,9 @@ public enum IIIFImagePlanner {
         let region = try regionRect(request.region, imageWidth: imageWidth, imageHeight: imageHeight)
         let size = try outputSize(
             request.size, regionWidth: region.width, regionHeight: region.height, version: version, limits: limits)
+        guard request.rotation.degrees.isFinite, request.rotation.degrees >= 0, request.rotation.degrees <= 360 else {
+            throw .badRequest("IIIF: invalid rotation: \(request.rotation.degrees)")
+        }
         let rotation = request.rotation.modelRotation
         guard rotation.quarterTurns != nil || limits.allowArbitraryRotation else {
             throw .badRequest("IIIF: currently implemented rotation angles are 0, 90, 180 and 270 degrees")
@@ -52,6 +57,7 @@ public enum IIIFImagePlanner {
             guard width > 0, height > 0 else { throw .badRequest("IIIF: region has zero size") }
             return PixelRect(x: x, y: y, width: min(width, imageWidth - x), height: min(height, imageHeight - y))
         case .percent(let x, let y, let width, let height):
+            // NaN fails every comparison, so it is rejected here too.
             guard x >= 0, y >= 0, x < 100, y < 100 else { throw .badRequest("IIIF: region lies outside the image") }
             guard width > 0, height > 0 else { throw .badRequest("IIIF: region has zero size") }
             let (left, right) = percentSpan(start: x, length: width, total: imageWidth)
@@ -84,14 +90,16 @@ public enum IIIFImagePlanner {
             guard scaledWidth <= Double(IIIFRequestParser.integerLimit),
                 scaledHeight <= Double(IIIFRequestParser.integerLimit)
             else { throw .badRequest("IIIF: requested size is too large") }
-            width = Int(scaledWidth)
-            height = Int(scaledHeight)
+            width = Int.clamping(scaledWidth)
+            height = Int.clamping(scaledHeight)
         case .exact(let requestedWidth, let requestedHeight):
             width = requestedWidth
             height = requestedHeight
         case .confined(let boxWidth, let boxHeight):
-            // Width-bound when boxWidth / regionWidth <= boxHeight / regionHeight.
-            if boxWidth * regionHeight <= boxHeight * regionWidth {
+            // Width-bound when boxWidth / regionWidth <= boxHeight / regionHeight (exact 128-bit products).
+            let widthBound = boxWidth.multipliedFullWidth(by: regionHeight)
+            let heightBound = boxHeight.multipliedFullWidth(by: regionWidth)
+            if (widthBound.high, widthBound.low) <= (heightBound.high, heightBound.low) {
                 width = boxWidth
                 height = min(boxHeight, scaled(boxWidth, regionHeight, regionWidth))
             } else {
@@ -113,11 +121,15 @@ public enum IIIFImagePlanner {
             case .v2:
                 if !limits.allowUpscaling {
                     let factor = min(Double(regionWidth) / Double(width), Double(regionHeight) / Double(height))
-                    width = min(regionWidth, max(1, Int((Double(width) * factor).rounded())))
-                    height = min(regionHeight, max(1, Int((Double(height) * factor).rounded())))
+                    width = min(regionWidth, max(1, Int.clamping(Double(width) * factor)))
+                    height = min(regionHeight, max(1, Int.clamping(Double(height) * factor)))
                     upscaled = false
                 }
             }
+        }
+        // `w,` on a tall region can ask for a height far beyond any image: refuse it before anything allocates.
+        guard width <= IIIFRequestParser.integerLimit, height <= IIIFRequestParser.integerLimit else {
+            throw .badRequest("IIIF: requested size is too large")
         }
         if !limits.allows(width: width, height: height) {
             guard shrinksToLimits else {
@@ -130,9 +142,9 @@ public enum IIIFImagePlanner {
         return (width, height, upscaled, isMaximum)
     }
 
-    /// `round(value * numerator / denominator)`.
+    /// `round(value * numerator / denominator)`, saturating (a zero denominator gives `Int.max` or 0).
     static func scaled(_ value: Int, _ numerator: Int, _ denominator: Int) -> Int {
-        Int((Double(value) * Double(numerator) / Double(denominator)).rounded())
+        Int.clamping(Double(value) * Double(numerator) / Double(denominator))
     }
 
     /// A size scaled down, keeping its aspect ratio, until it is within every limit; never scaled up.
@@ -142,17 +154,17 @@ public enum IIIFImagePlanner {
         if let limit = limits.effectiveMaxHeight, height > limit {
             scale = min(scale, Double(limit) / Double(height))
         }
-        if let limit = limits.effectiveMaxArea, width * height > limit {
-            scale = min(scale, (Double(limit) / Double(width * height)).squareRoot())
+        if let limit = limits.effectiveMaxArea, width.saturatingMultiply(height) > limit {
+            scale = min(scale, (Double(limit) / (Double(width) * Double(height))).squareRoot())
         }
         guard scale < 1 else { return (width, height) }
-        var newWidth = max(1, Int((Double(width) * scale).rounded()))
-        var newHeight = max(1, Int((Double(height) * scale).rounded()))
+        var newWidth = max(1, Int.clamping(Double(width) * scale))
+        var newHeight = max(1, Int.clamping(Double(height) * scale))
         if let limit = limits.effectiveMaxWidth { newWidth = min(newWidth, limit) }
         if let limit = limits.effectiveMaxHeight { newHeight = min(newHeight, limit) }
-        if let limit = limits.effectiveMaxArea, newWidth * newHeight > limit {
-            newWidth = max(1, Int(Double(width) * scale))
-            newHeight = max(1, Int(Double(height) * scale))
+        if let limit = limits.effectiveMaxArea, newWidth.saturatingMultiply(newHeight) > limit {
+            newWidth = max(1, Int.clamping(Double(width) * scale, rounding: .towardZero))
+            newHeight = max(1, Int.clamping(Double(height) * scale, rounding: .towardZero))
         }
         return (newWidth, newHeight)
     }
@@ -161,9 +173,9 @@ public enum IIIFImagePlanner {
     /// 30 % height is the same number of rows wherever it starts), at least one pixel, inside `0..<total`.
     private static func percentSpan(start: Double, length: Double, total: Int) -> (Int, Int) {
         let size = Double(total)
-        let first = min(Int((start * size / 100).rounded()), total - 1)
-        let count = max(Int((min(length, 100) * size / 100).rounded()), 1)
-        let end = min(first + count, total)
+        let first = min(Int.clamping(start * size / 100), total.saturatingSubtract(1))
+        let count = max(Int.clamping(min(length, 100) * size / 100), 1)
+        let end = min(first.saturatingAdd(count), total)
         return (first, end)
     }
 }

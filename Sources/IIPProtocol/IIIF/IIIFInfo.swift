@@ -117,7 +117,7 @@ public enum IIIFInfo {
     /// The scale factor info.json gives a level: `round(fullWidth / levelWidth)`, at least 1.
     public static func scaleFactor(of level: PyramidLevel, fullWidth: Int) -> Int {
         guard level.width > 0 else { return 1 }
-        return max(1, Int((Double(fullWidth) / Double(level.width)).rounded()))
+        return max(1, Int.clamping(Double(fullWidth) / Double(level.width)))
     }
 
     /// The qualities beyond `default`: `color` for images with three or more channels, `gray`, `bitonal`, then

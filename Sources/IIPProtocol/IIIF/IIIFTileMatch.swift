@@ -29,21 +29,23 @@ public struct IIIFTileMatch: Sendable, Hashable {
         for (resolution, level) in image.levels.enumerated().reversed() {
             guard level.width > 0, level.height > 0, level.tileWidth > 0, level.tileHeight > 0 else { continue }
             let scale = IIIFInfo.scaleFactor(of: level, fullWidth: fullWidth)
-            let spanX = level.tileWidth * scale
-            let spanY = level.tileHeight * scale
+            // Positive, as tile sizes and the scale are; saturating for absurd tile sizes.
+            let spanX = level.tileWidth.saturatingMultiply(scale)
+            let spanY = level.tileHeight.saturatingMultiply(scale)
             guard region.x % spanX == 0, region.y % spanY == 0 else { continue }
             let column = region.x / spanX
             let row = region.y / spanY
             guard column < level.tilesAcross, row < level.tilesDown,
-                region.width == min(spanX, fullWidth - region.x),
-                region.height == min(spanY, fullHeight - region.y)
+                region.width == min(spanX, fullWidth.saturatingSubtract(region.x)),
+                region.height == min(spanY, fullHeight.saturatingSubtract(region.y))
             else { continue }
-            let tile = row * level.tilesAcross + column
+            let tile = row.saturatingMultiply(level.tilesAcross).saturatingAdd(column)
             guard let rect = level.tileRect(tile) else { continue }
             let tolerance = scale > 1 ? 1 : 0
-            guard abs(plan.width - rect.width) <= tolerance, abs(plan.height - rect.height) <= tolerance else {
-                continue
-            }
+            // Compared without subtracting from the plan's sizes, which could overflow for absurd ones.
+            guard plan.width >= rect.width - tolerance, plan.width <= rect.width + tolerance,
+                plan.height >= rect.height - tolerance, plan.height <= rect.height + tolerance
+            else { continue }
             return IIIFTileMatch(resolution: resolution, tile: tile)
         }
         return nil

@@ -20,7 +20,7 @@ public struct ZoomifyTile: Sendable, Hashable {
 /// `discard = max(count - 1, 0)` of them (the smallest) are hidden, so Zoomify level 0 is the largest level that fits
 /// in one tile. Zoomify level `z` is IIP resolution `z + discard`, and tile `x`, `y` is index `y*ntlx + x` on that
 /// level's tile grid. NUMTILES is 1 plus the tile count `ceil(w/tw)*ceil(h/tw)` of every level not smaller than
-/// `tw` in both dimensions (the count of master, after PR #175).
+/// `tw` in both dimensions (the count of master, after PR #175), saturating at `Int.max`.
 public struct ZoomifyLayout: Sendable, Hashable {
     /// The image.
     public var image: ImageDescription
@@ -42,7 +42,9 @@ public struct ZoomifyLayout: Sendable, Hashable {
             if level.width < tileWidth && level.height < tileWidth {
                 small += 1
             } else {
-                tiles += ((level.width + tileWidth - 1) / tileWidth) * ((level.height + tileWidth - 1) / tileWidth)
+                let count = level.width.ceilingDivision(by: tileWidth)
+                    .saturatingMultiply(level.height.ceilingDivision(by: tileWidth))
+                tiles = tiles.saturatingAdd(count)
             }
         }
         self.discard = max(small - 1, 0)
@@ -54,14 +56,20 @@ public struct ZoomifyLayout: Sendable, Hashable {
 
     /// The IIP tile for Zoomify tile `x`, `y` of level `level`; a level or tile that does not exist is a 404 error.
     public func tile(level: Int, x: Int, y: Int) throws(ZoomifyError) -> ZoomifyTile {
-        let resolution = level + discard
-        guard level >= 0, resolution < image.levels.count else {
+        // `level < levelCount` rather than `level + discard < count`: the sum could overflow.
+        guard level >= 0, level < levelCount else {
             throw ZoomifyError(status: 404, message: "Zoomify: no level \(level)")
         }
+        let resolution = level + discard
         let pyramidLevel = image.levels[resolution]
         guard x >= 0, y >= 0, x < pyramidLevel.tilesAcross, y < pyramidLevel.tilesDown else {
             throw ZoomifyError(status: 404, message: "Zoomify: no tile \(x)-\(y) at level \(level)")
         }
-        return ZoomifyTile(resolution: resolution, tile: y * pyramidLevel.tilesAcross + x)
+        let tile = y.saturatingMultiply(pyramidLevel.tilesAcross).saturatingAdd(x)
+        // Only a grid of more than Int.max tiles has an index that does not fit.
+        guard pyramidLevel.tileRect(tile) != nil else {
+            throw ZoomifyError(status: 404, message: "Zoomify: tile \(x)-\(y) at level \(level) has no index")
+        }
+        return ZoomifyTile(resolution: resolution, tile: tile)
     }
 }

@@ -47,7 +47,8 @@ public final class Pipeline: Sendable {
             resolver: PathResolver(prefix: configuration.filesystemPrefix, suffix: configuration.filesystemSuffix),
             executor: executor, capacity: configuration.maxMetadataCacheSize,
             checkInterval: configuration.fileCheckDuration,
-            handlesPerImage: configuration.maxHandlesPerImage)
+            handlesPerImage: configuration.maxHandlesPerImage,
+            limits: ImageLimits(maxImageSide: configuration.maxImageSide))
         tileCache = TileCache(budgetBytes: configuration.tileCacheBytes)
         decodedTiles = DecodedTileCache(budgetBytes: configuration.decodedCacheBytes)
         intake = PipelineIntake(
@@ -162,7 +163,7 @@ public final class Pipeline: Sendable {
             let histogram = TransformStage.needsHistogram(job.processing) ? try job.image.histogram() : nil
             let settings = TransformStage.Settings(
                 image: image, processing: job.processing, histogram: histogram, format: job.format)
-            let ready = transform.run(pixels, settings: settings)
+            let ready = try transform.run(pixels, settings: settings)
             // 6. Encode
             let scale = Double(image.levels[job.resolution].width) / Double(max(image.width, 1))
             let metadata = encode.metadata(for: image, scale: scale, processing: job.processing, descriptive: false)
@@ -189,11 +190,18 @@ public final class Pipeline: Sendable {
     /// Exports hold their decoded pixels until encoded: at most MAX_EXPORTS_IN_FLIGHT run at once, each decoding
     /// at most MAX_EXPORT_PIXELS source pixels, so the memory they use is bounded.
     private func region(_ job: RegionJob) async throws -> ServerResponse {
-        let pixels = job.plan.sourceRect.width * job.plan.sourceRect.height
-        guard pixels <= configuration.maxExportPixels else {
+        // Both the source pixels decoded and the output pixels written are bounded by MAX_EXPORT_PIXELS, so neither
+        // a huge region nor a huge WID/HEI (MAX_CVT=-1 with upscaling) can exhaust memory. Products are checked: a
+        // size from a request may be anything up to 2^31-1 per side.
+        let source = job.plan.sourceRect.width.multipliedReportingOverflow(by: job.plan.sourceRect.height)
+        guard !source.overflow, source.partialValue <= configuration.maxExportPixels else {
             throw ImagingError.tooLarge(
-                "the region needs \(pixels) source pixels, more than MAX_EXPORT_PIXELS (\(configuration.maxExportPixels))"
-            )
+                "the region needs more than MAX_EXPORT_PIXELS (\(configuration.maxExportPixels)) source pixels")
+        }
+        let output = job.plan.outputWidth.multipliedReportingOverflow(by: job.plan.outputHeight)
+        guard !output.overflow, output.partialValue <= configuration.maxExportPixels else {
+            throw ImagingError.tooLarge(
+                "the output would have more than MAX_EXPORT_PIXELS (\(configuration.maxExportPixels)) pixels")
         }
         return try await exports.run { [self] in try await export(job) }
     }
@@ -222,13 +230,13 @@ public final class Pipeline: Sendable {
         }
         // 5-6. Compose, transform and encode in one job.
         let bytes = try await executor.run { [decode, transform, encode] in
-            let composed = decode.compose(tiles, rect: rect, level: level)
+            let composed = try decode.compose(tiles, rect: rect, level: level)
             let histogram = TransformStage.needsHistogram(job.processing) ? try image.histogram() : nil
             let settings = TransformStage.Settings(
                 image: image.description, processing: job.processing, histogram: histogram,
                 outputSize: (job.plan.outputWidth, job.plan.outputHeight), resampling: job.interpolation,
                 format: job.format)
-            let ready = transform.run(composed, settings: settings)
+            let ready = try transform.run(composed, settings: settings)
             // The density of the output: the image's, scaled by output pixels per full-resolution pixel.
             let scale = Double(job.plan.outputWidth) / Double(max(job.plan.fullRect.width, 1))
             let metadata = encode.metadata(
@@ -257,7 +265,7 @@ public final class Pipeline: Sendable {
 
     private func respond(to error: ImagingError) -> ServerResponse {
         switch error {
-        case .tooLarge: return responses.textError(status: 400, error.description)
+        case .tooLarge, .invalidParameter: return responses.textError(status: 400, error.description)
         case .encodeFailed:
             logger.error("encoding failed", metadata: ["error": "\(error)"])
             return responses.textError(status: 500, error.description)

@@ -90,7 +90,15 @@ struct IIPSrvAsync: AsyncParsableCommand {
 
         let logger = Logger(label: "iipsrv-async")
         logger.info("IIPImage server iipsrv-async \(IIPServerVersion.current) starting")
-        for (name, value) in configuration.summary { logger.info("Setting \(name) to \(value)") }
+        for setting in ServerConfiguration.settings {
+            var line = "Setting \(setting.name) to \(setting.value(in: configuration))"
+            switch setting.status {
+            case .works: break
+            case .notYet(let feature): line += " (no effect yet: \(feature) not built)"
+            case .accepted(let reason): line += " (no effect: \(reason))"
+            }
+            logger.info("\(line)")
+        }
 
         let application = ServerApplication(
             configuration: configuration, frontends: frontends, logger: logger,

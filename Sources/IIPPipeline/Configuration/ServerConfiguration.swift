@@ -99,9 +99,14 @@ public struct ServerConfiguration: Sendable {
     /// MAX_EXPORTS_IN_FLIGHT: region exports decoded at once (each holds its pixels until encoded). Default: codec
     /// threads.
     public var maxExportsInFlight: Int
-    /// MAX_EXPORT_PIXELS: the most source pixels one export may decode; larger regions answer 400. Default
-    /// 100,000,000 (a 10,000 x 10,000 region).
+    /// MAX_EXPORT_PIXELS: the most source pixels one export may decode, and the most pixels it may write; larger
+    /// regions or outputs answer 400. Default 100,000,000 (a 10,000 x 10,000 region).
     public var maxExportPixels = 100_000_000
+    /// MAX_IMAGE_SIDE: the largest width or height an image file may claim; larger files are refused (404) before
+    /// anything is allocated for them. Default 4,194,304 (2^22).
+    public var maxImageSide = 1 << 22
+    /// MAX_TILE_RANGE: the most tiles one TIL request may ask for; more answers 400. Default 1024.
+    public var maxTileRange = 1024
     /// MEMORY_TRIM_INTERVAL: the shortest time, in seconds, between two returns of freed export memory to the system
     /// (`malloc_trim`, when no export is running). Default 1; 0 disables it.
     public var memoryTrimInterval = 1.0

@@ -1,4 +1,4 @@
-import IIPImaging
+public import IIPImaging
 import Metrics
 
 /// The open-image registry: descriptions and handle pools by path, checked against the file's status.
@@ -18,6 +18,7 @@ public actor ImageRegistry {
     private let executor: CodecExecutor
     private let checkInterval: Duration
     private let handlesPerImage: Int
+    private let limits: ImageLimits
     private let clock = ContinuousClock()
     private let opens = Counter(label: "iip_image_opens_total")
 
@@ -26,14 +27,17 @@ public actor ImageRegistry {
     /// - Parameters:
     ///   - capacity: Images kept open: 0 keeps none, -1 unlimited (MAX_METADATA_CACHE_SIZE).
     ///   - checkInterval: Time between `stat` checks of a cached image; zero checks on every request.
+    ///   - limits: What a file's header may claim before it is refused (MAX_IMAGE_SIDE and the fixed bounds).
     public init(
-        resolver: PathResolver, executor: CodecExecutor, capacity: Int, checkInterval: Duration, handlesPerImage: Int
+        resolver: PathResolver, executor: CodecExecutor, capacity: Int, checkInterval: Duration, handlesPerImage: Int,
+        limits: ImageLimits = .default
     ) {
         entries = LRUStore(budget: capacity < 0 ? Int.max : capacity)
         self.resolver = resolver
         self.executor = executor
         self.checkInterval = checkInterval
         self.handlesPerImage = handlesPerImage
+        self.limits = limits
     }
 
     /// The open image for a requested path.
@@ -52,9 +56,9 @@ public actor ImageRegistry {
             entries.removeValue(for: path)
         }
         if let running = opening[path] { return try await Self.typed(running, path: path) }
-        let task = Task { [executor, handlesPerImage] in
+        let task = Task { [executor, handlesPerImage, limits] in
             try await executor.run { () throws(ImageAccessError) -> OpenImage in
-                try Self.open(path: path, filePath: filePath, handlesPerImage: handlesPerImage)
+                try Self.open(path: path, filePath: filePath, handlesPerImage: handlesPerImage, limits: limits)
             }
         }
         opening[path] = task
@@ -86,13 +90,15 @@ public actor ImageRegistry {
     }
 
     /// Stats and opens a file, reads its structure and keeps the handle as the pool's first. Blocking.
-    private static func open(path: String, filePath: String, handlesPerImage: Int) throws(ImageAccessError)
+    private static func open(
+        path: String, filePath: String, handlesPerImage: Int, limits: ImageLimits
+    ) throws(ImageAccessError)
         -> OpenImage
     {
         guard let status = FileStatus.of(filePath), status.isRegularFile else { throw .notFound(path) }
         let source: any ImageSource
         do {
-            source = try ImageSourceOpener.open(path: filePath)
+            source = try ImageSourceOpener.open(path: filePath, limits: limits)
         } catch {
             switch error {
             case .unreadable: throw .unreadable(path: path, reason: "the image file is damaged or unreadable")
@@ -103,7 +109,7 @@ public actor ImageRegistry {
             }
         }
         let pool = HandlePool(first: source, maxIdle: handlesPerImage) { () throws(ImagingError) in
-            try ImageSourceOpener.open(path: filePath)
+            try ImageSourceOpener.open(path: filePath, limits: limits)
         }
         return OpenImage(path: path, filePath: filePath, description: source.description, status: status, handles: pool)
     }

@@ -26,12 +26,18 @@ public struct EncodeStage: Sendable {
 
     /// Encodes 8-bit `pixels`.
     ///
+    /// - Throws: ``ImagingError/tooLarge(_:)`` when the picture is larger than the format can hold (a request
+    ///   error), ``ImagingError/encodeFailed(_:)`` when the library fails.
     /// - Parameters:
     ///   - compression: A TIFF compression named by QLT (`comp:q`), overriding TIFF_COMPRESSION.
     public func run(
         _ pixels: PixelBuffer, format: EncodedFormat, quality: Int, metadata: EncodingMetadata = EncodingMetadata(),
         compression: String? = nil
     ) throws(ImagingError) -> ByteBuffer {
+        guard pixels.width <= format.maxSide, pixels.height <= format.maxSide else {
+            throw .tooLarge(
+                "\(pixels.width)x\(pixels.height) is larger than \(format.rawValue) allows (\(format.maxSide) a side)")
+        }
         let tiff = compression.map { TIFFOutputCompression(name: $0) } ?? tiffCompression
         let encoder = ImageEncoders.make(format: format, quality: quality, compression: tiff)
         return ByteBuffer(bytes: try encoder.encode(pixels, metadata: metadata))

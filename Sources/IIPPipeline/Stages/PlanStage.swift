@@ -231,11 +231,21 @@ public struct PlanStage: Sendable {
         guard last < level.tileCount else {
             return .respond(responses.textError(status: 404, "Asked for non-existent tile: \(last)"))
         }
-        let across = level.tilesAcross
-        let columns = [first % across, last % across]
+        let across = max(level.tilesAcross, 1)
+        let (firstColumn, lastColumn) = (min(first % across, last % across), max(first % across, last % across))
+        let (firstRow, lastRow) = (first / across, last / across)
+        // Spans are below the level's tile count, so these products cannot overflow.
+        let count = (lastColumn - firstColumn + 1) * (lastRow - firstRow + 1)
+        guard count <= configuration.maxTileRange else {
+            return .respond(
+                responses.textError(
+                    status: 400, "TIL asks for \(count) tiles, more than MAX_TILE_RANGE (\(configuration.maxTileRange))"
+                ))
+        }
         var jobs: [TileJob] = []
-        for column in columns.min()!...columns.max()! {
-            for row in (first / across)...(last / across) {
+        jobs.reserveCapacity(count)
+        for column in firstColumn...lastColumn {
+            for row in firstRow...lastRow {
                 jobs.append(
                     TileJob(
                         image: image, resolution: resolution, tile: row * across + column, format: .jpeg,

@@ -21,6 +21,8 @@ public struct TransformStage: Sendable {
         public var resampling: Resampling
         /// The output format: whether alpha survives.
         public var format: EncodedFormat
+        /// The largest buffer one step may allocate (resizing, rotation, the floating-point chain).
+        public var maxBytes = ImageLimits.default.maxBufferBytes
 
         /// Creates settings.
         public init(
@@ -47,7 +49,10 @@ public struct TransformStage: Sendable {
     }
 
     /// Transforms `pixels`.
-    public func run(_ pixels: PixelBuffer, settings: Settings) -> PixelBuffer {
+    ///
+    /// - Throws: ``ImagingError/invalidParameter(_:)`` or ``ImagingError/tooLarge(_:)`` when a step refuses its
+    ///   parameters or would need more than `settings.maxBytes` (the pipeline answers 400).
+    public func run(_ pixels: PixelBuffer, settings: Settings) throws(ImagingError) -> PixelBuffer {
         let processing = settings.processing
         var result: PixelBuffer
         if processing.needsFloatPipeline || processing.contrast == .stretch {
@@ -64,15 +69,16 @@ public struct TransformStage: Sendable {
                     processing.sampleRanges = [SampleRange(channel: nil, minimum: minimum[0], maximum: maximum[0])]
                 }
             }
-            result = FloatPipeline.apply(pixels, processing: processing, minimum: minimum, maximum: maximum)
+            result = try FloatPipeline.apply(
+                pixels, processing: processing, minimum: minimum, maximum: maximum, maxBytes: settings.maxBytes)
         } else {
             result = BitDepthReduction.to8Bit(
                 pixels, minimum: settings.image.minValues, maximum: settings.image.maxValues)
         }
         if let size = settings.outputSize, size.width != result.width || size.height != result.height {
-            result = Resampler.resize(
+            result = try Resampler.resize(
                 result, width: size.width, height: size.height,
-                method: settings.resampling == .nearest ? .nearest : .bilinear)
+                method: settings.resampling == .nearest ? .nearest : .bilinear, maxBytes: settings.maxBytes)
         }
         result = ChannelFlattening.flatten(result, keepAlpha: settings.format.supportsAlpha)
         switch processing.colorConversion {
@@ -92,8 +98,9 @@ public struct TransformStage: Sendable {
             if !rotation.isIdentity { result = Orientation.apply(rotation, to: result) }
         } else {
             if rotation.mirrored { result = Orientation.apply(Rotation(degrees: 0, mirrored: true), to: result) }
-            result = ArbitraryRotation.rotate(
-                result, degrees: rotation.degrees, transparent: settings.format.supportsAlpha)
+            result = try ArbitraryRotation.rotate(
+                result, degrees: rotation.degrees, transparent: settings.format.supportsAlpha,
+                maxBytes: settings.maxBytes)
         }
         return result
     }

@@ -1,0 +1,253 @@
+extension ServerConfiguration {
+    /// Every environment variable, once: iipsrv's (iipsrv-reference §9) in the order iipsrv documents them, then
+    /// this server's own. Numbers are read as C's `atoi`/`atof` would, so an iipsrv configuration means the same
+    /// thing here.
+    public static let settings: [Setting] = iipsrvSettings + serverSettings
+
+    private static func int(_ text: String) -> Int { EnvironmentValue.atoi(text) }
+    private static func double(_ text: String) -> Double { EnvironmentValue.atof(text) }
+    private static func flag(_ value: Bool) -> String { value ? "1" : "0" }
+
+    private static let iipsrvSettings: [Setting] = [
+        Setting(
+            "FILESYSTEM_PREFIX", .iipsrv, default: "\"\"", range: "a folder (ends in /)",
+            "Prepended to every image path. Nothing outside it is ever opened.",
+            read: { $0.filesystemPrefix = $1 }, show: { $0.filesystemPrefix }),
+        Setting(
+            "FILESYSTEM_SUFFIX", .iipsrv, default: "\"\"", range: "text", "Appended to every image path.",
+            read: { $0.filesystemSuffix = $1 }, show: { $0.filesystemSuffix }),
+        Setting(
+            "MAX_IMAGE_CACHE_SIZE", .iipsrv, default: "10", range: ">= 0 (negative: 0)",
+            "Tile cache in iipsrv's megabytes (1,024,000 bytes); 0 disables it.",
+            read: { $0.maxImageCacheSize = max(double($1), 0) }, show: { "\($0.maxImageCacheSize)" }),
+        Setting(
+            "MAX_METADATA_CACHE_SIZE", .iipsrv, default: "1000", range: ">= -1",
+            "Images kept open; 0 none, -1 unlimited.",
+            read: { $0.maxMetadataCacheSize = max(int($1), -1) }, show: { "\($0.maxMetadataCacheSize)" }),
+        Setting(
+            "FILENAME_PATTERN", .iipsrv, default: "_pyr_", range: "text",
+            "Marks the angle numbers in the file names of an image sequence.",
+            status: .notYet("image sequences"), read: { $0.filenamePattern = $1 }, show: { $0.filenamePattern }),
+        Setting(
+            "JPEG_QUALITY", .iipsrv, default: "75", range: "1-100 (clamped)", "JPEG quality of tiles and exports.",
+            read: { $0.jpegQuality = min(max(int($1), 1), 100) }, show: { "\($0.jpegQuality)" }),
+        Setting(
+            "PNG_QUALITY", .iipsrv, default: "1", range: "0-9 (clamped)", "zlib level of PNG output.",
+            read: { $0.pngQuality = min(max(int($1), 0), 9) }, show: { "\($0.pngQuality)" }),
+        Setting(
+            "WEBP_QUALITY", .iipsrv, default: "50", range: "-1-100 (clamped)", "WebP quality; -1 lossless.",
+            read: { $0.webpQuality = min(max(int($1), -1), 100) }, show: { "\($0.webpQuality)" }),
+        Setting(
+            "AVIF_QUALITY", .iipsrv, default: "50", range: "-1-100 (clamped)", "AVIF quality; -1 lossless.",
+            status: .notYet("AVIF output"), read: { $0.avifQuality = min(max(int($1), -1), 100) },
+            show: { "\($0.avifQuality)" }),
+        Setting(
+            "AVIF_CODEC", .iipsrv, default: "0", range: "0-3 (others: 0)",
+            "AVIF encoder: 0 auto, 1 aom, 2 rav1e, 3 svt.",
+            status: .notYet("AVIF output"),
+            read: { configuration, text in
+                let value = int(text)
+                configuration.avifCodec = (0...3).contains(value) ? value : 0
+            }, show: { "\($0.avifCodec)" }),
+        Setting(
+            "TIFF_COMPRESSION", .iipsrv, default: "2", range: "0-4 (others: 0)",
+            "TIFF output: 0 none, 1 LZW, 2 Deflate, 3 JPEG, 4 WebP.",
+            read: { configuration, text in
+                let value = int(text)
+                configuration.tiffCompression = (0...4).contains(value) ? value : 0
+            }, show: { "\($0.tiffCompression)" }),
+        Setting(
+            "TIFF_QUALITY", .iipsrv, default: "1", range: "0-100 (clamped)",
+            "Quality or level of the TIFF output compression.",
+            read: { $0.tiffQuality = min(max(int($1), 0), 100) }, show: { "\($0.tiffQuality)" }),
+        Setting(
+            "MAX_CVT", .iipsrv, default: "5000", range: "-1 no limit; 0: 5000; below -1: 1",
+            "Largest width or height of an export.",
+            read: { configuration, text in
+                switch int(text) {
+                case -1: configuration.maxCVT = nil
+                case 0: configuration.maxCVT = 5000
+                case ..<(-1): configuration.maxCVT = 1
+                case let value: configuration.maxCVT = value
+                }
+            }, show: { $0.maxCVT.map(String.init) ?? "-1" }),
+        Setting(
+            "ALLOW_UPSCALING", .iipsrv, default: "1", range: "0 or 1",
+            "0 keeps exports at most the size of the region's pixels.",
+            read: { $0.allowUpscaling = int($1) != 0 }, show: { flag($0.allowUpscaling) }),
+        Setting(
+            "MAX_LAYERS", .iipsrv, default: "0", range: "-1, 0 or a count",
+            "JPEG2000 quality layers decoded: 0 half of them, -1 all.",
+            status: .notYet("JPEG2000 sources"), read: { $0.maxLayers = int($1) }, show: { "\($0.maxLayers)" }),
+        Setting(
+            "WATERMARK", .iipsrv, default: "\"\"", range: "a TIFF path", "An image blended into tiles and exports.",
+            status: .notYet("watermarking"), read: { $0.watermark = $1 }, show: { $0.watermark }),
+        Setting(
+            "WATERMARK_PROBABILITY", .iipsrv, default: "1", range: "0-1 (clamped)",
+            "Share of tiles that get the watermark.", status: .notYet("watermarking"),
+            read: { $0.watermarkProbability = min(max(double($1), 0), 1) }, show: { "\($0.watermarkProbability)" }),
+        Setting(
+            "WATERMARK_OPACITY", .iipsrv, default: "1", range: "0-1 (clamped)", "Opacity of the watermark.",
+            status: .notYet("watermarking"), read: { $0.watermarkOpacity = min(max(double($1), 0), 1) },
+            show: { "\($0.watermarkOpacity)" }),
+        Setting(
+            "MEMCACHED_SERVERS", .iipsrv, default: "localhost", range: "host[:port], comma-separated",
+            "memcached servers shared by several server processes.", status: .notYet("the memcached cache"),
+            read: { $0.memcachedServers = $1 }, show: { $0.memcachedServers }),
+        Setting(
+            "MEMCACHED_TIMEOUT", .iipsrv, default: "86400", range: ">= 0 seconds", "Expiry of memcached entries.",
+            status: .notYet("the memcached cache"), read: { $0.memcachedTimeout = max(int($1), 0) },
+            show: { "\($0.memcachedTimeout)" }),
+        Setting(
+            "INTERPOLATION", .iipsrv, default: "1", range: "0 or 1 (others: bilinear)",
+            "Export resampling: 0 nearest neighbour, 1 bilinear.",
+            read: { $0.interpolation = int($1) }, show: { "\($0.interpolation)" }),
+        Setting(
+            "CORS", .iipsrv, default: "\"\"", range: "an origin or *",
+            "`Access-Control-Allow-Origin` value; empty sends no CORS headers.",
+            read: { $0.cors = $1 }, show: { $0.cors }),
+        Setting(
+            "BASE_URL", .iipsrv, default: "\"\"", range: "a URL", "Base of IIIF ids and redirects.",
+            read: { $0.baseURL = $1 }, show: { $0.baseURL }),
+        Setting(
+            "URI_MAP", .iipsrv, default: "\"\"", range: "`prefix=>protocol`",
+            "Maps a path prefix to a protocol (`iiif=>IIIF`).", read: { $0.uriMap = $1 }, show: { $0.uriMap }),
+        Setting(
+            "CACHE_CONTROL", .iipsrv, default: "max-age=86400", range: "a header value",
+            "`Cache-Control` on successful responses (errors get `no-cache`).",
+            read: { $0.cacheControl = $1 }, show: { $0.cacheControl }),
+        Setting(
+            "MAX_ICC", .iipsrv, default: "65536", range: "-1 always, 0 never, or bytes",
+            "Largest ICC profile embedded in output.", read: { $0.maxICC = int($1) }, show: { "\($0.maxICC)" }),
+        Setting(
+            "CODEC_PASSTHROUGH", .iipsrv, default: "1", range: "0 or 1",
+            "Send stored JPEG tiles without decoding when nothing changes them.",
+            read: { $0.codecPassthrough = int($1) != 0 }, show: { flag($0.codecPassthrough) }),
+        Setting(
+            "KAKADU_READMODE", .iipsrv, default: "0", range: "0-2 (clamped)", "Kakadu's decoding mode.",
+            status: .accepted("this server decodes JPEG2000 with OpenJPEG, not Kakadu"),
+            read: { $0.kakaduReadMode = min(max(int($1), 0), 2) }, show: { "\($0.kakaduReadMode)" }),
+        Setting(
+            "IIIF_VERSION", .iipsrv, default: "3", range: "2 or 3 (below 1: 3)",
+            "IIIF Image API version answered when the request does not ask for one.",
+            read: { configuration, text in
+                let value = int(text)
+                configuration.iiifVersion = value < 1 ? 3 : value
+            }, show: { "\($0.iiifVersion)" }),
+        Setting(
+            "IIIF_DELIMITER", .iipsrv, default: "\"\"", range: "text",
+            "Separates a page number from an IIIF identifier (the page part is removed).",
+            read: { $0.iiifDelimiter = $1 }, show: { $0.iiifDelimiter }),
+        Setting(
+            "IIIF_EXTRA_INFO", .iipsrv, default: "\"\"", range: "`\"key\": value` JSON text",
+            "Added to every info.json.", read: { $0.iiifExtraInfo = $1 }, show: { $0.iiifExtraInfo }),
+        Setting(
+            "IIIF_EXTENSIONS", .iipsrv, default: "0", range: "0 or 1",
+            "Adds the qualities stretch, negative, equalization and log.",
+            read: { $0.iiifExtensions = int($1) != 0 }, show: { flag($0.iiifExtensions) }),
+        Setting(
+            "COPYRIGHT", .iipsrv, default: "\"\"", range: "text or a URI",
+            "Rights statement for images that have none (IIIF `rights`/`attribution`).",
+            read: { $0.copyright = $1 }, show: { $0.copyright }),
+        Setting(
+            "DECODER_MODULES", .iipsrv, default: "\"\"", range: "comma-separated .so paths",
+            "Shared libraries with extra image decoders.", status: .notYet("decoder modules"),
+            read: { $0.decoderModules = $1 }, show: { $0.decoderModules }),
+        Setting(
+            "LOGFILE", .iipsrv, default: "/tmp/iipsrv.log", range: "a file, syslog, stderr or -",
+            "Where the log goes. An unwritable file turns logging off, as in iipsrv.",
+            read: { $0.logFile = $1 }, show: { $0.logFile }),
+        Setting(
+            "VERBOSITY", .iipsrv, default: "1", range: "0-6 (negative: 0)",
+            "0 silent, 1 start-up and problems, 2 one line per request, 3+ everything.",
+            read: { $0.verbosity = max(int($1), 0) }, show: { "\($0.verbosity)" }),
+        Setting(
+            "OMP_NUM_THREADS", .iipsrv, default: "cores", range: "> 0 (others: cores)",
+            "Threads for decoding and encoding (iipsrv's OpenMP setting, reused).",
+            read: { configuration, text in
+                let value = int(text)
+                guard value > 0 else { return }
+                configuration.codecThreads = value
+                configuration.maxHandlesPerImage = value
+                configuration.maxExportsInFlight = value
+            }, show: { "\($0.codecThreads)" }),
+    ]
+
+    private static let serverSettings: [Setting] = [
+        Setting(
+            "MAX_REQUESTS_IN_FLIGHT", .server, default: "256", range: "> 0", "Requests processed at once.",
+            read: { configuration, text in
+                let value = int(text)
+                if value > 0 { configuration.maxRequestsInFlight = value }
+            }, show: { "\($0.maxRequestsInFlight)" }),
+        Setting(
+            "MAX_REQUESTS_QUEUED", .server, default: "1024", range: ">= 0",
+            "Requests allowed to wait; past that the answer is 503 at once (counted).",
+            read: { configuration, text in
+                let value = int(text)
+                if value >= 0 { configuration.maxRequestsQueued = value }
+            }, show: { "\($0.maxRequestsQueued)" }),
+        Setting(
+            "MAX_HANDLES_PER_IMAGE", .server, default: "threads", range: "> 0",
+            "Open file handles one image may hold, each serving one decode.",
+            read: { configuration, text in
+                let value = int(text)
+                if value > 0 { configuration.maxHandlesPerImage = value }
+            }, show: { "\($0.maxHandlesPerImage)" }),
+        Setting(
+            "FILE_CHECK_INTERVAL", .server, default: "1", range: ">= 0 seconds",
+            "Seconds between checks (`stat`) that an open image's file changed; 0 checks on every request.",
+            read: { $0.fileCheckInterval = max(double($1), 0) }, show: { "\($0.fileCheckInterval)" }),
+        Setting(
+            "MAX_QUERY_LENGTH", .server, default: "16384", range: "> 0 bytes",
+            "Longest request string, in bytes (414 beyond).",
+            read: { configuration, text in
+                let value = int(text)
+                if value > 0 { configuration.maxQueryLength = value }
+            }, show: { "\($0.maxQueryLength)" }),
+        Setting(
+            "HTTP_IDLE_TIMEOUT", .server, default: "60", range: "> 0 seconds, at most a day",
+            "Seconds before an idle HTTP connection is closed.",
+            read: { configuration, text in
+                let value = double(text)
+                if value > 0 { configuration.httpIdleTimeout = min(value, 86400) }
+            }, show: { "\($0.httpIdleTimeout)" }),
+        Setting(
+            "MAX_EXPORTS_IN_FLIGHT", .server, default: "threads", range: "> 0",
+            "Region exports (CVT, IIIF regions) decoded at once; the rest wait.",
+            read: { configuration, text in
+                let value = int(text)
+                if value > 0 { configuration.maxExportsInFlight = value }
+            }, show: { "\($0.maxExportsInFlight)" }),
+        Setting(
+            "MAX_EXPORT_PIXELS", .server, default: "100000000", range: "> 0",
+            "Source pixels one export may decode, and pixels it may write; more answers 400. This bounds export memory.",
+            read: { configuration, text in
+                let value = double(text)
+                if value > 0 { configuration.maxExportPixels = Int(min(value, 1e15)) }
+            }, show: { "\($0.maxExportPixels)" }),
+        Setting(
+            "MAX_IMAGE_SIDE", .server, default: "4194304", range: "> 0 pixels",
+            "Largest width or height an image file may claim; larger files are refused before anything is allocated.",
+            read: { configuration, text in
+                let value = int(text)
+                if value > 0 { configuration.maxImageSide = value }
+            }, show: { "\($0.maxImageSide)" }),
+        Setting(
+            "MAX_TILE_RANGE", .server, default: "1024", range: "> 0",
+            "Most tiles one TIL request may ask for; more answers 400.",
+            read: { configuration, text in
+                let value = int(text)
+                if value > 0 { configuration.maxTileRange = value }
+            }, show: { "\($0.maxTileRange)" }),
+        Setting(
+            "MAX_DECODED_CACHE_SIZE", .server, default: "32", range: ">= 0",
+            "MB of decoded tiles kept for region exports, so neighbouring exports skip decoding; 0 disables.",
+            read: { $0.maxDecodedCacheSize = max(double($1), 0) }, show: { "\($0.maxDecodedCacheSize)" }),
+        Setting(
+            "MEMORY_TRIM_INTERVAL", .server, default: "1", range: ">= 0 seconds",
+            "Seconds between two returns of freed export memory to the system (`malloc_trim`, run when no export is "
+                + "in flight); 0 disables.",
+            read: { $0.memoryTrimInterval = max(double($1), 0) }, show: { "\($0.memoryTrimInterval)" }),
+    ]
+}

@@ -34,5 +34,9 @@ struct ConfigExamplesTests {
         #expect(unit.contains("ExecStart=/usr/local/bin/iipsrv-async --fcgi 127.0.0.1:9000"))
         #expect(unit.contains("EnvironmentFile=/etc/default/iipsrv-async"))
         #expect(unit.contains("KillSignal=SIGTERM"))
+        // Issue 8: a server that dies is started again, quickly, but not in an endless loop.
+        #expect(unit.contains("\nRestart=on-failure\n"))
+        #expect(unit.contains("\nRestartSec=1\n"))
+        #expect(unit.contains("\nStartLimitBurst=5\n"))
     }
 }

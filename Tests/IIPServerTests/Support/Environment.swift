@@ -14,8 +14,12 @@ enum TestEnvironment {
         return FileManager.default.currentDirectoryPath
     }()
 
-    /// The `iipsrv-async` executable built next to the test bundle.
+    /// The `iipsrv-async` executable built next to the test bundle, or `$IIP_SERVER_EXECUTABLE` when set (to run
+    /// the process-level tests against another build, such as a release binary or an older commit).
     static var serverExecutable: String {
+        if let override = ProcessInfo.processInfo.environment["IIP_SERVER_EXECUTABLE"], !override.isEmpty {
+            return override
+        }
         let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         var candidates = [runner.appendingPathComponent("iipsrv-async").path]
         candidates.append(packageRoot + "/.build/debug/iipsrv-async")

@@ -73,7 +73,6 @@ let package = Package(
                 "IIPProtocol",
                 "IIPImaging",
                 "CIIPShims",
-                "CMemcached",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,15 +98,13 @@ let package = Package(
             name: "IIPServer",
             dependencies: [
                 "IIPPipeline",
+                "IIPImaging",
                 "FastCGI",
                 "CIIPShims",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -117,7 +114,12 @@ let package = Package(
             name: "iipsrv-async",
             dependencies: [
                 "IIPServer",
+                "IIPPipeline",
+                "FastCGI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -130,7 +132,10 @@ let package = Package(
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
-            name: "IIPProtocolTests", dependencies: ["IIPProtocol", "IIPModel"], swiftSettings: testSwiftSettings),
+            name: "IIPModelTests", dependencies: ["IIPModel", "IIPTestSupport"], swiftSettings: testSwiftSettings),
+        .testTarget(
+            name: "IIPProtocolTests", dependencies: ["IIPProtocol", "IIPModel", "IIPTestSupport"],
+            swiftSettings: testSwiftSettings),
         .testTarget(
             name: "IIPImagingTests",
             dependencies: [

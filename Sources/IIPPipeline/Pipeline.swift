@@ -9,7 +9,8 @@ import NIOCore
 ///
 /// A request travels through the stages in this order, which ``process(_:)`` spells out:
 /// 1. ``ParseStage``: protocol text to typed commands;
-/// 2. ``PlanStage``: commands interpreted against the open image (metadata answers end here);
+/// 2. ``PlanStage``: commands interpreted against the image that `OpenStage` opened for every protocol (metadata
+///    answers, errors and 304s end here);
 /// 3. ``CacheLookupStage``: encoded tiles from the cache, produced once however many ask;
 /// 4. ``DecodeStage``: tiles decoded with a handle from the image's pool;
 /// 5. ``TransformStage``: samples to 8-bit pixels, processing, resizing, rotation;
@@ -158,17 +159,45 @@ public final class Pipeline: Sendable {
             }
             // 4. Decode
             let pixels = try decode.tile(job.image, resolution: job.resolution, tile: job.tile)
-            // 5. Transform
+            // 5-6. Transform and encode
             let image = job.image.description
-            let histogram = TransformStage.needsHistogram(job.processing) ? try job.image.histogram() : nil
-            let settings = TransformStage.Settings(
-                image: image, processing: job.processing, histogram: histogram, format: job.format)
-            let ready = try transform.run(pixels, settings: settings)
-            // 6. Encode
-            let scale = Double(image.levels[job.resolution].width) / Double(max(image.width, 1))
-            let metadata = encode.metadata(for: image, scale: scale, processing: job.processing, descriptive: false)
-            return try encode.run(ready, format: job.format, quality: job.quality, metadata: metadata)
+            let output = Output(
+                format: job.format, quality: job.quality, processing: job.processing,
+                scale: Double(image.levels[job.resolution].width) / Double(max(image.width, 1)))
+            return try Self.finish(pixels, of: job.image, as: output, transform: transform, encode: encode)
         }
+    }
+
+    /// What a picture becomes: its format, quality and processing, and for exports its size.
+    struct Output: Sendable {
+        var format: EncodedFormat
+        var quality: Int
+        var processing: ImageProcessing
+        /// Output pixels per full-resolution pixel, for the density written into the file.
+        var scale: Double
+        var size: (width: Int, height: Int)?
+        var resampling: Resampling = .bilinear
+        var compression: String?
+        /// Exports carry the image's text fields and XMP; tiles only ICC and density.
+        var descriptive = false
+    }
+
+    /// Stages 5 and 6 for every kind of request (tiles, tile ranges, exports): decoded samples to encoded bytes.
+    /// Blocking: called on the codec threads.
+    static func finish(
+        _ pixels: PixelBuffer, of image: OpenImage, as output: Output, transform: TransformStage, encode: EncodeStage
+    ) throws -> ByteBuffer {
+        let histogram = TransformStage.needsHistogram(output.processing) ? try image.histogram() : nil
+        let settings = TransformStage.Settings(
+            image: image.description, processing: output.processing, histogram: histogram, outputSize: output.size,
+            resampling: output.resampling, format: output.format)
+        let ready = try transform.run(pixels, settings: settings)
+        let metadata = encode.metadata(
+            for: image.description, scale: output.scale, processing: output.processing,
+            descriptive: output.descriptive)
+        return try encode.run(
+            ready, format: output.format, quality: output.quality, metadata: metadata,
+            compression: output.compression)
     }
 
     /// TIL: each tile as a FlashPix record (iipsrv-reference §3.4).
@@ -197,6 +226,22 @@ public final class Pipeline: Sendable {
         guard !source.overflow, source.partialValue <= configuration.maxExportPixels else {
             throw ImagingError.tooLarge(
                 "the region needs more than MAX_EXPORT_PIXELS (\(configuration.maxExportPixels)) source pixels")
+        }
+        // A size the output format cannot hold is refused before any work (EncodeStage checks again after rotation).
+        guard job.plan.outputWidth <= job.format.maxSide, job.plan.outputHeight <= job.format.maxSide else {
+            throw ImagingError.tooLarge(
+                "\(job.plan.outputWidth)x\(job.plan.outputHeight) is larger than \(job.format.rawValue) allows")
+        }
+        // Bytes, too: a file may have up to 256 bands of 32-bit samples, so pixels alone do not bound the memory the
+        // decoded region needs. Checked before any tile is decoded.
+        let description = job.image.description
+        let bytesPerSample = (max(description.bitsPerSample, 1) + 7) / 8
+        guard
+            let bytes = Int.checkedProduct(
+                job.plan.sourceRect.width, job.plan.sourceRect.height, max(description.channels, 1), bytesPerSample),
+            bytes <= ImageLimits.default.maxBufferBytes
+        else {
+            throw ImagingError.tooLarge("the region's decoded samples would exceed the export memory limit")
         }
         let output = job.plan.outputWidth.multipliedReportingOverflow(by: job.plan.outputHeight)
         guard !output.overflow, output.partialValue <= configuration.maxExportPixels else {
@@ -229,20 +274,14 @@ public final class Pipeline: Sendable {
             return decoded
         }
         // 5-6. Compose, transform and encode in one job.
+        let output = Output(
+            format: job.format, quality: job.quality, processing: job.processing,
+            scale: Double(job.plan.outputWidth) / Double(max(job.plan.fullRect.width, 1)),
+            size: (job.plan.outputWidth, job.plan.outputHeight), resampling: job.interpolation,
+            compression: job.compression, descriptive: true)
         let bytes = try await executor.run { [decode, transform, encode] in
             let composed = try decode.compose(tiles, rect: rect, level: level)
-            let histogram = TransformStage.needsHistogram(job.processing) ? try image.histogram() : nil
-            let settings = TransformStage.Settings(
-                image: image.description, processing: job.processing, histogram: histogram,
-                outputSize: (job.plan.outputWidth, job.plan.outputHeight), resampling: job.interpolation,
-                format: job.format)
-            let ready = try transform.run(composed, settings: settings)
-            // The density of the output: the image's, scaled by output pixels per full-resolution pixel.
-            let scale = Double(job.plan.outputWidth) / Double(max(job.plan.fullRect.width, 1))
-            let metadata = encode.metadata(
-                for: image.description, scale: scale, processing: job.processing, descriptive: true)
-            return try encode.run(
-                ready, format: job.format, quality: job.quality, metadata: metadata, compression: job.compression)
+            return try Self.finish(composed, of: image, as: output, transform: transform, encode: encode)
         }
         var disposition: String?
         if job.disposition {

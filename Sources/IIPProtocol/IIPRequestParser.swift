@@ -202,7 +202,10 @@ public struct IIPRequestParser: Sendable {
             }
             rows.append(coefficients)
         }
-        return rows.isEmpty ? nil : .colorTwist(rows)
+        // A twist makes one output band per row from the input bands: at most 4 outputs (what an encoder takes) and
+        // 256 inputs (the most bands a file may have), so a long matrix cannot make huge working buffers.
+        guard !rows.isEmpty, rows.count <= 4, rows.allSatisfy({ $0.count <= 256 }) else { return nil }
+        return .colorTwist(rows)
     }
 
     static func colorConversion(_ text: String) -> IIPCommand? {

@@ -1,6 +1,7 @@
 import Foundation
 import IIPModel
 import IIPProtocol
+import IIPTestSupport
 import Testing
 
 private typealias Answer = IIPObjectFormatter.Answer

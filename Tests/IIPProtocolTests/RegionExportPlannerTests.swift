@@ -1,5 +1,6 @@
 import IIPModel
 import IIPProtocol
+import IIPTestSupport
 import Testing
 
 /// One CVT planning case and the plan it must give.

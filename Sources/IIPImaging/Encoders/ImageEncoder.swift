@@ -116,7 +116,7 @@ public enum EncodedFormat: String, Sendable, Hashable, CaseIterable {
 
     /// The largest width or height the format (or the library that writes it) can hold: JPEG and PDF (a JPEG
     /// inside) 65,500 (libjpeg's JPEG_MAX_DIMENSION), WebP 16,383, GIF 65,535, PNG 1,000,000 (libpng's default
-    /// user limit, checked on write too), TIFF and JPEG 2000 2^32-1. Larger outputs are refused before encoding,
+    /// user limit, checked on write too), JPEG 2000 2^24 (the encoder's own bound), TIFF 2^32-1. Larger outputs are refused before encoding,
     /// as a request error rather than an encoder failure.
     public var maxSide: Int {
         switch self {
@@ -124,7 +124,8 @@ public enum EncodedFormat: String, Sendable, Hashable, CaseIterable {
         case .webp: 16383
         case .gif: 65535
         case .png: 1_000_000
-        case .tiff, .jp2: Int(UInt32.max)
+        case .jp2: 1 << 24
+        case .tiff: Int(UInt32.max)
         }
     }
 

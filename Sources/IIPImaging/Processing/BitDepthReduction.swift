@@ -42,7 +42,8 @@ public enum BitDepthReduction {
                     let channel = index % channels
                     let value = source[index]
                     let scaled = (value - offset[channel]) * scale[channel]
-                    output[index] = scaled.isFinite ? UInt8(min(max(scaled, 0), 255)) : 0
+                    // NaN is black; +inf and huge values are white, as iipsrv clamps them.
+                    output[index] = scaled.isNaN ? 0 : UInt8(min(max(scaled, 0), 255))
                 }
             case (32, .signedInteger):
                 let source = raw.bindMemory(to: Int32.self)

@@ -106,7 +106,7 @@ public enum FloatPipeline {
         let scale = 255 * factor
         for i in values.indices {
             let v = values[i] * scale
-            output[i] = v.isFinite ? UInt8(min(max(v, 0), 255)) : 0
+            output[i] = v.isNaN ? 0 : UInt8(min(max(v, 0), 255))
         }
         return PixelBuffer(width: pixels.width, height: pixels.height, channels: channels, bytes: output)
     }

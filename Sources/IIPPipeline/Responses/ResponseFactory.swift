@@ -91,6 +91,14 @@ public struct ResponseFactory: Sendable {
         return ServerResponse(status: 400, headers: headers, body: body)
     }
 
+    /// A protocol's error answer: IIP error lines or a plain-text message, with the error's status.
+    public func error(_ error: ProtocolError) -> ServerResponse {
+        switch error.body {
+        case .iip(let errors): iipErrors(errors)
+        case .text(let message): textError(status: error.status, message)
+        }
+    }
+
     /// A plain-text error with an HTTP status (iipsrv-reference §11.2).
     public func textError(status: Int, _ message: String) -> ServerResponse {
         var headers = identity

@@ -5,7 +5,7 @@ import IIPProtocol
 /// The Plan stage for DeepZoom (iipsrv-reference §3.7): the `.dzi` descriptor, and tiles from the pyramid where a
 /// DeepZoom level is a pyramid level, or real downscales where it is not (below the smallest level).
 struct DeepZoomPlanner: Sendable {
-    let registry: ImageRegistry
+    let opener: OpenStage
     let configuration: ServerConfiguration
     let responses: ResponseFactory
 
@@ -15,13 +15,12 @@ struct DeepZoomPlanner: Sendable {
         do {
             parsed = try DeepZoomRequest.parse(argument)
         } catch {
-            return .respond(responses.textError(status: error.status, error.message))
+            return .respond(responses.error(error))
         }
         let image: OpenImage
-        do {
-            image = try await registry.image(at: parsed.path)
-        } catch {
-            return .respond(responses.textError(status: error.status, error.description))
+        switch await opener.run(path: parsed.path, request: request) {
+        case .image(let opened): image = opened
+        case .answer(let response): return .respond(response)
         }
         let description = image.description
         let layout = DeepZoomLayout(image: description)
@@ -53,12 +52,13 @@ struct DeepZoomPlanner: Sendable {
                         image: description, fullRect: fullRect, outputWidth: width, outputHeight: height)
                     var job = RegionJob(
                         image: image, plan: plan, format: format, quality: quality, compression: nil,
-                        processing: ImageProcessing(), interpolation: .bilinear, angles: (0, 90))
+                        processing: ImageProcessing(),
+                        interpolation: configuration.interpolation == 0 ? .nearest : .bilinear, angles: (0, 90))
                     job.disposition = false
                     return .region(job)
                 }
             } catch {
-                return .respond(responses.textError(status: error.status, error.message))
+                return .respond(responses.error(error))
             }
         }
     }

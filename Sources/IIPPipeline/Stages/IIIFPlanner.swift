@@ -5,7 +5,7 @@ import IIPProtocol
 /// The Plan stage for IIIF Image API 2.1 and 3.0 requests (iipsrv-reference §4): info.json, the 303 from the base
 /// URI, and image requests, served from the tile path when they are exactly one tile of one level, else exported.
 struct IIIFPlanner: Sendable {
-    let registry: ImageRegistry
+    let opener: OpenStage
     let configuration: ServerConfiguration
     let responses: ResponseFactory
     let formats: Set<EncodedFormat>
@@ -16,10 +16,10 @@ struct IIIFPlanner: Sendable {
     private let parser: IIIFRequestParser
 
     init(
-        registry: ImageRegistry, configuration: ServerConfiguration, responses: ResponseFactory,
+        opener: OpenStage, configuration: ServerConfiguration, responses: ResponseFactory,
         formats: Set<EncodedFormat>
     ) {
-        self.registry = registry
+        self.opener = opener
         self.configuration = configuration
         self.responses = responses
         self.formats = formats
@@ -55,7 +55,7 @@ struct IIIFPlanner: Sendable {
         do {
             parsed = try parser.parse(rawArgument, version: version)
         } catch {
-            return .respond(responses.textError(status: error.status, error.message))
+            return .respond(responses.error(error))
         }
         switch parsed {
         case .baseRedirect:
@@ -80,9 +80,9 @@ struct IIIFPlanner: Sendable {
         identifier: String, rawArgument: String, request: ServerRequest, version: IIIFVersion, negotiated: Bool
     ) async -> Plan {
         let image: OpenImage
-        switch await open(identifier) {
-        case .success(let opened): image = opened
-        case .failure(let response): return .respond(response)
+        switch await open(identifier, request: request) {
+        case .image(let opened): image = opened
+        case .answer(let response): return .respond(response)
         }
         guard let id = identifierURL(request, trimming: 1).id(argument: rawArgument) else {
             return .respond(responses.textError(status: 400, "IIIF: cannot build the image's id"))
@@ -114,9 +114,9 @@ struct IIIFPlanner: Sendable {
         version: IIIFVersion, negotiated: Bool
     ) async -> Plan {
         let image: OpenImage
-        switch await open(identifier) {
-        case .success(let opened): image = opened
-        case .failure(let response): return .respond(response)
+        switch await open(identifier, request: request) {
+        case .image(let opened): image = opened
+        case .answer(let response): return .respond(response)
         }
         let description = image.description
         let plan: IIIFImagePlan
@@ -125,7 +125,7 @@ struct IIIFPlanner: Sendable {
                 imageRequest, imageWidth: description.width, imageHeight: description.height, version: version,
                 limits: settings(rights: nil).limits)
         } catch {
-            return .respond(responses.textError(status: error.status, error.message))
+            return .respond(responses.error(error))
         }
         guard let format = Self.encoded(plan.format), formats.contains(format) else {
             return .respond(responses.textError(status: 400, "IIIF: unsupported output format"))
@@ -169,22 +169,14 @@ struct IIIFPlanner: Sendable {
 
     // MARK: - Helpers
 
-    private enum Opened {
-        case success(OpenImage)
-        case failure(ServerResponse)
-    }
-
-    private func open(_ identifier: String) async -> Opened {
+    /// Opens the image an identifier names (without the page part when IIIF_DELIMITER is set).
+    private func open(_ identifier: String, request: ServerRequest) async -> OpenStage.Outcome {
         var path = identifier
         if !configuration.iiifDelimiter.isEmpty {
             path =
                 IIIFRequestParser.splitPage(identifier: identifier, delimiter: configuration.iiifDelimiter).identifier
         }
-        do {
-            return .success(try await registry.image(at: path))
-        } catch {
-            return .failure(responses.textError(status: error.status, error.description))
-        }
+        return await opener.run(path: path, request: request)
     }
 
     /// The inputs of the image's id, from a request URI with `trimming` trailing path segments removed (1 for

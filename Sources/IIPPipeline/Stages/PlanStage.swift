@@ -12,7 +12,7 @@ public import Logging
 /// Errors: a malformed argument of a known command answers 400 at once. An unknown command is reported
 /// (`2 2`) unless an image is produced, so viewers that add a cache-busting parameter still get tiles.
 public struct PlanStage: Sendable {
-    let registry: ImageRegistry
+    let opener: OpenStage
     let configuration: ServerConfiguration
     let responses: ResponseFactory
     let formats: Set<EncodedFormat>
@@ -27,15 +27,15 @@ public struct PlanStage: Sendable {
         registry: ImageRegistry, configuration: ServerConfiguration, responses: ResponseFactory,
         formats: Set<EncodedFormat>, logger: Logger
     ) {
-        self.registry = registry
+        opener = OpenStage(registry: registry, responses: responses, logger: logger)
         self.configuration = configuration
         self.responses = responses
         self.formats = formats
         self.logger = logger
         qualities = OutputQuality(configuration: configuration)
-        iiif = IIIFPlanner(registry: registry, configuration: configuration, responses: responses, formats: formats)
-        deepZoom = DeepZoomPlanner(registry: registry, configuration: configuration, responses: responses)
-        zoomify = ZoomifyPlanner(registry: registry, configuration: configuration, responses: responses)
+        iiif = IIIFPlanner(opener: opener, configuration: configuration, responses: responses, formats: formats)
+        deepZoom = DeepZoomPlanner(opener: opener, configuration: configuration, responses: responses)
+        zoomify = ZoomifyPlanner(opener: opener, configuration: configuration, responses: responses)
     }
 
     /// The per-request state that setters change (iipsrv's "view").
@@ -93,17 +93,9 @@ public struct PlanStage: Sendable {
     private func apply(_ command: IIPCommand, to view: inout View, request: ServerRequest) async -> Plan? {
         switch command {
         case .fif(let path):
-            do {
-                let image = try await registry.image(at: path)
-                view.image = image
-                if let since = request.ifModifiedSince.flatMap(HTTPDate.parse),
-                    image.status.modifiedSeconds <= since
-                {
-                    return .respond(responses.notModified(lastModified: image.status.modifiedSeconds))
-                }
-            } catch {
-                logger.debug("image unavailable", metadata: ["path": "\(path)", "reason": "\(error)"])
-                return .respond(responses.textError(status: error.status, error.description))
+            switch await opener.run(path: path, request: request) {
+            case .image(let image): view.image = image
+            case .answer(let response): return .respond(response)
             }
         case .quality(let quality, let compression):
             view.quality = quality

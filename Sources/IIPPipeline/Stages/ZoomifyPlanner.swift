@@ -4,7 +4,7 @@ import IIPProtocol
 
 /// The Plan stage for Zoomify (iipsrv-reference §3.6): ImageProperties.xml and TileGroup tiles.
 struct ZoomifyPlanner: Sendable {
-    let registry: ImageRegistry
+    let opener: OpenStage
     let configuration: ServerConfiguration
     let responses: ResponseFactory
 
@@ -14,13 +14,12 @@ struct ZoomifyPlanner: Sendable {
         do {
             parsed = try ZoomifyRequest.parse(argument)
         } catch {
-            return .respond(responses.textError(status: error.status, error.message))
+            return .respond(responses.error(error))
         }
         let image: OpenImage
-        do {
-            image = try await registry.image(at: parsed.path)
-        } catch {
-            return .respond(responses.textError(status: error.status, error.description))
+        switch await opener.run(path: parsed.path, request: request) {
+        case .image(let opened): image = opened
+        case .answer(let response): return .respond(response)
         }
         let layout = ZoomifyLayout(image: image.description)
         switch parsed {
@@ -38,7 +37,7 @@ struct ZoomifyPlanner: Sendable {
                         image: image, resolution: tile.resolution, tile: tile.tile, format: .jpeg, quality: quality,
                         qualityIsDefault: true, processing: ImageProcessing(), angles: (0, 90)))
             } catch {
-                return .respond(responses.textError(status: error.status, error.message))
+                return .respond(responses.error(error))
             }
         }
     }

@@ -50,12 +50,12 @@ public struct DeepZoomLayout: Sendable, Hashable {
     }
 
     /// Where tile `x`, `y` of level `level` comes from; a level or tile that does not exist is a 404 error.
-    public func source(level: Int, x: Int, y: Int) throws(DeepZoomError) -> DeepZoomTileSource {
+    public func source(level: Int, x: Int, y: Int) throws(ProtocolError) -> DeepZoomTileSource {
         guard let size = levelSize(level), let grid = tileGrid(level: level) else {
-            throw DeepZoomError(status: 404, message: "DeepZoom: no level \(level) (0...\(maxLevel))")
+            throw ProtocolError(status: 404, message: "DeepZoom: no level \(level) (0...\(maxLevel))")
         }
         guard x >= 0, y >= 0, x < grid.columns, y < grid.rows else {
-            throw DeepZoomError(status: 404, message: "DeepZoom: no tile \(x)_\(y) at level \(level)")
+            throw ProtocolError(status: 404, message: "DeepZoom: no tile \(x)_\(y) at level \(level)")
         }
         // A pyramid level serves a DeepZoom level when it has its size or one pixel less in either direction
         // (DeepZoom rounds level sizes up, most pyramid writers round down), the same tiles and the same grid:

@@ -12,18 +12,18 @@ public enum DeepZoomRequest: Sendable, Hashable {
     case tile(path: String, level: Int, x: Int, y: Int, format: String)
 
     /// Parses a DeepZoom argument.
-    public static func parse(_ argument: String) throws(DeepZoomError) -> DeepZoomRequest {
+    public static func parse(_ argument: String) throws(ProtocolError) -> DeepZoomRequest {
         if argument.hasSuffix(".dzi") {
             return .descriptor(path: try imagePath(argument.dropLast(4)))
         }
-        guard let files = argument.ranges(of: "_files/").last else {
-            throw DeepZoomError(status: 400, message: "DeepZoom: malformed request: \(argument)")
+        guard let files = ASCIISearch.lastRange(of: "_files/", in: argument) else {
+            throw ProtocolError(status: 400, message: "DeepZoom: malformed request: \(argument)")
         }
         let path = try imagePath(argument[..<files.lowerBound])
         let rest = argument[files.upperBound...]
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let level = number(parts[0]) else {
-            throw DeepZoomError(status: 400, message: "DeepZoom: malformed tile request: \(rest)")
+            throw ProtocolError(status: 400, message: "DeepZoom: malformed tile request: \(rest)")
         }
         var name = parts[1]
         var format = "jpg"
@@ -34,7 +34,7 @@ public enum DeepZoomRequest: Sendable, Hashable {
         let coordinates = name.split(separator: "_", omittingEmptySubsequences: false)
         guard coordinates.count == 2, let x = number(coordinates[0]), let y = number(coordinates[1]), !format.isEmpty
         else {
-            throw DeepZoomError(status: 400, message: "DeepZoom: malformed tile request: \(rest)")
+            throw ProtocolError(status: 400, message: "DeepZoom: malformed tile request: \(rest)")
         }
         return .tile(path: path, level: level, x: x, y: y, format: format)
     }
@@ -46,9 +46,9 @@ public enum DeepZoomRequest: Sendable, Hashable {
         }
     }
 
-    private static func imagePath(_ text: Substring) throws(DeepZoomError) -> String {
+    private static func imagePath(_ text: Substring) throws(ProtocolError) -> String {
         let path = IIPRequestParser.imagePath(String(text))
-        guard !path.isEmpty else { throw DeepZoomError(status: 400, message: "DeepZoom: missing image path") }
+        guard !path.isEmpty else { throw ProtocolError(status: 400, message: "DeepZoom: missing image path") }
         return path
     }
 

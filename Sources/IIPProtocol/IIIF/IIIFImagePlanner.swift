@@ -21,7 +21,7 @@ public enum IIIFImagePlanner {
     /// Plans an image request on an image of `imageWidth` x `imageHeight` full-resolution pixels.
     public static func plan(
         _ request: IIIFImageRequest, imageWidth: Int, imageHeight: Int, version: IIIFVersion, limits: IIIFLimits
-    ) throws(IIIFError) -> IIIFImagePlan {
+    ) throws(ProtocolError) -> IIIFImagePlan {
         guard imageWidth > 0, imageHeight > 0 else { throw .badRequest("IIIF: the image is empty") }
         let region = try regionRect(request.region, imageWidth: imageWidth, imageHeight: imageHeight)
         let size = try outputSize(
@@ -43,7 +43,7 @@ public enum IIIFImagePlanner {
     /// The region in full-resolution pixels, cropped to the image.
     public static func regionRect(
         _ region: IIIFRegion, imageWidth: Int, imageHeight: Int
-    ) throws(IIIFError) -> PixelRect {
+    ) throws(ProtocolError) -> PixelRect {
         switch region {
         case .full:
             return PixelRect(x: 0, y: 0, width: imageWidth, height: imageHeight)
@@ -69,7 +69,7 @@ public enum IIIFImagePlanner {
     /// The output size for a region, and whether it is upscaled and whether it is the `max` size.
     public static func outputSize(
         _ size: IIIFSize, regionWidth: Int, regionHeight: Int, version: IIIFVersion, limits: IIIFLimits
-    ) throws(IIIFError) -> (width: Int, height: Int, isUpscaled: Bool, isMaximum: Bool) {
+    ) throws(ProtocolError) -> (width: Int, height: Int, isUpscaled: Bool, isMaximum: Bool) {
         let maximum = shrunk(width: regionWidth, height: regionHeight, limits: limits)
         var width: Int
         var height: Int

@@ -37,7 +37,7 @@ public struct IIIFRequestParser: Sendable, Hashable {
     public static let integerLimit = Int(Int32.max)
 
     /// Parses a raw request path.
-    public func parse(_ path: String, version: IIIFVersion) throws(IIIFError) -> IIIFRequest {
+    public func parse(_ path: String, version: IIIFVersion) throws(ProtocolError) -> IIIFRequest {
         var raw = Substring(path)
         if let query = raw.firstIndex(of: "?") { raw = raw[..<query] }
         if raw.hasSuffix("/") { raw = raw.dropLast() }
@@ -72,7 +72,7 @@ public struct IIIFRequestParser: Sendable, Hashable {
     public func parseImage(
         region: some StringProtocol, size: some StringProtocol, rotation: some StringProtocol,
         qualityAndFormat: some StringProtocol, version: IIIFVersion
-    ) throws(IIIFError) -> IIIFImageRequest {
+    ) throws(ProtocolError) -> IIIFImageRequest {
         let decodedRegion = Self.decodedParameter(region)
         let decodedSize = Self.decodedParameter(size)
         let decodedRotation = Self.decodedParameter(rotation)
@@ -99,7 +99,7 @@ public struct IIIFRequestParser: Sendable, Hashable {
     // MARK: - Identifier
 
     /// Decodes a raw identifier twice and removes every `../`; an empty result is 400.
-    public static func identifier(_ raw: some StringProtocol) throws(IIIFError) -> String {
+    public static func identifier(_ raw: some StringProtocol) throws(ProtocolError) -> String {
         let path = IIPRequestParser.imagePath(IIPURLDecoding.decode(raw).value)
         guard !path.isEmpty else { throw .badRequest("IIIF: missing identifier") }
         return path
@@ -122,7 +122,7 @@ public struct IIIFRequestParser: Sendable, Hashable {
     // MARK: - Parameters
 
     /// Parses a decoded region parameter.
-    public static func region(_ text: String) throws(IIIFError) -> IIIFRegion {
+    public static func region(_ text: String) throws(ProtocolError) -> IIIFRegion {
         switch text {
         case "full": return .full
         case "square": return .square
@@ -143,7 +143,7 @@ public struct IIIFRequestParser: Sendable, Hashable {
     }
 
     /// Parses a decoded size parameter for `version` (3.0 `^` forms; 2.1 `full` and no `^`).
-    public static func size(_ text: String, version: IIIFVersion) throws(IIIFError) -> IIIFSize {
+    public static func size(_ text: String, version: IIIFVersion) throws(ProtocolError) -> IIIFSize {
         var rest = Substring(text)
         let upscaling = rest.hasPrefix("^")
         if upscaling {
@@ -178,7 +178,7 @@ public struct IIIFRequestParser: Sendable, Hashable {
     }
 
     /// Parses a decoded rotation parameter: an optional `!` and a decimal from 0 to 360.
-    public static func rotation(_ text: String) throws(IIIFError) -> IIIFRotation {
+    public static func rotation(_ text: String) throws(ProtocolError) -> IIIFRotation {
         let mirrored = text.hasPrefix("!")
         guard let degrees = decimal(mirrored ? text.dropFirst() : Substring(text)), degrees <= 360 else {
             throw .badRequest("IIIF: invalid rotation: \(text)")
@@ -187,7 +187,7 @@ public struct IIIFRequestParser: Sendable, Hashable {
     }
 
     /// Parses a decoded quality for `version`, with the extension qualities when ``extensions`` is on.
-    public func quality(_ text: String, version: IIIFVersion) throws(IIIFError) -> IIIFQuality {
+    public func quality(_ text: String, version: IIIFVersion) throws(ProtocolError) -> IIIFQuality {
         switch text {
         case "native" where version == .v2: return .default
         case "grey" where version == .v2: return .gray
@@ -200,7 +200,7 @@ public struct IIIFRequestParser: Sendable, Hashable {
     }
 
     /// Parses a decoded format extension; formats not in ``formats`` are 400.
-    public func format(_ text: String) throws(IIIFError) -> IIIFFormat {
+    public func format(_ text: String) throws(ProtocolError) -> IIIFFormat {
         guard let format = IIIFFormat(rawValue: text), formats.contains(format) else {
             throw .badRequest("IIIF: unsupported output format: \(text)")
         }
@@ -232,7 +232,7 @@ public struct IIIFRequestParser: Sendable, Hashable {
         return value
     }
 
-    private static func positive(_ text: Substring, in parameter: String) throws(IIIFError) -> Int {
+    private static func positive(_ text: Substring, in parameter: String) throws(ProtocolError) -> Int {
         guard let value = integer(text), value > 0 else { throw .badRequest("IIIF: invalid size: \(parameter)") }
         return value
     }

@@ -34,6 +34,23 @@ package enum ASCIISearch {
         return lower..<utf8.index(lower, offsetBy: pattern.count)
     }
 
+    /// The last occurrence of `needle` (ASCII) in `text`, as indices of `text`.
+    package static func lastRange(of needle: StaticString, in text: some StringProtocol) -> Range<String.Index>? {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        let bytes = Array(text.utf8)
+        guard !pattern.isEmpty, bytes.count >= pattern.count else { return nil }
+        var offset = bytes.count - pattern.count
+        while offset >= 0 {
+            if bytes[offset..<offset + pattern.count].elementsEqual(pattern) {
+                let utf8 = text.utf8
+                let lower = utf8.index(utf8.startIndex, offsetBy: offset)
+                return lower..<utf8.index(lower, offsetBy: pattern.count)
+            }
+            offset -= 1
+        }
+        return nil
+    }
+
     /// Whether `text` contains `needle` (ASCII).
     package static func contains(_ needle: StaticString, in text: some StringProtocol) -> Bool {
         firstRange(of: needle, in: text) != nil

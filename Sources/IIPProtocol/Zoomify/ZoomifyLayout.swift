@@ -55,20 +55,20 @@ public struct ZoomifyLayout: Sendable, Hashable {
     public var levelCount: Int { max(image.levels.count - discard, 0) }
 
     /// The IIP tile for Zoomify tile `x`, `y` of level `level`; a level or tile that does not exist is a 404 error.
-    public func tile(level: Int, x: Int, y: Int) throws(ZoomifyError) -> ZoomifyTile {
+    public func tile(level: Int, x: Int, y: Int) throws(ProtocolError) -> ZoomifyTile {
         // `level < levelCount` rather than `level + discard < count`: the sum could overflow.
         guard level >= 0, level < levelCount else {
-            throw ZoomifyError(status: 404, message: "Zoomify: no level \(level)")
+            throw ProtocolError(status: 404, message: "Zoomify: no level \(level)")
         }
         let resolution = level + discard
         let pyramidLevel = image.levels[resolution]
         guard x >= 0, y >= 0, x < pyramidLevel.tilesAcross, y < pyramidLevel.tilesDown else {
-            throw ZoomifyError(status: 404, message: "Zoomify: no tile \(x)-\(y) at level \(level)")
+            throw ProtocolError(status: 404, message: "Zoomify: no tile \(x)-\(y) at level \(level)")
         }
         let tile = y.saturatingMultiply(pyramidLevel.tilesAcross).saturatingAdd(x)
         // Only a grid of more than Int.max tiles has an index that does not fit.
         guard pyramidLevel.tileRect(tile) != nil else {
-            throw ZoomifyError(status: 404, message: "Zoomify: tile \(x)-\(y) at level \(level) has no index")
+            throw ProtocolError(status: 404, message: "Zoomify: tile \(x)-\(y) at level \(level) has no index")
         }
         return ZoomifyTile(resolution: resolution, tile: tile)
     }

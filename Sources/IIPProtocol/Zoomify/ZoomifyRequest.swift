@@ -12,22 +12,22 @@ public enum ZoomifyRequest: Sendable, Hashable {
     case tile(path: String, level: Int, x: Int, y: Int)
 
     /// Parses a Zoomify argument.
-    public static func parse(_ argument: String) throws(ZoomifyError) -> ZoomifyRequest {
+    public static func parse(_ argument: String) throws(ProtocolError) -> ZoomifyRequest {
         if let slash = argument.lastIndex(of: "/"), argument[argument.index(after: slash)...] == "ImageProperties.xml" {
             return .properties(path: try imagePath(argument[..<slash]))
         }
-        guard let group = argument.ranges(of: "/TileGroup").last else {
-            throw ZoomifyError(status: 400, message: "Zoomify: malformed request: \(argument)")
+        guard let group = ASCIISearch.lastRange(of: "/TileGroup", in: argument) else {
+            throw ProtocolError(status: 400, message: "Zoomify: malformed request: \(argument)")
         }
         let path = try imagePath(argument[..<group.lowerBound])
         let rest = argument[group.upperBound...]
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { throw ZoomifyError(status: 400, message: "Zoomify: malformed tile: \(rest)") }
+        guard parts.count == 2 else { throw ProtocolError(status: 400, message: "Zoomify: malformed tile: \(rest)") }
         var name = parts[1]
         if let dot = name.lastIndex(of: ".") { name = name[..<dot] }
         let numbers = name.split(separator: "-", omittingEmptySubsequences: false).map(number)
         guard numbers.count == 3, let level = numbers[0], let x = numbers[1], let y = numbers[2] else {
-            throw ZoomifyError(status: 400, message: "Zoomify: malformed tile: \(rest)")
+            throw ProtocolError(status: 400, message: "Zoomify: malformed tile: \(rest)")
         }
         return .tile(path: path, level: level, x: x, y: y)
     }
@@ -39,9 +39,9 @@ public enum ZoomifyRequest: Sendable, Hashable {
         }
     }
 
-    private static func imagePath(_ text: Substring) throws(ZoomifyError) -> String {
+    private static func imagePath(_ text: Substring) throws(ProtocolError) -> String {
         let path = IIPRequestParser.imagePath(String(text))
-        guard !path.isEmpty else { throw ZoomifyError(status: 400, message: "Zoomify: missing image path") }
+        guard !path.isEmpty else { throw ProtocolError(status: 400, message: "Zoomify: missing image path") }
         return path
     }
 

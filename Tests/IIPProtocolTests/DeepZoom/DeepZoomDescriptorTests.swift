@@ -1,5 +1,6 @@
 import Foundation
 import IIPProtocol
+import IIPTestSupport
 import Testing
 
 // iipsrv-reference §3.7 (.dzi, master)

@@ -1,5 +1,6 @@
 import IIPModel
 import IIPProtocol
+import IIPTestSupport
 import Testing
 
 private func rect(_ x: Int, _ y: Int, _ width: Int, _ height: Int) -> PixelRect {

@@ -32,7 +32,7 @@ struct DeepZoomRequestTests {
 
     @Test("malformed requests are 400", arguments: invalid)
     func malformed(_ argument: String) {
-        #expect(throws: DeepZoomError.self) { try DeepZoomRequest.parse(argument) }
+        #expect(throws: ProtocolError.self) { try DeepZoomRequest.parse(argument) }
         do {
             _ = try DeepZoomRequest.parse(argument)
         } catch {

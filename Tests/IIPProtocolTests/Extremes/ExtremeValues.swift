@@ -1,5 +1,6 @@
 import IIPModel
 import IIPProtocol
+import IIPTestSupport
 
 /// Hostile numbers and image descriptions for the no-trap tests (issue 8).
 ///

@@ -181,7 +181,7 @@ struct IIIFExtremeNumberTests {
     @Test("extreme numbers are 400 on a reference image", arguments: rejected)
     func badRequest(path: String) {
         #expect(
-            IIIFFixtures.status { () throws(IIIFError) in
+            IIIFFixtures.status { () throws(ProtocolError) in
                 _ = try IIIFFixtures.plan(path, width: 1000, height: 700)
             } == 400)
     }
@@ -190,7 +190,7 @@ struct IIIFExtremeNumberTests {
     func tallRegion() {
         let side = ExtremeValues.side
         #expect(
-            IIIFFixtures.status { () throws(IIIFError) in
+            IIIFFixtures.status { () throws(ProtocolError) in
                 _ = try IIIFFixtures.plan("0,0,1,\(side)/^\(side),/0/default.jpg", width: side, height: side)
             } == 400)
     }

@@ -1,3 +1,4 @@
+import IIPImaging
 import IIPModel
 import IIPProtocol
 import Testing
@@ -76,7 +77,7 @@ struct ModelExtremeTests {
                 #expect(reduced >= 0 && reduced < 360, "\(degrees)")
                 if let turns = rotation.quarterTurns { #expect((0...3).contains(turns), "\(degrees)") }
                 _ = (rotation.swapsAxes, rotation.isIdentity)
-                #expect(IIPPlanRun.boundingSize(width: 100, height: 50, degrees: reduced).width >= 1)
+                #expect(ArbitraryRotation.boundingSize(width: 100, height: 50, degrees: reduced).width >= 1)
             }
         }
         #expect(Rotation(degrees: -90).quarterTurns == 3)

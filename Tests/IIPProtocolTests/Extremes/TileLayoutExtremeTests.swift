@@ -1,5 +1,6 @@
 import IIPModel
 import IIPProtocol
+import IIPTestSupport
 import Testing
 
 /// Issue 8 for DeepZoom and Zoomify: extreme numbers in the tile path, and images of extreme size, give a tile, a

@@ -248,7 +248,7 @@ struct IIIFRotationPlanTests {
     @Test("other angles are 400 unless arbitrary rotation is enabled")
     func arbitrary() throws {
         #expect(
-            IIIFFixtures.status { () throws(IIIFError) in
+            IIIFFixtures.status { () throws(ProtocolError) in
                 _ = try IIIFFixtures.plan("full/max/22.5/default.jpg", width: 10, height: 10)
             } == 400)
         let plan = try IIIFFixtures.plan(
@@ -260,7 +260,7 @@ struct IIIFRotationPlanTests {
     @Test("empty image is 400")
     func emptyImage() {
         #expect(
-            IIIFFixtures.status { () throws(IIIFError) in
+            IIIFFixtures.status { () throws(ProtocolError) in
                 _ = try IIIFFixtures.plan("full/max/0/default.jpg", width: 0, height: 10)
             } == 400)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import IIPModel
 import IIPProtocol
+import IIPTestSupport
 import Testing
 
 private let referenceSettings = IIIFInfoSettings(maxWidth: 5000, maxHeight: 5000, formats: ["tif", "webp"])

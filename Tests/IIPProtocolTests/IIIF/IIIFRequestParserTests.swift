@@ -82,13 +82,13 @@ struct IIIFPathTests {
 
     @Test("malformed paths are 400", arguments: invalid)
     func invalidPath(_ path: String, _ version: IIIFVersion) {
-        #expect(IIIFFixtures.status { () throws(IIIFError) in _ = try parser.parse(path, version: version) } == 400)
+        #expect(IIIFFixtures.status { () throws(ProtocolError) in _ = try parser.parse(path, version: version) } == 400)
     }
 
     @Test("too few segments: iipsrv's message")
     func tooFewMessage() {
         #expect(
-            throws: IIIFError.badRequest(
+            throws: ProtocolError.badRequest(
                 "IIIF: Query has too few parameters. IIIF syntax is "
                     + "{identifier}/{region}/{size}/{rotation}/{quality}{.format}"
             )
@@ -164,7 +164,7 @@ struct IIIFRegionParameterTests {
 
     @Test("malformed regions are 400", arguments: invalid)
     func invalidRegion(_ text: String) {
-        #expect(IIIFFixtures.status { () throws(IIIFError) in _ = try IIIFRequestParser.region(text) } == 400)
+        #expect(IIIFFixtures.status { () throws(ProtocolError) in _ = try IIIFRequestParser.region(text) } == 400)
     }
 }
 
@@ -220,7 +220,8 @@ struct IIIFSizeParameterTests {
     @Test("malformed 3.0 sizes are 400", arguments: invalidV3)
     func invalidV3Size(_ text: String) {
         #expect(
-            IIIFFixtures.status { () throws(IIIFError) in _ = try IIIFRequestParser.size(text, version: .v3) } == 400)
+            IIIFFixtures.status { () throws(ProtocolError) in _ = try IIIFRequestParser.size(text, version: .v3) }
+                == 400)
     }
 
     static let invalidV2 = ["^max", "^100,", "^,100", "^pct:50", "^100,100", "^!100,100", "pct:0", "!100,", ",", ""]
@@ -228,7 +229,8 @@ struct IIIFSizeParameterTests {
     @Test("malformed 2.1 sizes are 400, including every ^ form", arguments: invalidV2)
     func invalidV2Size(_ text: String) {
         #expect(
-            IIIFFixtures.status { () throws(IIIFError) in _ = try IIIFRequestParser.size(text, version: .v2) } == 400)
+            IIIFFixtures.status { () throws(ProtocolError) in _ = try IIIFRequestParser.size(text, version: .v2) }
+                == 400)
     }
 }
 
@@ -261,7 +263,7 @@ struct IIIFRotationParameterTests {
 
     @Test("malformed rotations are 400", arguments: invalid)
     func invalidRotation(_ text: String) {
-        #expect(IIIFFixtures.status { () throws(IIIFError) in _ = try IIIFRequestParser.rotation(text) } == 400)
+        #expect(IIIFFixtures.status { () throws(ProtocolError) in _ = try IIIFRequestParser.rotation(text) } == 400)
     }
 
     @Test("a trailing dot is read leniently")
@@ -291,7 +293,8 @@ struct IIIFQualityFormatTests {
 
     @Test("unknown or disabled qualities are 400", arguments: badQualities)
     func badQuality(_ text: String, _ version: IIIFVersion) {
-        #expect(IIIFFixtures.status { () throws(IIIFError) in _ = try parser.quality(text, version: version) } == 400)
+        #expect(
+            IIIFFixtures.status { () throws(ProtocolError) in _ = try parser.quality(text, version: version) } == 400)
     }
 
     @Test("IIIF_EXTENSIONS qualities")
@@ -309,7 +312,7 @@ struct IIIFQualityFormatTests {
         #expect(try parser.format("jpg") == .jpg)
         #expect(try parser.format("png") == .png)
         for text in ["webp", "tif", "gif", "jp2", "pdf", "avif", "jpeg", "xyz", "JPG", "", "jpg "] {
-            #expect(IIIFFixtures.status { () throws(IIIFError) in _ = try parser.format(text) } == 400, "\(text)")
+            #expect(IIIFFixtures.status { () throws(ProtocolError) in _ = try parser.format(text) } == 400, "\(text)")
         }
         let all = IIIFRequestParser(formats: Set(IIIFFormat.allCases))
         for format in IIIFFormat.allCases { #expect(try all.format(format.rawValue) == format) }
@@ -327,18 +330,20 @@ struct IIIFQualityFormatTests {
         #expect(
             try parser.parse("a/full/max/0/color", version: .v2)
                 == .image(identifier: "a", image(.full, IIIFSize(.max), IIIFRotation(), .color, .jpg)))
-        #expect(throws: IIIFError.badRequest("IIIF: missing output format: color")) {
+        #expect(throws: ProtocolError.badRequest("IIIF: missing output format: color")) {
             try parser.parse("a/full/max/0/color", version: .v3)
         }
         #expect(
-            IIIFFixtures.status { () throws(IIIFError) in
+            IIIFFixtures.status { () throws(ProtocolError) in
                 _ = try parser.parse("a/full/max/0/default.webp", version: .v3)
             } == 400)
         #expect(
-            IIIFFixtures.status { () throws(IIIFError) in _ = try parser.parse("a/full/max/0/default.abc", version: .v3)
+            IIIFFixtures.status { () throws(ProtocolError) in
+                _ = try parser.parse("a/full/max/0/default.abc", version: .v3)
             } == 400)
         #expect(
-            IIIFFixtures.status { () throws(IIIFError) in _ = try parser.parse("a/full/max/0/x.y.jpg", version: .v3) }
+            IIIFFixtures.status { () throws(ProtocolError) in _ = try parser.parse("a/full/max/0/x.y.jpg", version: .v3)
+            }
                 == 400)
     }
 

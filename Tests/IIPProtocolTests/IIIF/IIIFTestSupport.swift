@@ -23,17 +23,17 @@ enum IIIFFixtures {
     static func plan(
         _ parameters: String, width: Int, height: Int, version: IIIFVersion = .v3,
         limits: IIIFLimits = IIIFLimits(), formats: Set<IIIFFormat> = [.jpg, .png]
-    ) throws(IIIFError) -> IIIFImagePlan {
+    ) throws(ProtocolError) -> IIIFImagePlan {
         let parser = IIIFRequestParser(formats: formats)
         guard case .image(_, let request) = try parser.parse("id/" + parameters, version: version) else {
-            throw IIIFError.badRequest("not an image request")
+            throw ProtocolError.badRequest("not an image request")
         }
         return try IIIFImagePlanner.plan(
             request, imageWidth: width, imageHeight: height, version: version, limits: limits)
     }
 
     /// The status of the error `body` throws, or 200 when it does not throw.
-    static func status(_ body: () throws(IIIFError) -> Void) -> Int {
+    static func status(_ body: () throws(ProtocolError) -> Void) -> Int {
         do {
             try body()
             return 200

@@ -1,5 +1,6 @@
 import IIPModel
 import IIPProtocol
+import IIPTestSupport
 import Testing
 
 private func match(

@@ -1,5 +1,6 @@
 import IIPModel
 import IIPProtocol
+import IIPTestSupport
 import Testing
 
 // iipsrv-reference §3.6 (level numbering, NUMTILES, tiles)
@@ -56,7 +57,7 @@ struct ZoomifyLayoutTests {
         #expect(try layout.tile(level: 0, x: 0, y: 0) == ZoomifyTile(resolution: 2, tile: 0))
         #expect(try layout.tile(level: 1, x: 1, y: 1) == ZoomifyTile(resolution: 3, tile: 3))
         #expect(try layout.tile(level: 2, x: 3, y: 2) == ZoomifyTile(resolution: 4, tile: 11))
-        #expect(throws: ZoomifyError.self) { try layout.tile(level: 3, x: 0, y: 0) }
+        #expect(throws: ProtocolError.self) { try layout.tile(level: 3, x: 0, y: 0) }
     }
 
     @Test("a level as wide as the tile is not small; one small level is kept")

@@ -7,9 +7,11 @@ import IIPTestSupport
 /// seeded random combinations with each other and with the defaults.
 enum ExtremeRequests {
     /// The numbers a hostile or broken client sends: signs, overflows of every integer width, IEEE-754 extremes and
-    /// non-numbers, other bases, empty and very long digit strings.
+    /// non-numbers, other bases, empty and very long digit strings, and sizes just past what formats hold (JPEG
+    /// 65,500, JPEG 2000 2^24) or at the top of what the parsers accept (2^31-1).
     static let extremes: [String] = [
-        "0", "-0", "-1", "1e308", "-1e308", "1e-320", "inf", "-inf", "nan", "2147483648", "4294967296",
+        "0", "-0", "-1", "1e308", "-1e308", "1e-320", "inf", "-inf", "nan", "2147483647", "2147483648", "4294967296",
+        "65501", "16777217",
         "9223372036854775807", "-9223372036854775808", "99999999999999999999", "0x10", "",
         String(repeating: "9", count: 400), "1." + String(repeating: "0", count: 400) + "1",
     ]

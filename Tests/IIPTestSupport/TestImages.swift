@@ -1,9 +1,9 @@
 import IIPModel
 
 /// Image descriptions shared by the OBJ and CVT tests.
-enum TestImages {
+public enum TestImages {
     /// The reference image of iipsrv-reference §3.1: 1000x700 RGB 8-bit, 256x256 tiles, 3 levels.
-    static let rgb = ImageDescription(
+    public static let rgb = ImageDescription(
         levels: [
             PyramidLevel(width: 250, height: 175, tileWidth: 256, tileHeight: 256),
             PyramidLevel(width: 500, height: 350, tileWidth: 256, tileHeight: 256),
@@ -15,7 +15,7 @@ enum TestImages {
     )
 
     /// A portrait twin of `rgb`: 700x1000.
-    static let portrait = ImageDescription(
+    public static let portrait = ImageDescription(
         levels: [
             PyramidLevel(width: 175, height: 250, tileWidth: 256, tileHeight: 256),
             PyramidLevel(width: 350, height: 500, tileWidth: 256, tileHeight: 256),
@@ -27,7 +27,7 @@ enum TestImages {
     )
 
     /// A 16-bit grey image with a single level of 640x480 and 128x64 tiles.
-    static let grey16 = ImageDescription(
+    public static let grey16 = ImageDescription(
         levels: [PyramidLevel(width: 640, height: 480, tileWidth: 128, tileHeight: 64)],
         channels: 1,
         bitsPerSample: 16,
@@ -35,7 +35,7 @@ enum TestImages {
     )
 
     /// `rgb` with a different colour space and channel count.
-    static func rgbLike(colorSpace: ColorSpace, channels: Int) -> ImageDescription {
+    public static func rgbLike(colorSpace: ColorSpace, channels: Int) -> ImageDescription {
         var image = rgb
         image.colorSpace = colorSpace
         image.channels = channels
@@ -45,7 +45,7 @@ enum TestImages {
     }
 
     /// Every metadata field filled, including a quote, a newline and non-ASCII text.
-    static let metadata: ImageMetadata = {
+    public static let metadata: ImageMetadata = {
         var metadata = ImageMetadata()
         metadata.rights = "© Test Owner"
         metadata.creator = "Ann Artist"
@@ -61,7 +61,7 @@ enum TestImages {
     }()
 
     /// `rgb` with every metadata field and 10 pixels per centimetre.
-    static let described: ImageDescription = {
+    public static let described: ImageDescription = {
         var image = rgb
         image.metadata = metadata
         image.resolution = PhysicalResolution(x: 10, y: 10, unit: .centimetre)
@@ -69,7 +69,7 @@ enum TestImages {
     }()
 
     /// Odd-sized five-level pyramid, levels rounded up on halving: 64x43 ... 1013x677.
-    static let odd = ImageDescription(
+    public static let odd = ImageDescription(
         levels: [
             PyramidLevel(width: 64, height: 43, tileWidth: 256, tileHeight: 256),
             PyramidLevel(width: 127, height: 85, tileWidth: 256, tileHeight: 256),

@@ -1,4 +1,5 @@
 import IIPModel
+import IIPTestSupport
 import Testing
 
 // iipsrv-reference §2 (tile numbering), §6.1 (default maxima)

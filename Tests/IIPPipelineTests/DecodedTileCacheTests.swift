@@ -72,7 +72,7 @@ import Testing
                     }
                 }
             }
-            await settle()
+            await eventually("19 callers joined") { await cache.production(of: Self.key(4)).joined == 19 }
             await gate.open()
             for try await tile in group { #expect(tile == Self.pixels(4)) }
         }

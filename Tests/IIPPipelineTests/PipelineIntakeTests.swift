@@ -22,6 +22,7 @@ import Testing
     @Test func admitsInFlightPlusQueuedAndRejectsTheRest() async throws {
         let intake = PipelineIntake(maxInFlight: 1, maxQueued: 2)
         let gate = Gate()
+        let rejected = CallCounter()
         let runner = start(intake, gate: gate)
 
         let (results, input) = AsyncStream.makeStream(of: (String, Int).self)
@@ -34,14 +35,14 @@ import Testing
                 }
                 // The first job is being processed before the others arrive.
                 _ = await arrivals.next()
-                await settle()
                 for index in 2...6 {
                     group.addTask {
                         let response = await intake.submit(Self.request("job\(index)"), busy: Self.busy)
+                        if response.status == 503 { rejected.increment() }
                         input.yield(("job\(index)", response.status))
                     }
                 }
-                await settle()
+                await eventually("2 queued, 3 rejected") { intake.occupancy.waiting == 2 && rejected.count == 3 }
                 await gate.open()
             }
             input.finish()
@@ -64,7 +65,7 @@ import Testing
         let gate = Gate()
         await gate.open()
         let runner = start(intake, gate: gate)
-        await settle()
+        await eventually("run() started") { intake.occupancy.started }
         let response = await intake.submit(Self.request("only"), busy: Self.busy)
         #expect(response.status == 200)
         #expect(response.header("X-Job") == "only")
@@ -88,7 +89,7 @@ import Testing
         let first = Task { await intake.submit(Self.request("a"), busy: Self.busy).status }
         _ = await arrivals.next()
         let second = Task { await intake.submit(Self.request("b"), busy: Self.busy).status }
-        await settle()
+        await eventually("b queued") { intake.occupancy.waiting == 1 }
 
         intake.finish()
         let late = await intake.submit(Self.request("late"), busy: Self.busy)
@@ -116,9 +117,9 @@ import Testing
         let first = Task { await intake.submit(Self.request("kept"), busy: Self.busy).status }
         _ = await arrivals.next()
         let abandoned = Task { await intake.submit(Self.request("abandoned"), busy: Self.busy).status }
-        await settle()
+        await eventually("abandoned queued") { intake.occupancy.waiting == 1 }
         abandoned.cancel()
-        await settle()
+        await eventually("abandoned left the queue") { intake.occupancy.waiting == 0 }
         await gate.open()
         #expect(await first.value == 200)
         #expect(await abandoned.value == 499)
@@ -147,7 +148,7 @@ import Testing
     @Test func finishWithoutRunAnswersWaitingJobsBusy() async {
         let intake = PipelineIntake(maxInFlight: 1, maxQueued: 4)
         let waiting = Task { await intake.submit(Self.request("early"), busy: Self.busy).status }
-        await settle()
+        await eventually("early queued") { intake.occupancy.waiting == 1 }
         intake.finish()
         #expect(await waiting.value == 503)
     }
@@ -158,7 +159,7 @@ import Testing
         let runner = Task {
             await intake.run { _ in ServerResponse(status: Probe.value) }
         }
-        await settle()
+        await eventually("run() started") { intake.occupancy.started }
         let status = await Probe.$value.withValue(207) { await intake.submit(Self.request("x"), busy: Self.busy) }
         #expect(status.status == 207)
         intake.finish()

@@ -1,4 +1,5 @@
 import Synchronization
+import Testing
 
 /// A thread-safe counter for closures that run on any thread.
 final class CallCounter: Sendable {
@@ -37,8 +38,15 @@ actor Gate {
     }
 }
 
-/// Lets other tasks run for a moment: used only to let a concurrent step settle, never to assert timing.
-func settle() async {
-    for _ in 0..<10 { await Task.yield() }
-    try? await Task.sleep(for: .milliseconds(30))
+/// Waits until `condition` holds, letting other tasks run between checks. Nothing is timed: the wait ends when the
+/// state the test needs is reached, and a state that is never reached fails the test after 100,000 checks instead
+/// of hanging.
+func eventually(_ what: String, _ condition: () async -> Bool) async {
+    for attempt in 0..<100_000 {
+        if await condition() { return }
+        await Task.yield()
+        // After the first thousand checks, give the other threads a moment instead of spinning.
+        if attempt > 1000 { try? await Task.sleep(for: .microseconds(100)) }
+    }
+    Issue.record("never reached: \(what)")
 }

@@ -102,7 +102,7 @@ import Testing
                 }
             }
             // Hold production until every caller has joined it.
-            await settle()
+            await eventually("49 callers joined") { await cache.production(of: Self.key(9)).joined == 49 }
             await gate.open()
             return try await group.reduce(into: [TileCache.Outcome]()) { $0.append($1) }
         }
@@ -146,7 +146,7 @@ import Testing
                     }
                 }
             }
-            await settle()
+            await eventually("9 callers joined") { await cache.production(of: Self.key(4)).joined == 9 }
             await gate.open()
             return await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
         }

@@ -29,6 +29,7 @@ public actor DecodedTileCache {
 
     private var store: LRUStore<Key, PixelBuffer>
     private var inFlight: [Key: Task<PixelBuffer, any Error>] = [:]
+    private var joined: [Key: Int] = [:]
     private let hits = Counter(label: "iip_decoded_tile_cache_lookups_total", dimensions: [("result", "hit")])
     private let misses = Counter(label: "iip_decoded_tile_cache_lookups_total", dimensions: [("result", "miss")])
 
@@ -45,7 +46,14 @@ public actor DecodedTileCache {
             hits.increment()
             return pixels
         }
-        if let running = inFlight[key] { return try await running.value }
+        if let running = inFlight[key] {
+            joined[key, default: 0] += 1
+            defer {
+                let left = (joined[key] ?? 1) - 1
+                joined[key] = left > 0 ? left : nil
+            }
+            return try await running.value
+        }
         misses.increment()
         let task = Task { try await decode() }
         inFlight[key] = task
@@ -53,6 +61,11 @@ public actor DecodedTileCache {
         let pixels = try await task.value
         store.insert(pixels, for: key, cost: pixels.bytes.count + key.imagePath.utf8.count + 96)
         return pixels
+    }
+
+    /// Whether `key` is being decoded and how many callers have joined that decode (for tests).
+    package func production(of key: Key) -> (running: Bool, joined: Int) {
+        (inFlight[key] != nil, joined[key] ?? 0)
     }
 
     /// Empties the cache.

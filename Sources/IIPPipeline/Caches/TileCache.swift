@@ -18,6 +18,7 @@ public actor TileCache {
 
     private var store: LRUStore<TileKey, ByteBuffer>
     private var inFlight: [TileKey: Task<ByteBuffer, any Error>] = [:]
+    private var joined: [TileKey: Int] = [:]
     private let hits = Counter(label: "iip_tile_cache_lookups_total", dimensions: [("result", "hit")])
     private let misses = Counter(label: "iip_tile_cache_lookups_total", dimensions: [("result", "miss")])
     private let coalesced = Counter(label: "iip_tile_cache_lookups_total", dimensions: [("result", "coalesced")])
@@ -40,6 +41,11 @@ public actor TileCache {
         }
         if let running = inFlight[key] {
             coalesced.increment()
+            joined[key, default: 0] += 1
+            defer {
+                let left = (joined[key] ?? 1) - 1
+                joined[key] = left > 0 ? left : nil
+            }
             return (try await running.value, .coalesced)
         }
         misses.increment()
@@ -50,6 +56,12 @@ public actor TileCache {
         store.insert(bytes, for: key, cost: bytes.readableBytes + key.overhead)
         bytesGauge.record(store.totalCost)
         return (bytes, .miss)
+    }
+
+    /// Whether `key` is being produced and how many callers have joined that production: for tests that must
+    /// know every caller is waiting before they let production finish.
+    package func production(of key: TileKey) -> (running: Bool, joined: Int) {
+        (inFlight[key] != nil, joined[key] ?? 0)
     }
 
     /// Looks up `key` without producing anything.

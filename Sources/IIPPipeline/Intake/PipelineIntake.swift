@@ -134,6 +134,12 @@ public final class PipelineIntake: Sendable {
         state.drained = nil
     }
 
+    /// Jobs waiting for a slot, jobs running, and whether ``run(_:)`` has started: for tests that must know where
+    /// a job is before they go on.
+    package var occupancy: (waiting: Int, running: Int, started: Bool) {
+        state.withLock { ($0.waiting.count, $0.running, $0.process != nil) }
+    }
+
     /// Processes jobs with `process` until ``finish()`` is called and every admitted job is done.
     public func run(_ process: @escaping Processor) async {
         let granted = state.withLock { state -> [Waiter] in

@@ -31,21 +31,18 @@ import Testing
 
     @Test(arguments: angles)
     func normalizedDegrees(degrees: Double) {
-        guard let angle = ArbitraryRotation.normalizedDegrees(degrees) else {
-            #expect(!degrees.isFinite)
-            return
-        }
-        #expect(degrees.isFinite)
+        let angle = Rotation.normalized(degrees)
         #expect(angle >= 0 && angle < 360)
+        if !degrees.isFinite { #expect(angle == 0) }
     }
 
     @Test func normalizedDegreesAreExact() {
-        #expect(ArbitraryRotation.normalizedDegrees(-90) == 270)
-        #expect(ArbitraryRotation.normalizedDegrees(720.5) == 0.5)
-        #expect(ArbitraryRotation.normalizedDegrees(1e308) == 1e308.truncatingRemainder(dividingBy: 360))
-        #expect(ArbitraryRotation.normalizedDegrees(-.leastNonzeroMagnitude) == 0)
-        #expect(ArbitraryRotation.normalizedDegrees(.leastNonzeroMagnitude) == .leastNonzeroMagnitude)
-        #expect(ArbitraryRotation.normalizedDegrees(-0.0) == 0)
+        #expect(Rotation.normalized(-90) == 270)
+        #expect(Rotation.normalized(720.5) == 0.5)
+        #expect(Rotation.normalized(1e308) == 1e308.truncatingRemainder(dividingBy: 360))
+        #expect(Rotation.normalized(-.leastNonzeroMagnitude) == 0)
+        #expect(Rotation.normalized(.leastNonzeroMagnitude) == .leastNonzeroMagnitude)
+        #expect(Rotation.normalized(-0.0) == 0)
     }
 
     @Test(arguments: angles)

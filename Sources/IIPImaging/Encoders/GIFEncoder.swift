@@ -19,7 +19,7 @@ public struct GIFEncoder: ImageEncoder {
 
     /// Encodes `pixels` with `metadata`.
     public func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8] {
-        try pixels.validateForEncoding("GIF", bits: [8], channels: 1...4, maxSide: 65535)
+        try pixels.validateForEncoding("GIF", bits: [8], channels: 1...4, maxSide: EncodedFormat.gif.maxSide)
         let (indices, palette, transparent) =
             pixels.channels <= 2 ? Self.greyIndices(pixels) : Self.colourIndices(pixels)
         return try Self.write(

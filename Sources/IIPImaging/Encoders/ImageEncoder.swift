@@ -116,8 +116,8 @@ public enum EncodedFormat: String, Sendable, Hashable, CaseIterable {
 
     /// The largest width or height the format (or the library that writes it) can hold: JPEG and PDF (a JPEG
     /// inside) 65,500 (libjpeg's JPEG_MAX_DIMENSION), WebP 16,383, GIF 65,535, PNG 1,000,000 (libpng's default
-    /// user limit, checked on write too), JPEG 2000 2^24 (the encoder's own bound), TIFF 2^32-1. Larger outputs are refused before encoding,
-    /// as a request error rather than an encoder failure.
+    /// user limit, checked on write too), JPEG 2000 2^24 (the bound set for our OpenJPEG output), TIFF 2^32-1; WebP 16,383 is libwebp's WEBP_MAX_DIMENSION. Larger outputs are refused before encoding,
+    /// as a request error rather than an encoder failure. The encoders check the same numbers.
     public var maxSide: Int {
         switch self {
         case .jpeg, .pdf: 65500

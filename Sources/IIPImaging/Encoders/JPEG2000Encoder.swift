@@ -50,7 +50,7 @@ public struct JPEG2000Encoder: ImageEncoder {
 
     /// Encodes `pixels` with `metadata`.
     public func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8] {
-        try pixels.validateForEncoding("JPEG 2000", bits: [8, 16], channels: 1...4, maxSide: 1 << 24)
+        try pixels.validateForEncoding("JPEG 2000", bits: [8, 16], channels: 1...4, maxSide: EncodedFormat.jp2.maxSide)
         let channels = pixels.channels
         let colour = channels >= 3
         var componentParameters = (0..<channels).map { _ in

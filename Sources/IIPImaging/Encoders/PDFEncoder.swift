@@ -21,7 +21,7 @@ public struct PDFEncoder: ImageEncoder {
 
     /// Encodes `pixels` with `metadata`.
     public func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8] {
-        try pixels.validateForEncoding("PDF", bits: [8], channels: 1...4, maxSide: 65500)
+        try pixels.validateForEncoding("PDF", bits: [8], channels: 1...4, maxSide: EncodedFormat.pdf.maxSide)
         let opaque: PixelBuffer =
             switch pixels.channels {
             case 2: pixels.selectingBands([0])

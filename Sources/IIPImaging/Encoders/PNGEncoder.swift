@@ -27,7 +27,7 @@ public struct PNGEncoder: ImageEncoder {
 
     /// Encodes `pixels` with `metadata`.
     public func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8] {
-        try pixels.validateForEncoding("PNG", bits: [8, 16], channels: 1...4, maxSide: 1_000_000)
+        try pixels.validateForEncoding("PNG", bits: [8, 16], channels: 1...4, maxSide: EncodedFormat.png.maxSide)
         let icc = metadata.icc ?? []
         let xmp = metadata.xmpPacket.map { Array($0.utf8) } ?? []
         let texts = Self.textPairs(metadata)

@@ -63,7 +63,7 @@ public struct TIFFEncoder: ImageEncoder {
 
     /// Encodes `pixels` with `metadata`.
     public func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8] {
-        try pixels.validateForEncoding("TIFF", bits: [8, 16], channels: 1...4, maxSide: Int(UInt32.max))
+        try pixels.validateForEncoding("TIFF", bits: [8, 16], channels: 1...4, maxSide: EncodedFormat.tiff.maxSide)
         var stored = pixels
         switch compression {
         case .jpeg, .webp:

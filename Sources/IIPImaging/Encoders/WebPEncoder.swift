@@ -24,7 +24,7 @@ public struct WebPEncoder: ImageEncoder {
 
     /// Encodes `pixels` with `metadata`.
     public func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8] {
-        try pixels.validateForEncoding("WebP", bits: [8], channels: 1...4, maxSide: Int(WEBP_MAX_DIMENSION))
+        try pixels.validateForEncoding("WebP", bits: [8], channels: 1...4, maxSide: EncodedFormat.webp.maxSide)
         let source: PixelBuffer =
             switch pixels.channels {
             case 1: pixels.selectingBands([0, 0, 0])

@@ -1,3 +1,5 @@
+import IIPModel
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -11,22 +13,13 @@
 /// Angles are reduced to `0..<360` before any trigonometry, so `1e308` degrees turns by its exact remainder
 /// rather than by a radian count that has lost all precision; NaN and infinity are refused.
 public enum ArbitraryRotation {
-    /// `degrees` reduced to `0..<360` (exact: `fmod` loses nothing), or `nil` when it is NaN or infinite.
-    public static func normalizedDegrees(_ degrees: Double) -> Double? {
-        guard degrees.isFinite else { return nil }
-        let reduced = degrees.truncatingRemainder(dividingBy: 360)
-        let positive = reduced < 0 ? reduced + 360 : reduced
-        // A tiny negative remainder rounds up to exactly 360 when shifted.
-        return positive >= 360 ? 0 : positive
-    }
-
     /// The output size for a `width` x `height` picture turned by `degrees` clockwise, at least 1 x 1.
     ///
     /// Total for any input: negative sizes count as 0, a NaN or infinite angle as 0 degrees, and a side too large
     /// for an `Int` saturates at `Int.max` (``rotate(_:degrees:transparent:background:maxBytes:)`` refuses such a
     /// size before allocating).
     public static func boundingSize(width: Int, height: Int, degrees: Double) -> (width: Int, height: Int) {
-        let radians = (normalizedDegrees(degrees) ?? 0) * .pi / 180
+        let radians = Rotation.normalized(degrees) * .pi / 180
         let c = abs(cos(radians))
         let s = abs(sin(radians))
         let sourceWidth = Double(max(width, 0))
@@ -52,12 +45,13 @@ public enum ArbitraryRotation {
     public static func rotate(
         _ pixels: PixelBuffer, degrees: Double, transparent: Bool, background: UInt8 = 255, maxBytes: Int
     ) throws(ImagingError) -> PixelBuffer {
-        guard let angle = normalizedDegrees(degrees) else { throw .invalidParameter("rotation by \(degrees) degrees") }
+        guard degrees.isFinite else { throw .invalidParameter("rotation by \(degrees) degrees") }
         guard pixels.bitsPerSample == 8, pixels.isConsistent else {
             throw .invalidParameter(
                 "rotation needs consistent 8-bit samples, got \(pixels.bitsPerSample)-bit \(pixels.width)x\(pixels.height)"
             )
         }
+        let angle = Rotation.normalized(degrees)
         let channels =
             transparent && (pixels.channels == 1 || pixels.channels == 3) ? pixels.channels + 1 : pixels.channels
         let (width, height) = boundingSize(width: pixels.width, height: pixels.height, degrees: angle)

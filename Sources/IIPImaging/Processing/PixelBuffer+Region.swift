@@ -1,3 +1,5 @@
+import IIPModel
+
 extension PixelBuffer {
     /// Copies the part of `tile` that overlaps this buffer, where `tile`'s top-left pixel sits at
     /// (`x`, `y`) in this buffer's coordinates. Both must have the same channels and sample size.
@@ -12,8 +14,8 @@ extension PixelBuffer {
         // Offsets may be anything: clamp with saturating sums so that a far-away tile simply misses.
         let left = max(x, 0)
         let top = max(y, 0)
-        let right = min(Self.saturatingSum(x, tile.width), width)
-        let bottom = min(Self.saturatingSum(y, tile.height), height)
+        let right = min(x.saturatingAdd(tile.width), width)
+        let bottom = min(y.saturatingAdd(tile.height), height)
         guard right > left, bottom > top else { return true }
         let rowLength = (right - left) * bytesPerPixel
         let destinationRowBytes = rowBytes
@@ -49,19 +51,7 @@ extension PixelBuffer {
         var result = PixelBuffer(
             width: croppedWidth, height: croppedHeight, channels: channels, bitsPerSample: bitsPerSample,
             sampleFormat: sampleFormat)
-        result.blit(self, atX: Self.saturatingNegation(x), y: Self.saturatingNegation(y))
+        result.blit(self, atX: 0.saturatingSubtract(x), y: 0.saturatingSubtract(y))
         return result
-    }
-
-    /// `-value`, with `-Int.min` clamped to `Int.max`.
-    static func saturatingNegation(_ value: Int) -> Int {
-        value == .min ? .max : -value
-    }
-
-    /// `a + b`, clamped to the `Int` range.
-    static func saturatingSum(_ a: Int, _ b: Int) -> Int {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        guard overflow else { return sum }
-        return b > 0 ? .max : .min
     }
 }

@@ -75,6 +75,7 @@ let package = Package(
                 "CIIPShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -98,6 +99,7 @@ let package = Package(
             name: "IIPServer",
             dependencies: [
                 "IIPPipeline",
+                "IIPProtocol",
                 "IIPImaging",
                 "FastCGI",
                 "CIIPShims",

@@ -6,10 +6,13 @@ public import IIPModel
     import Darwin
 #endif
 
-/// An open image that can describe itself and decode tiles.
+/// An open image that can describe itself and decode tiles and regions: the one interface every format
+/// implements (pyramid TIFF today; JPEG2000, JPEG, sequences and decoder modules next).
 ///
 /// Sources own C library handles that are stateful and not thread-safe, so a source is used by one thread
-/// at a time; the pipeline lends each one to a single decode.
+/// at a time; the pipeline lends each one to a single decode. Tiled sources answer regions from their tiles (the
+/// pipeline decodes those in parallel and caches them); a source whose format reads regions directly (JPEG2000,
+/// a plain JPEG) overrides ``readRegion(resolution:rect:)``.
 public protocol ImageSource: AnyObject {
     /// Sizes, tiles, samples and metadata.
     var description: ImageDescription { get }
@@ -21,11 +24,33 @@ public protocol ImageSource: AnyObject {
     ///   - tile: Row-major tile index at that resolution.
     func readTile(resolution: Int, tile: Int) throws(ImagingError) -> PixelBuffer
 
-    /// The tile's stored JPEG as a standalone image, when it can be sent without decoding; `nil` otherwise.
+    /// Decodes the pixels of `rect` at `resolution`, with samples as stored.
+    ///
+    /// - Parameter rect: A rectangle inside the level, in that level's pixels.
+    func readRegion(resolution: Int, rect: PixelRect) throws(ImagingError) -> PixelBuffer
+
+    /// The tile's stored JPEG as a standalone image, when it can be sent without decoding; `nil` otherwise
+    /// (stored-tile pass-through).
     func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]?
 }
 
 extension ImageSource {
+    /// A region composed from the tiles that cover it, decoded one after another.
+    public func readRegion(resolution: Int, rect: PixelRect) throws(ImagingError) -> PixelBuffer {
+        guard resolution >= 0, resolution < description.levels.count else {
+            throw .invalidParameter("no resolution \(resolution)")
+        }
+        let level = description.levels[resolution]
+        let indices = level.tiles(covering: rect)
+        guard !indices.isEmpty else {
+            throw .invalidParameter("\(rect.width)x\(rect.height)+\(rect.x)+\(rect.y) is not inside the level")
+        }
+        var tiles: [(index: Int, pixels: PixelBuffer)] = []
+        tiles.reserveCapacity(indices.count)
+        for index in indices { tiles.append((index, try readTile(resolution: resolution, tile: index))) }
+        return try PixelBuffer.composing(tiles, rect: rect, level: level)
+    }
+
     /// Sources without stored JPEG tiles never pass through.
     public func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]? { nil }
 }

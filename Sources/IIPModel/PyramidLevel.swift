@@ -41,4 +41,22 @@ public struct PyramidLevel: Sendable, Hashable {
         let y = row * tileHeight
         return PixelRect(x: x, y: y, width: min(tileWidth, width - x), height: min(tileHeight, height - y))
     }
+
+    /// The row-major indices of the tiles that overlap `rect`; none for an empty rectangle or one that is not
+    /// inside the level.
+    public func tiles(covering rect: PixelRect) -> [Int] {
+        guard rect.width > 0, rect.height > 0, rect.x >= 0, rect.y >= 0, tileWidth > 0, tileHeight > 0,
+            rect.maxX <= width, rect.maxY <= height
+        else { return [] }
+        let firstColumn = rect.x / tileWidth
+        let lastColumn = (rect.maxX - 1) / tileWidth
+        let firstRow = rect.y / tileHeight
+        let lastRow = (rect.maxY - 1) / tileHeight
+        var tiles: [Int] = []
+        tiles.reserveCapacity((lastColumn - firstColumn + 1) * (lastRow - firstRow + 1))
+        for row in firstRow...lastRow {
+            for column in firstColumn...lastColumn { tiles.append(row * tilesAcross + column) }
+        }
+        return tiles
+    }
 }

@@ -345,8 +345,8 @@ import Testing
     @Test(arguments: [Int.min, -1, 0, 1, 101, Int.max])
     func encoderQualities(quality: Int) throws {
         let pixels = Self.picture()
-        for format in EncodedFormat.allCases {
-            let encoder = ImageEncoders.make(format: format, quality: quality)
+        for format in ImageEncoders.writable {
+            let encoder = try #require(ImageEncoders.make(format: format, quality: quality))
             #expect(try !encoder.encode(pixels, metadata: EncodingMetadata()).isEmpty, "\(format) at \(quality)")
             #expect(throws: ImagingError.self) {
                 try encoder.encode(PixelBuffer(width: 0, height: 0, channels: 3), metadata: EncodingMetadata())

@@ -121,13 +121,19 @@ struct IIPModelTests {
         #expect(!NormalizedRegion(x: 0.1, y: 0, width: 1, height: 1).isFull)
     }
 
-    @Test("Output formats: media types and extensions")
+    @Test("Output formats: media types, extensions and size limits")
     func outputFormats() {
         #expect(
             OutputFormat.allCases.map(\.mediaType) == [
-                "image/jpeg", "image/png", "image/webp", "image/avif", "image/tiff",
+                "image/jpeg", "image/png", "image/webp", "image/tiff", "image/gif", "image/jp2", "application/pdf",
+                "image/avif",
             ])
-        #expect(OutputFormat.allCases.map(\.fileExtension) == ["jpg", "png", "webp", "avif", "tif"])
+        #expect(
+            OutputFormat.allCases.map(\.fileExtension) == ["jpg", "png", "webp", "tif", "gif", "jp2", "pdf", "avif"])
+        // IIIF and DeepZoom name formats by extension: only the canonical one is known.
+        for format in OutputFormat.allCases { #expect(OutputFormat(fileExtension: format.fileExtension) == format) }
+        #expect(OutputFormat(fileExtension: "jpeg") == nil && OutputFormat(fileExtension: "JPG") == nil)
+        #expect(OutputFormat.jpeg.maxSide == 65500 && OutputFormat.webp.maxSide == 16383)
     }
 
     @Test("Metadata fields in master order, empty ones and XMP left out")

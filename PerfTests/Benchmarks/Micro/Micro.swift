@@ -85,10 +85,10 @@ let benchmarks: @Sendable () -> Void = {
         configuration.maxImageCacheSize = 0
         let pipeline = Pipeline(configuration: configuration, logger: .init(label: "bench"))
         let request = ServerRequest(query: "FIF=bench-jpeg.tif&WID=800&RGN=0.3,0.2,0.4,0.4&CVT=jpeg")
-        _ = await pipeline.process(request)
+        _ = await pipeline.respond(to: request)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            blackHole(await pipeline.process(request))
+            blackHole(await pipeline.respond(to: request))
         }
     }
 }

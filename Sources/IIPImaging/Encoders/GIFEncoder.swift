@@ -1,4 +1,5 @@
 import CGIF
+public import IIPModel
 
 /// Encodes a single-frame GIF89a with giflib.
 ///
@@ -15,11 +16,11 @@ public struct GIFEncoder: ImageEncoder {
     public init() {}
 
     /// The format written.
-    public var format: EncodedFormat { .gif }
+    public var format: OutputFormat { .gif }
 
     /// Encodes `pixels` with `metadata`.
     public func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8] {
-        try pixels.validateForEncoding("GIF", bits: [8], channels: 1...4, maxSide: EncodedFormat.gif.maxSide)
+        try pixels.validateForEncoding("GIF", bits: [8], channels: 1...4, maxSide: OutputFormat.gif.maxSide)
         let (indices, palette, transparent) =
             pixels.channels <= 2 ? Self.greyIndices(pixels) : Self.colourIndices(pixels)
         return try Self.write(

@@ -52,7 +52,7 @@ public struct EncodingMetadata: Sendable, Hashable {
 /// every call creates its own codec handles.
 public protocol ImageEncoder: Sendable {
     /// The format written.
-    var format: EncodedFormat { get }
+    var format: OutputFormat { get }
 
     /// Encodes `pixels` with `metadata`.
     ///
@@ -60,86 +60,11 @@ public protocol ImageEncoder: Sendable {
     func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8]
 }
 
-/// A format the encoders can write: the IIP and IIIF output formats plus GIF, JPEG 2000 and PDF.
-public enum EncodedFormat: String, Sendable, Hashable, CaseIterable {
-    /// Baseline JPEG.
-    case jpeg
-    /// PNG.
-    case png
-    /// WebP.
-    case webp
-    /// TIFF.
-    case tiff
-    /// GIF (8-bit palette).
-    case gif
-    /// JPEG 2000 in a JP2 container.
-    case jp2
-    /// A single-page PDF holding the image as JPEG.
-    case pdf
-
-    /// The corresponding encoded format, or `nil` for AVIF, which has no encoder here.
-    public init?(_ output: OutputFormat) {
-        switch output {
-        case .jpeg: self = .jpeg
-        case .png: self = .png
-        case .webp: self = .webp
-        case .tiff: self = .tiff
-        case .avif: return nil
-        }
-    }
-
-    /// The media type sent in Content-Type.
-    public var mediaType: String {
-        switch self {
-        case .jpeg: "image/jpeg"
-        case .png: "image/png"
-        case .webp: "image/webp"
-        case .tiff: "image/tiff"
-        case .gif: "image/gif"
-        case .jp2: "image/jp2"
-        case .pdf: "application/pdf"
-        }
-    }
-
-    /// The usual file name extension, used in Content-Disposition.
-    public var fileExtension: String {
-        switch self {
-        case .jpeg: "jpg"
-        case .png: "png"
-        case .webp: "webp"
-        case .tiff: "tif"
-        case .gif: "gif"
-        case .jp2: "jp2"
-        case .pdf: "pdf"
-        }
-    }
-
-    /// The largest width or height the format (or the library that writes it) can hold: JPEG and PDF (a JPEG
-    /// inside) 65,500 (libjpeg's JPEG_MAX_DIMENSION), WebP 16,383, GIF 65,535, PNG 1,000,000 (libpng's default
-    /// user limit, checked on write too), JPEG 2000 2^24 (the bound set for our OpenJPEG output), TIFF 2^32-1; WebP 16,383 is libwebp's WEBP_MAX_DIMENSION. Larger outputs are refused before encoding,
-    /// as a request error rather than an encoder failure. The encoders check the same numbers.
-    public var maxSide: Int {
-        switch self {
-        case .jpeg, .pdf: 65500
-        case .webp: 16383
-        case .gif: 65535
-        case .png: 1_000_000
-        case .jp2: 1 << 24
-        case .tiff: Int(UInt32.max)
-        }
-    }
-
-    /// Whether the format keeps an alpha band (GIF as one transparent palette entry).
-    public var supportsAlpha: Bool {
-        switch self {
-        case .png, .webp, .tiff, .gif: true
-        case .jpeg, .jp2, .pdf: false
-        }
-    }
-}
-
 /// Makes the encoder for a format from the server's settings.
 public enum ImageEncoders {
+    /// The formats this build can write.
+    public static let writable: Set<OutputFormat> = Set(OutputFormat.allCases.filter { $0 != .avif })
+
     /// The encoder for `format`.
     ///
     /// - Parameters:
@@ -147,9 +72,10 @@ public enum ImageEncoders {
     ///     0-9 (1), WebP -1 or 1-100 (50; below 1 means lossless), TIFF the compression's level or quality (1),
     ///     JPEG 2000 1-100 (`nil` means lossless). GIF has none.
     ///   - compression: TIFF only: the compression to use.
+    /// - Returns: `nil` for a format this build has no encoder for (AVIF).
     public static func make(
-        format: EncodedFormat, quality: Int? = nil, compression: TIFFOutputCompression = .deflate
-    ) -> any ImageEncoder {
+        format: OutputFormat, quality: Int? = nil, compression: TIFFOutputCompression = .deflate
+    ) -> (any ImageEncoder)? {
         switch format {
         case .jpeg: JPEGEncoder(quality: quality ?? 75)
         case .png: PNGEncoder(compressionLevel: quality ?? 1)
@@ -158,6 +84,7 @@ public enum ImageEncoders {
         case .gif: GIFEncoder()
         case .jp2: JPEG2000Encoder(quality: quality)
         case .pdf: PDFEncoder(jpegQuality: quality ?? 75)
+        case .avif: nil
         }
     }
 }

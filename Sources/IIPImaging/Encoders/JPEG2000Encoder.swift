@@ -1,4 +1,5 @@
 import COpenJPEG
+public import IIPModel
 
 #if canImport(Glibc)
     import Glibc
@@ -29,7 +30,7 @@ public struct JPEG2000Encoder: ImageEncoder {
     }
 
     /// The format written.
-    public var format: EncodedFormat { .jp2 }
+    public var format: OutputFormat { .jp2 }
 
     /// The compression ratio for a lossy quality.
     static func compressionRatio(quality: Int) -> Float {
@@ -50,7 +51,7 @@ public struct JPEG2000Encoder: ImageEncoder {
 
     /// Encodes `pixels` with `metadata`.
     public func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8] {
-        try pixels.validateForEncoding("JPEG 2000", bits: [8, 16], channels: 1...4, maxSide: EncodedFormat.jp2.maxSide)
+        try pixels.validateForEncoding("JPEG 2000", bits: [8, 16], channels: 1...4, maxSide: OutputFormat.jp2.maxSide)
         let channels = pixels.channels
         let colour = channels >= 3
         var componentParameters = (0..<channels).map { _ in

@@ -1,4 +1,4 @@
-import IIPModel
+public import IIPModel
 
 /// Writes a minimal single-page PDF 1.4 holding the image as a JPEG (`/DCTDecode`) XObject, without a PDF library.
 ///
@@ -17,11 +17,11 @@ public struct PDFEncoder: ImageEncoder {
     }
 
     /// The format written.
-    public var format: EncodedFormat { .pdf }
+    public var format: OutputFormat { .pdf }
 
     /// Encodes `pixels` with `metadata`.
     public func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8] {
-        try pixels.validateForEncoding("PDF", bits: [8], channels: 1...4, maxSide: EncodedFormat.pdf.maxSide)
+        try pixels.validateForEncoding("PDF", bits: [8], channels: 1...4, maxSide: OutputFormat.pdf.maxSide)
         let opaque: PixelBuffer =
             switch pixels.channels {
             case 2: pixels.selectingBands([0])

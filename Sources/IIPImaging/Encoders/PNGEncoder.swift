@@ -1,5 +1,5 @@
 import CIIPShims
-import IIPModel
+public import IIPModel
 
 /// Encodes PNG with libpng as iipsrv does: zlib level from PNG_QUALITY, libpng's fast filters
 /// (iipsrv-reference §6.7).
@@ -23,11 +23,11 @@ public struct PNGEncoder: ImageEncoder {
     }
 
     /// The format written.
-    public var format: EncodedFormat { .png }
+    public var format: OutputFormat { .png }
 
     /// Encodes `pixels` with `metadata`.
     public func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8] {
-        try pixels.validateForEncoding("PNG", bits: [8, 16], channels: 1...4, maxSide: EncodedFormat.png.maxSide)
+        try pixels.validateForEncoding("PNG", bits: [8, 16], channels: 1...4, maxSide: OutputFormat.png.maxSide)
         let icc = metadata.icc ?? []
         let xmp = metadata.xmpPacket.map { Array($0.utf8) } ?? []
         let texts = Self.textPairs(metadata)

@@ -1,6 +1,6 @@
 import CIIPShims
 import CTIFF
-import IIPModel
+public import IIPModel
 
 /// The compression of a TIFF the server writes (iipsrv's TIFF_COMPRESSION, or the `comp` of QLT `comp:q`).
 public enum TIFFOutputCompression: String, Sendable, Hashable, CaseIterable {
@@ -59,11 +59,11 @@ public struct TIFFEncoder: ImageEncoder {
     }
 
     /// The format written.
-    public var format: EncodedFormat { .tiff }
+    public var format: OutputFormat { .tiff }
 
     /// Encodes `pixels` with `metadata`.
     public func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8] {
-        try pixels.validateForEncoding("TIFF", bits: [8, 16], channels: 1...4, maxSide: EncodedFormat.tiff.maxSide)
+        try pixels.validateForEncoding("TIFF", bits: [8, 16], channels: 1...4, maxSide: OutputFormat.tiff.maxSide)
         var stored = pixels
         switch compression {
         case .jpeg, .webp:

@@ -1,4 +1,5 @@
 import CWebP
+public import IIPModel
 
 /// Encodes WebP with libwebp as iipsrv does: method 0 (fastest), lossless when the quality is below 1
 /// (iipsrv-reference §6.7).
@@ -17,14 +18,14 @@ public struct WebPEncoder: ImageEncoder {
     }
 
     /// The format written.
-    public var format: EncodedFormat { .webp }
+    public var format: OutputFormat { .webp }
 
     /// Whether this encoder writes lossless WebP.
     public var isLossless: Bool { quality < 1 }
 
     /// Encodes `pixels` with `metadata`.
     public func encode(_ pixels: PixelBuffer, metadata: EncodingMetadata) throws(ImagingError) -> [UInt8] {
-        try pixels.validateForEncoding("WebP", bits: [8], channels: 1...4, maxSide: EncodedFormat.webp.maxSide)
+        try pixels.validateForEncoding("WebP", bits: [8], channels: 1...4, maxSide: OutputFormat.webp.maxSide)
         let source: PixelBuffer =
             switch pixels.channels {
             case 1: pixels.selectingBands([0, 0, 0])

@@ -20,7 +20,7 @@ public struct JPEGEncoder: ImageEncoder {
     }
 
     /// The format written.
-    public var format: EncodedFormat { .jpeg }
+    public var format: OutputFormat { .jpeg }
 
     /// Encodes `pixels`, which must have 8-bit samples and 1 or 3 channels, without metadata
     /// (apart from ``density``).

@@ -1,4 +1,4 @@
-public import IIPImaging
+package import IIPImaging
 import Metrics
 
 /// Decoded tiles kept for region exports: neighbouring and repeated exports read the same tiles, and decoding is
@@ -6,20 +6,20 @@ import Metrics
 ///
 /// The two caches share their shape on purpose rather than a generic actor: measured, a generic cache called from
 /// another module (the micro benchmarks) costs a malloc and about 20% per tile-cache hit, the server's hottest path.
-public actor DecodedTileCache {
+package actor DecodedTileCache {
     /// Identifies a decoded tile: image path and modification time, resolution, tile.
-    public struct Key: Sendable, Hashable {
+    package struct Key: Sendable, Hashable {
         /// The image path as requested.
-        public var imagePath: String
+        package var imagePath: String
         /// The file's modification time in nanoseconds.
-        public var modified: Int64
+        package var modified: Int64
         /// IIP resolution number.
-        public var resolution: Int
+        package var resolution: Int
         /// Row-major tile index.
-        public var tile: Int
+        package var tile: Int
 
         /// Creates a key.
-        public init(imagePath: String, modified: Int64, resolution: Int, tile: Int) {
+        package init(imagePath: String, modified: Int64, resolution: Int, tile: Int) {
             self.imagePath = imagePath
             self.modified = modified
             self.resolution = resolution
@@ -34,12 +34,12 @@ public actor DecodedTileCache {
     private let misses = Counter(label: "iip_decoded_tile_cache_lookups_total", dimensions: [("result", "miss")])
 
     /// Creates a cache holding at most `budgetBytes` of decoded samples (0 keeps nothing but still coalesces).
-    public init(budgetBytes: Int) {
+    package init(budgetBytes: Int) {
         store = LRUStore(budget: max(budgetBytes, 0))
     }
 
     /// The decoded tile for `key`, from the cache or from `decode` (run once however many ask at the same time).
-    public func tile(for key: Key, decode: @escaping @Sendable () async throws -> PixelBuffer) async throws
+    package func tile(for key: Key, decode: @escaping @Sendable () async throws -> PixelBuffer) async throws
         -> PixelBuffer
     {
         if let pixels = store.value(for: key) {
@@ -69,10 +69,10 @@ public actor DecodedTileCache {
     }
 
     /// Empties the cache.
-    public func removeAll() {
+    package func removeAll() {
         store.removeAll()
     }
 
     /// Entries and bytes held.
-    public var usage: (entries: Int, bytes: Int) { (store.count, store.totalCost) }
+    package var usage: (entries: Int, bytes: Int) { (store.count, store.totalCost) }
 }

@@ -76,5 +76,5 @@ public actor TileCache {
     }
 
     /// Entries and bytes held.
-    public var usage: (entries: Int, bytes: Int) { (store.count, store.totalCost) }
+    package var usage: (entries: Int, bytes: Int) { (store.count, store.totalCost) }
 }

@@ -17,7 +17,7 @@ public struct TileKey: Sendable, Hashable {
     /// Vertical sequence angle.
     public var verticalAngle: Int
     /// Output encoding.
-    public var format: EncodedFormat
+    public var format: OutputFormat
     /// Encoder quality.
     public var quality: Int
     /// Pixel processing applied before encoding.
@@ -26,7 +26,7 @@ public struct TileKey: Sendable, Hashable {
     /// Creates a key.
     public init(
         imagePath: String, modified: Int64, resolution: Int, tile: Int, horizontalAngle: Int = 0,
-        verticalAngle: Int = 90, format: EncodedFormat, quality: Int, processing: ImageProcessing = ImageProcessing()
+        verticalAngle: Int = 90, format: OutputFormat, quality: Int, processing: ImageProcessing = ImageProcessing()
     ) {
         self.imagePath = imagePath
         self.modified = modified

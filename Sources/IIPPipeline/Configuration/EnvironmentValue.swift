@@ -3,9 +3,9 @@
 /// `atoi("12abc")` is 12 and `atoi("abc")` is 0: an invalid number silently becomes what C would make of it,
 /// so an existing iipsrv configuration means the same thing here (iipsrv-reference §9). Results are kept
 /// within the range of a C `int`.
-public enum EnvironmentValue {
+package enum EnvironmentValue {
     /// The leading integer of `text`, as C's `atoi` reads it (0 when there is none), saturated to Int32.
-    public static func atoi(_ text: String) -> Int {
+    package static func atoi(_ text: String) -> Int {
         var scalars = trimmed(text)
         var negative = false
         if let first = scalars.first, first == "-" || first == "+" {
@@ -28,7 +28,7 @@ public enum EnvironmentValue {
 
     /// The leading floating-point number of `text`, as C's `atof` reads it (0 when there is none or it is
     /// not finite).
-    public static func atof(_ text: String) -> Double {
+    package static func atof(_ text: String) -> Double {
         let scalars = trimmed(text)
         var best = 0.0
         var prefix = ""

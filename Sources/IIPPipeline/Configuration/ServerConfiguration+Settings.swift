@@ -2,7 +2,7 @@ extension ServerConfiguration {
     /// Every environment variable, once: iipsrv's (iipsrv-reference §9) in the order iipsrv documents them, then
     /// this server's own. Numbers are read as C's `atoi`/`atof` would, so an iipsrv configuration means the same
     /// thing here.
-    public static let settings: [Setting] = iipsrvSettings + serverSettings
+    package static let settings: [Setting] = iipsrvSettings + serverSettings
 
     private static func int(_ text: String) -> Int { EnvironmentValue.atoi(text) }
     private static func double(_ text: String) -> Double { EnvironmentValue.atof(text) }

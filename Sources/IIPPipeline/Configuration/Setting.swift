@@ -4,9 +4,9 @@
 /// ``ServerConfiguration/settings`` lists every variable once. Parsing (``ServerConfiguration/init(environment:cores:)``),
 /// the start-up summary, `--help`, `Config/iipsrv-async.env` and the README's tables all come from that list or are
 /// checked against it by tests, so they cannot drift apart.
-public struct Setting: Sendable {
+package struct Setting: Sendable {
     /// Where the variable comes from.
-    public enum Origin: Sendable, Hashable {
+    package enum Origin: Sendable, Hashable {
         /// One of iipsrv's variables, with iipsrv's name, default and clamping (iipsrv-reference §9).
         case iipsrv
         /// This server's own.
@@ -14,7 +14,7 @@ public struct Setting: Sendable {
     }
 
     /// Whether the variable does anything today.
-    public enum Status: Sendable, Hashable {
+    package enum Status: Sendable, Hashable {
         /// It takes effect.
         case works
         /// It is read, clamped and logged, but the feature it controls is not built yet (named here).
@@ -23,21 +23,21 @@ public struct Setting: Sendable {
         case accepted(String)
 
         /// Whether the variable takes effect.
-        public var works: Bool { self == .works }
+        package var works: Bool { self == .works }
     }
 
     /// The environment variable's name.
-    public let name: String
+    package let name: String
     /// iipsrv's or this server's own.
-    public let origin: Origin
+    package let origin: Origin
     /// The default as documented (the summary shows the value in force, which may depend on the machine).
-    public let defaultText: String
+    package let defaultText: String
     /// The accepted values and what happens to others, in a few words.
-    public let range: String
+    package let range: String
     /// What it controls.
-    public let meaning: String
+    package let meaning: String
     /// Whether it works yet.
-    public let status: Status
+    package let status: Status
     let read: @Sendable (inout ServerConfiguration, String) -> Void
     let show: @Sendable (ServerConfiguration) -> String
 
@@ -57,5 +57,5 @@ public struct Setting: Sendable {
     }
 
     /// The value in force in `configuration`, as the start-up log shows it.
-    public func value(in configuration: ServerConfiguration) -> String { show(configuration) }
+    package func value(in configuration: ServerConfiguration) -> String { show(configuration) }
 }

@@ -3,7 +3,7 @@ import DequeModule
 /// A counting semaphore for async code: at most `permits` holders at a time, the others wait in order.
 ///
 /// Bounds memory-heavy work such as region exports, whose decoded pixels are held until encoded.
-public actor AsyncLimiter {
+package actor AsyncLimiter {
     private let permits: Int
     private var available: Int
     private var waiters: Deque<CheckedContinuation<Void, Never>> = []
@@ -12,17 +12,17 @@ public actor AsyncLimiter {
     /// Creates a limiter with `permits` slots (at least one).
     ///
     /// - Parameter onIdle: Called each time the last holder releases its slot with nobody waiting.
-    public init(permits: Int, onIdle: (@Sendable () -> Void)? = nil) {
+    package init(permits: Int, onIdle: (@Sendable () -> Void)? = nil) {
         self.permits = max(permits, 1)
         available = self.permits
         self.onIdle = onIdle
     }
 
     /// Whether anyone is waiting for a slot.
-    public var hasWaiters: Bool { !waiters.isEmpty }
+    package var hasWaiters: Bool { !waiters.isEmpty }
 
     /// Waits for a slot.
-    public func acquire() async {
+    package func acquire() async {
         if available > 0 {
             available -= 1
             return
@@ -31,7 +31,7 @@ public actor AsyncLimiter {
     }
 
     /// Frees a slot, handing it to the longest waiter if any.
-    public func release() {
+    package func release() {
         if let next = waiters.popFirst() {
             next.resume()
         } else {
@@ -41,7 +41,7 @@ public actor AsyncLimiter {
     }
 
     /// Runs `body` holding a slot.
-    public func run<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
+    package func run<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
         await acquire()
         defer { release() }
         return try await body()

@@ -5,14 +5,14 @@ import NIOPosix
 ///
 /// Swift's cooperative pool has one thread per core and must never block; every C codec call and every
 /// filesystem call of the pipeline runs here instead.
-public final class CodecExecutor: Sendable {
+package final class CodecExecutor: Sendable {
     private let pool: NIOThreadPool
     /// The number of threads.
-    public let threadCount: Int
+    package let threadCount: Int
     private let queued = Gauge(label: "iip_codec_jobs_active")
 
     /// Starts `threadCount` threads.
-    public init(threadCount: Int) {
+    package init(threadCount: Int) {
         self.threadCount = max(threadCount, 1)
         pool = NIOThreadPool(numberOfThreads: self.threadCount)
         pool.start()
@@ -21,12 +21,12 @@ public final class CodecExecutor: Sendable {
     /// Runs `body` on one of the pool's threads and returns its result.
     ///
     /// - Throws: What `body` throws, or `CancellationError` when the task was cancelled before the work started.
-    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    package func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await pool.runIfActive(body)
     }
 
     /// Stops the threads once the queued work is done.
-    public func shutdown() async {
+    package func shutdown() async {
         try? await pool.shutdownGracefully()
     }
 }

@@ -7,25 +7,25 @@
 #endif
 
 /// What `stat` says about a file, enough to notice that it changed.
-public struct FileStatus: Sendable, Hashable {
+package struct FileStatus: Sendable, Hashable {
     /// Modification time in nanoseconds since 1970.
-    public var modified: Int64
+    package var modified: Int64
     /// Size in bytes.
-    public var size: Int64
+    package var size: Int64
     /// Device and inode, which change when a file is replaced by rename.
-    public var device: UInt64
+    package var device: UInt64
     /// Inode number.
-    public var inode: UInt64
+    package var inode: UInt64
     /// Whether it is a regular file.
-    public var isRegularFile: Bool
+    package var isRegularFile: Bool
 
     /// Modification time in whole seconds, as HTTP dates carry it.
-    public var modifiedSeconds: Int64 {
+    package var modifiedSeconds: Int64 {
         modified >= 0 ? modified / 1_000_000_000 : (modified - 999_999_999) / 1_000_000_000
     }
 
     /// Stats `path` (a blocking call: run it on the ``CodecExecutor``); `nil` when it does not exist.
-    public static func of(_ path: String) -> FileStatus? {
+    package static func of(_ path: String) -> FileStatus? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         #if canImport(Darwin)

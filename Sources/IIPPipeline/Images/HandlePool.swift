@@ -1,4 +1,4 @@
-import IIPImaging
+package import IIPImaging
 import Synchronization
 
 /// The open handles of one image, each lent to one decode at a time.

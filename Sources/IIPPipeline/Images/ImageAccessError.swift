@@ -2,7 +2,7 @@
 ///
 /// Statuses follow iipsrv 1.1 (iipsrv-reference §11.2, §11.4): missing, untiled or damaged files answer 404;
 /// a file that is no image at all answers 400 (iipsrv 1.1 sends its HTML page with 400; master, 200).
-public enum ImageAccessError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum ImageAccessError: Error, Sendable, Hashable, CustomStringConvertible {
     /// No such file (or not a regular file, or a path that tries to leave the prefix).
     case notFound(String)
     /// The file's signature is not one of a supported image format.
@@ -13,7 +13,7 @@ public enum ImageAccessError: Error, Sendable, Hashable, CustomStringConvertible
     case unreadable(path: String, reason: String)
 
     /// The HTTP status to answer with.
-    public var status: Int {
+    package var status: Int {
         switch self {
         case .unsupportedFormat: 400
         default: 404
@@ -21,7 +21,7 @@ public enum ImageAccessError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// A one-line message for the response body and the log.
-    public var description: String {
+    package var description: String {
         switch self {
         case .notFound(let path): "\(path) is neither a file nor part of an image sequence"
         case .unsupportedFormat(let path): "\(path): unsupported image type"

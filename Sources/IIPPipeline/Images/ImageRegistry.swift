@@ -1,4 +1,4 @@
-public import IIPImaging
+package import IIPImaging
 import Metrics
 
 /// The open-image registry: descriptions and handle pools by path, checked against the file's status.
@@ -6,7 +6,7 @@ import Metrics
 /// A file is opened once and described once; later requests reuse the entry while `stat` says the file is the
 /// same (modification time, size, inode), checking at most every `checkInterval`. Concurrent first requests for
 /// one image open it once. Entries beyond the capacity are dropped least recently used first.
-public actor ImageRegistry {
+package actor ImageRegistry {
     private struct Entry {
         var image: OpenImage
         var checkedAt: ContinuousClock.Instant
@@ -28,7 +28,7 @@ public actor ImageRegistry {
     ///   - capacity: Images kept open: 0 keeps none, -1 unlimited (MAX_METADATA_CACHE_SIZE).
     ///   - checkInterval: Time between `stat` checks of a cached image; zero checks on every request.
     ///   - limits: What a file's header may claim before it is refused (MAX_IMAGE_SIDE and the fixed bounds).
-    public init(
+    package init(
         resolver: PathResolver, executor: CodecExecutor, capacity: Int, checkInterval: Duration, handlesPerImage: Int,
         limits: ImageLimits = .default
     ) {
@@ -43,7 +43,7 @@ public actor ImageRegistry {
     /// The open image for a requested path.
     ///
     /// - Throws: ``ImageAccessError``.
-    public func image(at path: String) async throws(ImageAccessError) -> OpenImage {
+    package func image(at path: String) async throws(ImageAccessError) -> OpenImage {
         guard let filePath = resolver.filePath(for: path) else { throw .notFound(path) }
         let now = clock.now
         if let entry = entries.value(for: path) {
@@ -70,12 +70,12 @@ public actor ImageRegistry {
     }
 
     /// Forgets every image (SIGHUP, as iipsrv empties its metadata cache).
-    public func removeAll() {
+    package func removeAll() {
         entries.removeAll()
     }
 
     /// The number of images held.
-    public var count: Int { entries.count }
+    package var count: Int { entries.count }
 
     private static func typed(_ task: Task<OpenImage, any Error>, path: String) async throws(ImageAccessError)
         -> OpenImage

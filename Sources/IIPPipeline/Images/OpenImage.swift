@@ -1,22 +1,22 @@
-public import IIPImaging
-public import IIPModel
+package import IIPImaging
+package import IIPModel
 import Synchronization
 
 /// An image the registry has opened: its description, its file status and a pool of handles for decoding.
-public final class OpenImage: Sendable {
+package final class OpenImage: Sendable {
     /// The path as requested (decoded, `../` removed), without prefix and suffix: the cache key.
-    public let path: String
+    package let path: String
     /// The filesystem path that was opened.
-    public let filePath: String
+    package let filePath: String
     /// Sizes, tiles, samples and metadata.
-    public let description: ImageDescription
+    package let description: ImageDescription
     /// The file's status when it was opened.
-    public let status: FileStatus
+    package let status: FileStatus
     let handles: HandlePool
     private let histogramMemo = Mutex<Histogram?>(nil)
-    /// info.json bodies already written, by IIIF version and id: a handful at most (one per host name and version).
-    private let infoMemo = Mutex<[String: String]>([:])
-    private static let infoMemoLimit = 16
+    /// Documents already written (info.json by IIIF version and id): a handful at most (one per host and version).
+    private let documentMemo = Mutex<[String: String]>([:])
+    private static let documentMemoLimit = 16
 
     init(path: String, filePath: String, description: ImageDescription, status: FileStatus, handles: HandlePool) {
         self.path = path
@@ -28,7 +28,7 @@ public final class OpenImage: Sendable {
 
     /// The image's histogram, computed once from tile 0 of the smallest level (iipsrv-reference §6.4).
     /// A blocking call on first use: run it on the ``CodecExecutor``.
-    public func histogram() throws(ImagingError) -> Histogram {
+    package func histogram() throws(ImagingError) -> Histogram {
         if let known = histogramMemo.withLock({ $0 }) { return known }
         let tile = try readTile(resolution: 0, tile: 0)
         let histogram = Histogram(
@@ -37,29 +37,37 @@ public final class OpenImage: Sendable {
         return histogram
     }
 
-    /// The info.json body for `key` (the IIIF version and id), written by `make` the first time. The image is
-    /// reopened when its file changes, so a body never outlives the file it describes.
-    public func infoJSON(key: String, make: () -> String) -> String {
-        if let known = infoMemo.withLock({ $0[key] }) { return known }
-        let json = make()
-        infoMemo.withLock { memo in
-            if memo.count >= Self.infoMemoLimit { memo.removeAll(keepingCapacity: true) }
-            memo[key] = json
+    /// The document for `key` (info.json: the IIIF version and id), written by `make` the first time. The image is
+    /// reopened when its file changes, so a document never outlives the file it describes.
+    package func document(key: String, make: () -> String) -> String {
+        if let known = documentMemo.withLock({ $0[key] }) { return known }
+        let text = make()
+        documentMemo.withLock { memo in
+            if memo.count >= Self.documentMemoLimit { memo.removeAll(keepingCapacity: true) }
+            memo[key] = text
         }
-        return json
+        return text
     }
 
     /// The stored JPEG of a tile, ready to send without decoding, or `nil` (codec pass-through). Blocking.
-    public func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]? {
+    package func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]? {
         try handles.withSource { source throws(ImagingError) in
             try source.storedJPEGTile(resolution: resolution, tile: tile)
         }
     }
 
     /// Decodes a tile with a handle nobody else is using. A blocking call: run it on the ``CodecExecutor``.
-    public func readTile(resolution: Int, tile: Int) throws(ImagingError) -> PixelBuffer {
+    package func readTile(resolution: Int, tile: Int) throws(ImagingError) -> PixelBuffer {
         try handles.withSource { source throws(ImagingError) in
             try source.readTile(resolution: resolution, tile: tile)
+        }
+    }
+
+    /// Decodes a region of one level with a handle nobody else is using. A blocking call: run it on the
+    /// ``CodecExecutor``.
+    package func readRegion(resolution: Int, rect: PixelRect) throws(ImagingError) -> PixelBuffer {
+        try handles.withSource { source throws(ImagingError) in
+            try source.readRegion(resolution: resolution, rect: rect)
         }
     }
 }

@@ -3,23 +3,23 @@
 /// The requested path has already been URL-decoded with every `../` removed (iipsrv-reference §1.3). This
 /// type additionally refuses any remaining `..` component (a trailing `..`, for example), NUL bytes and
 /// over-long paths, so a request can never name anything outside the prefix.
-public struct PathResolver: Sendable {
+package struct PathResolver: Sendable {
     /// FILESYSTEM_PREFIX.
-    public var prefix: String
+    package var prefix: String
     /// FILESYSTEM_SUFFIX.
-    public var suffix: String
+    package var suffix: String
     /// The longest filesystem path accepted.
-    public var maxLength: Int
+    package var maxLength: Int
 
     /// Creates a resolver.
-    public init(prefix: String, suffix: String, maxLength: Int = 4096) {
+    package init(prefix: String, suffix: String, maxLength: Int = 4096) {
         self.prefix = prefix
         self.suffix = suffix
         self.maxLength = maxLength
     }
 
     /// The filesystem path for `requestPath`, or `nil` when it must not be opened.
-    public func filePath(for requestPath: String) -> String? {
+    package func filePath(for requestPath: String) -> String? {
         guard !requestPath.isEmpty, !requestPath.utf8.contains(0) else { return nil }
         for component in requestPath.split(separator: "/", omittingEmptySubsequences: false) where component == ".." {
             return nil

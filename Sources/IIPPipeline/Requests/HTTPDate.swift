@@ -1,12 +1,12 @@
 /// HTTP dates (RFC 9110 §5.6.7): formatting as IMF-fixdate, parsing all three historic forms.
 ///
 /// Written by hand so that a cached tile's Last-Modified costs no formatter allocation.
-public enum HTTPDate {
+package enum HTTPDate {
     private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// Formats seconds since 1970 as `Sun, 06 Nov 1994 08:49:37 GMT`.
-    public static func format(_ secondsSince1970: Int64) -> String {
+    package static func format(_ secondsSince1970: Int64) -> String {
         let days = floorDivide(secondsSince1970, 86400)
         let secondOfDay = Int(secondsSince1970 - days * 86400)
         let (year, month, day) = civilDate(daysSince1970: days)
@@ -16,7 +16,7 @@ public enum HTTPDate {
     }
 
     /// Parses an IMF-fixdate, an RFC 850 date or an asctime date; `nil` when the text is none of them.
-    public static func parse(_ text: String) -> Int64? {
+    package static func parse(_ text: String) -> Int64? {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         var day: Int?
         var month: Int?

@@ -1,33 +1,33 @@
+public import HTTPTypes
 public import NIOCore
 
 /// A response as the pipeline produces it; each frontend writes it in its own wire format.
 public struct ServerResponse: Sendable {
-    /// The HTTP status code.
-    public var status: Int
+    /// The status.
+    public var status: HTTPResponse.Status
     /// Header fields in the order they are sent. Content-Length is added by the frontend.
-    public var headers: [(name: String, value: String)]
+    public var headerFields: HTTPFields
     /// The body.
     public var body: ByteBuffer
 
     /// Creates a response.
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: ByteBuffer = ByteBuffer()) {
+    public init(status: HTTPResponse.Status, headerFields: HTTPFields = HTTPFields(), body: ByteBuffer = ByteBuffer()) {
         self.status = status
-        self.headers = headers
+        self.headerFields = headerFields
         self.body = body
     }
 
-    /// The first value of a header, compared case-insensitively.
+    /// The first value of a header field, by name (case-insensitive), or `nil`.
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.name.lowercased() == lowered }?.value
+        HTTPField.Name(name).flatMap { headerFields[$0] }
     }
 
-    /// The standard reason phrase of `status`.
-    public var reasonPhrase: String { Self.reasonPhrase(status) }
+    /// The reason phrase sent with the status.
+    public var reasonPhrase: String { Self.reasonPhrase(status.code) }
 
-    /// The standard reason phrase of a status code.
-    public static func reasonPhrase(_ status: Int) -> String {
-        switch status {
+    /// The reason phrase of a status code, as this server sends it (499 is nginx's "Client Closed Request").
+    public static func reasonPhrase(_ code: Int) -> String {
+        switch code {
         case 200: "OK"
         case 204: "No Content"
         case 301: "Moved Permanently"
@@ -46,7 +46,12 @@ public struct ServerResponse: Sendable {
         case 500: "Internal Server Error"
         case 501: "Not Implemented"
         case 503: "Service Unavailable"
-        default: "Status \(status)"
+        default: "Status \(code)"
         }
+    }
+
+    /// The status for `code` with this server's reason phrase.
+    public static func status(_ code: Int) -> HTTPResponse.Status {
+        HTTPResponse.Status(code: code, reasonPhrase: reasonPhrase(code))
     }
 }

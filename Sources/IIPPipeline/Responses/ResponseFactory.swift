@@ -1,26 +1,28 @@
-public import IIPProtocol
-public import NIOCore
+package import HTTPTypes
+package import IIPProtocol
+package import NIOCore
 import Synchronization
 
 /// Builds responses with the headers iipsrv sends for each kind of answer (iipsrv-reference §10, §11).
-public struct ResponseFactory: Sendable {
+package struct ResponseFactory: Sendable {
     /// The Server header value.
-    public static let serverName = "iipsrv-async/\(IIPServerVersion.current)"
+    package static let serverName = "iipsrv-async/\(IIPServerVersion.current)"
 
     private let cacheControl: String
-    private let corsHeaders: [(name: String, value: String)]
+    private let corsFields: [HTTPField]
 
     /// Creates a factory for a configuration.
-    public init(configuration: ServerConfiguration) {
+    package init(configuration: ServerConfiguration) {
         cacheControl = configuration.cacheControl
         if configuration.cors.isEmpty {
-            corsHeaders = []
+            corsFields = []
         } else {
-            corsHeaders = [
-                ("Access-Control-Allow-Origin", configuration.cors),
-                ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
-                ("Access-Control-Allow-Headers", "Accept, Content-Type, X-Requested-With, If-Modified-Since"),
-                ("Access-Control-Max-Age", "86400"),
+            corsFields = [
+                HTTPField(name: FieldNames.allowOrigin, value: configuration.cors),
+                HTTPField(name: FieldNames.allowMethods, value: "GET, POST, OPTIONS"),
+                HTTPField(
+                    name: FieldNames.allowHeaders, value: "Accept, Content-Type, X-Requested-With, If-Modified-Since"),
+                HTTPField(name: FieldNames.maxAge, value: "86400"),
             ]
         }
     }
@@ -39,60 +41,65 @@ public struct ResponseFactory: Sendable {
         return text
     }
 
-    private var identity: [(name: String, value: String)] {
-        [("Server", Self.serverName), ("X-Powered-By", "IIPImage")]
+    private static let serverField = HTTPField(name: FieldNames.server, value: serverName)
+    private static let poweredByField = HTTPField(name: FieldNames.poweredBy, value: "IIPImage")
+
+    private func fields(capacity: Int) -> HTTPFields {
+        var fields = HTTPFields()
+        fields.reserveCapacity(capacity + corsFields.count + 2)
+        fields.append(Self.serverField)
+        fields.append(Self.poweredByField)
+        return fields
     }
 
     /// An image or document with Last-Modified and Cache-Control: tiles, exports, descriptors.
     ///
     /// - Parameters:
     ///   - cacheControl: Replaces CACHE_CONTROL (IIIF answers negotiated to another version are `private`).
-    ///   - extraHeaders: Added after the standard ones (IIIF Link headers).
-    public func content(
+    ///   - link: A Link field, sent last (IIIF).
+    package func content(
         _ body: ByteBuffer, mediaType: String, lastModified: Int64?, disposition: String? = nil,
-        cacheControl: String? = nil, extraHeaders: [(name: String, value: String)] = []
+        cacheControl: String? = nil, link: String? = nil
     ) -> ServerResponse {
-        var headers = identity
-        headers.append(("Content-Type", mediaType))
-        if let lastModified { headers.append(("Last-Modified", lastModifiedText(lastModified))) }
-        headers.append(("Cache-Control", cacheControl ?? self.cacheControl))
-        headers += corsHeaders
-        if let disposition { headers.append(("Content-Disposition", disposition)) }
-        headers += extraHeaders
-        return ServerResponse(status: 200, headers: headers, body: body)
+        var fields = fields(capacity: 6)
+        fields.append(HTTPField(name: FieldNames.contentType, value: mediaType))
+        if let lastModified {
+            fields.append(HTTPField(name: FieldNames.lastModified, value: lastModifiedText(lastModified)))
+        }
+        fields.append(HTTPField(name: FieldNames.cacheControl, value: cacheControl ?? self.cacheControl))
+        fields.append(contentsOf: corsFields)
+        if let disposition { fields.append(HTTPField(name: FieldNames.contentDisposition, value: disposition)) }
+        if let link { fields.append(HTTPField(name: FieldNames.link, value: link)) }
+        return ServerResponse(status: .ok, headerFields: fields, body: body)
     }
 
     /// 303 See Other to `location` (the IIIF base URI redirect, iipsrv-reference §4.2).
-    public func redirect(to location: String) -> ServerResponse {
-        var headers = [("Location", location)] + identity
-        headers += corsHeaders
-        return ServerResponse(status: 303, headers: headers)
-    }
-
-    /// OBJ answers: lines ending in CR LF (iipsrv-reference §3.1).
-    public func objects(_ lines: [String], mediaType: String, lastModified: Int64?) -> ServerResponse {
-        var body = ByteBuffer()
-        for line in lines {
-            body.writeString(line)
-            body.writeStaticString("\r\n")
-        }
-        return content(body, mediaType: mediaType, lastModified: lastModified)
+    package func redirect(to location: String) -> ServerResponse {
+        var fields = HTTPFields()
+        fields.append(HTTPField(name: FieldNames.location, value: location))
+        fields.append(Self.serverField)
+        fields.append(Self.poweredByField)
+        fields.append(contentsOf: corsFields)
+        return ServerResponse(status: ServerResponse.status(303), headerFields: fields)
     }
 
     /// IIP protocol errors: status 400, `application/vnd.netfpx`, no caching (iipsrv-reference §11.1).
-    public func iipErrors(_ errors: [IIPError]) -> ServerResponse {
-        var headers = identity
-        headers.append(("Cache-Control", "no-cache"))
-        headers.append(("Content-Type", "application/vnd.netfpx"))
-        headers += corsHeaders
-        headers.append(("Content-Disposition", "inline;filename=\"IIPisAMadGameClosedToOurUnderstanding.netfpx\""))
+    package func iipErrors(_ errors: [IIPError]) -> ServerResponse {
+        var fields = fields(capacity: 3)
+        fields.append(HTTPField(name: FieldNames.cacheControl, value: "no-cache"))
+        fields.append(HTTPField(name: FieldNames.contentType, value: "application/vnd.netfpx"))
+        fields.append(contentsOf: corsFields)
+        fields.append(
+            HTTPField(
+                name: FieldNames.contentDisposition,
+                value: "inline;filename=\"IIPisAMadGameClosedToOurUnderstanding.netfpx\""))
         var body = ByteBuffer()
         for error in errors { body.writeString(error.line) }
-        return ServerResponse(status: 400, headers: headers, body: body)
+        return ServerResponse(status: ServerResponse.status(400), headerFields: fields, body: body)
     }
 
     /// A protocol's error answer: IIP error lines or a plain-text message, with the error's status.
-    public func error(_ error: ProtocolError) -> ServerResponse {
+    package func error(_ error: ProtocolError) -> ServerResponse {
         switch error.body {
         case .iip(let errors): iipErrors(errors)
         case .text(let message): textError(status: error.status, message)
@@ -100,48 +107,49 @@ public struct ResponseFactory: Sendable {
     }
 
     /// A plain-text error with an HTTP status (iipsrv-reference §11.2).
-    public func textError(status: Int, _ message: String) -> ServerResponse {
-        var headers = identity
-        headers.append(("Content-Type", "text/plain; charset=utf-8"))
-        headers.append(("Cache-Control", "no-cache"))
-        headers += corsHeaders
-        return ServerResponse(status: status, headers: headers, body: ByteBuffer(string: message))
+    package func textError(status: Int, _ message: String) -> ServerResponse {
+        var fields = fields(capacity: 2)
+        fields.append(HTTPField(name: FieldNames.contentType, value: "text/plain; charset=utf-8"))
+        fields.append(HTTPField(name: FieldNames.cacheControl, value: "no-cache"))
+        fields.append(contentsOf: corsFields)
+        return ServerResponse(
+            status: ServerResponse.status(status), headerFields: fields, body: ByteBuffer(string: message))
     }
 
     /// 304 Not Modified.
-    public func notModified(lastModified: Int64) -> ServerResponse {
-        var headers = identity
-        headers.append(("Last-Modified", HTTPDate.format(lastModified)))
-        headers.append(("Cache-Control", cacheControl))
-        return ServerResponse(status: 304, headers: headers)
+    package func notModified(lastModified: Int64) -> ServerResponse {
+        var fields = fields(capacity: 2)
+        fields.append(HTTPField(name: FieldNames.lastModified, value: HTTPDate.format(lastModified)))
+        fields.append(HTTPField(name: FieldNames.cacheControl, value: cacheControl))
+        return ServerResponse(status: ServerResponse.status(304), headerFields: fields)
     }
 
     /// 204 for a CORS pre-flight (OPTIONS).
-    public func preflight() -> ServerResponse {
-        var headers = identity
-        headers.append(("Allow", "GET, HEAD, POST, OPTIONS"))
-        headers.append(("Cache-Control", cacheControl))
-        headers += corsHeaders
-        return ServerResponse(status: 204, headers: headers)
+    package func preflight() -> ServerResponse {
+        var fields = fields(capacity: 2)
+        fields.append(HTTPField(name: FieldNames.allow, value: "GET, HEAD, POST, OPTIONS"))
+        fields.append(HTTPField(name: FieldNames.cacheControl, value: cacheControl))
+        fields.append(contentsOf: corsFields)
+        return ServerResponse(status: ServerResponse.status(204), headerFields: fields)
     }
 
     /// 405 for methods other than GET, HEAD, POST and OPTIONS.
-    public func methodNotAllowed() -> ServerResponse {
-        var headers = identity
-        headers.append(("Allow", "GET, HEAD, POST, OPTIONS"))
-        headers.append(("Cache-Control", "no-cache"))
-        return ServerResponse(status: 405, headers: headers)
+    package func methodNotAllowed() -> ServerResponse {
+        var fields = fields(capacity: 2)
+        fields.append(HTTPField(name: FieldNames.allow, value: "GET, HEAD, POST, OPTIONS"))
+        fields.append(HTTPField(name: FieldNames.cacheControl, value: "no-cache"))
+        return ServerResponse(status: ServerResponse.status(405), headerFields: fields)
     }
 
     /// 503 when the pipeline is full or shutting down.
-    public func unavailable() -> ServerResponse {
+    package func unavailable() -> ServerResponse {
         var response = textError(status: 503, "server busy, try again")
-        response.headers.append(("Retry-After", "1"))
+        response.headerFields.append(HTTPField(name: FieldNames.retryAfter, value: "1"))
         return response
     }
 
     /// The landing page for an empty request (iipsrv's "advert", iipsrv-reference §11.4).
-    public func landingPage() -> ServerResponse {
+    package func landingPage() -> ServerResponse {
         let html = """
             <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>IIPImage Server</title></head>\
             <body style="font-family:sans-serif;margin:4em"><h1>IIPImage Server</h1>\
@@ -149,10 +157,10 @@ public struct ResponseFactory: Sendable {
             Ask for an image with the IIP protocol, e.g. <code>?FIF=image.tif&amp;OBJ=Max-size</code>.</p>\
             </body></html>
             """
-        var headers = identity
-        headers.append(("Content-Type", "text/html"))
-        headers.append(("Cache-Control", cacheControl))
-        return ServerResponse(status: 200, headers: headers, body: ByteBuffer(string: html))
+        var fields = fields(capacity: 2)
+        fields.append(HTTPField(name: FieldNames.contentType, value: "text/html"))
+        fields.append(HTTPField(name: FieldNames.cacheControl, value: cacheControl))
+        return ServerResponse(status: .ok, headerFields: fields, body: ByteBuffer(string: html))
     }
 }
 

@@ -1,18 +1,18 @@
-public import NIOCore
+package import NIOCore
 
-/// Stage 3, CacheLookup: answers from the tile cache, or produces the tile once however many ask for it.
-public struct CacheLookupStage: Sendable {
+/// Cache lookup, part of rendering: answers from the tile cache, or produces the tile once however many ask.
+package struct CacheLookupStage: Sendable {
     let cache: TileCache
 
     /// Creates the stage over a cache.
-    public init(cache: TileCache) {
+    package init(cache: TileCache) {
         self.cache = cache
     }
 
-    /// The encoded tile for `job`, from the cache or from `produce`.
-    public func run(
-        _ job: TileJob, produce: @escaping @Sendable () async throws -> ByteBuffer
-    ) async throws -> (bytes: ByteBuffer, outcome: TileCache.Outcome) {
-        try await cache.tile(for: job.key, produce: produce)
+    /// The encoded tile for `key`, from the cache or from `produce`.
+    package func run(_ key: TileKey, produce: @escaping @Sendable () async throws -> ByteBuffer) async throws
+        -> ByteBuffer
+    {
+        try await cache.tile(for: key, produce: produce).bytes
     }
 }

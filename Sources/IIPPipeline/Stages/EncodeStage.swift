@@ -1,15 +1,15 @@
-public import IIPImaging
-public import IIPModel
-public import NIOCore
+package import IIPImaging
+package import IIPModel
+package import NIOCore
 
-/// Stage 6, Encode: pixels to bytes in the requested format, with the metadata iipsrv embeds
+/// Encode, part of rendering: pixels to bytes in the requested format, with the metadata iipsrv embeds
 /// (iipsrv-reference §6.6-6.7). Blocking: called on codec threads.
-public struct EncodeStage: Sendable {
+package struct EncodeStage: Sendable {
     /// The formats this build can write.
-    public static let formats = Set(EncodedFormat.allCases)
+    package static let formats = ImageEncoders.writable
 
     /// The Software value written into files that have a place for it.
-    public static let software = "iipsrv-async/\(IIPServerVersion.current)"
+    package static let software = "iipsrv-async/\(IIPServerVersion.current)"
 
     let maxICC: Int
     let tiffCompression: TIFFOutputCompression
@@ -19,7 +19,7 @@ public struct EncodeStage: Sendable {
     /// - Parameters:
     ///   - maxICC: MAX_ICC: the largest profile embedded, in bytes; -1 always, 0 never.
     ///   - tiffCompression: TIFF_COMPRESSION as iipsrv numbers it (0 none, 1 LZW, 2 Deflate, 3 JPEG, 4 WebP).
-    public init(maxICC: Int = 65536, tiffCompression: Int = 2) {
+    package init(maxICC: Int = 65536, tiffCompression: Int = 2) {
         self.maxICC = maxICC
         self.tiffCompression = TIFFOutputCompression(iipsrvCode: tiffCompression)
     }
@@ -30,8 +30,8 @@ public struct EncodeStage: Sendable {
     ///   error), ``ImagingError/encodeFailed(_:)`` when the library fails.
     /// - Parameters:
     ///   - compression: A TIFF compression named by QLT (`comp:q`), overriding TIFF_COMPRESSION.
-    public func run(
-        _ pixels: PixelBuffer, format: EncodedFormat, quality: Int, metadata: EncodingMetadata = EncodingMetadata(),
+    package func run(
+        _ pixels: PixelBuffer, format: OutputFormat, quality: Int, metadata: EncodingMetadata = EncodingMetadata(),
         compression: String? = nil
     ) throws(ImagingError) -> ByteBuffer {
         guard pixels.width <= format.maxSide, pixels.height <= format.maxSide else {
@@ -39,7 +39,9 @@ public struct EncodeStage: Sendable {
                 "\(pixels.width)x\(pixels.height) is larger than \(format.rawValue) allows (\(format.maxSide) a side)")
         }
         let tiff = compression.map { TIFFOutputCompression(name: $0) } ?? tiffCompression
-        let encoder = ImageEncoders.make(format: format, quality: quality, compression: tiff)
+        guard let encoder = ImageEncoders.make(format: format, quality: quality, compression: tiff) else {
+            throw .unsupportedFormat("no \(format.rawValue) encoder in this build")
+        }
         return ByteBuffer(bytes: try encoder.encode(pixels, metadata: metadata))
     }
 
@@ -48,7 +50,7 @@ public struct EncodeStage: Sendable {
     /// - Parameters:
     ///   - processing: ICC is left out after colour changes (CMP, SHD, CTW, COL), as iipsrv does.
     ///   - descriptive: Include text fields and XMP (exports); tiles get only ICC and density.
-    public func metadata(
+    package func metadata(
         for image: ImageDescription, scale: Double, processing: ImageProcessing, descriptive: Bool
     ) -> EncodingMetadata {
         var metadata = EncodingMetadata(software: Self.software)

@@ -1,34 +1,34 @@
-public import IIPImaging
-public import IIPModel
+package import IIPImaging
+package import IIPModel
 
-/// Stage 5, Transform: stored samples to the 8-bit pixels an encoder takes (iipsrv-reference §6.2).
+/// Transform, part of rendering: stored samples to the 8-bit pixels an encoder takes (iipsrv-reference §6.2).
 ///
 /// Order: floating-point chain (or the fast 16-to-8-bit path), resize (exports only), band flattening, grey,
 /// bi-level, equalisation, then mirror and rotation (quarter turns exactly; other angles with transparent corners
 /// when the output format has alpha). Blocking: called on codec threads.
-public struct TransformStage: Sendable {
+package struct TransformStage: Sendable {
     /// What the transform needs to know besides the pixels.
-    public struct Settings: Sendable {
+    package struct Settings: Sendable {
         /// The image's description (sample range, colour space).
-        public var image: ImageDescription
+        package var image: ImageDescription
         /// Pixel processing.
-        public var processing: ImageProcessing
+        package var processing: ImageProcessing
         /// The image histogram, when the processing needs one.
-        public var histogram: Histogram?
+        package var histogram: Histogram?
         /// Output size for exports, `nil` for tiles.
-        public var outputSize: (width: Int, height: Int)?
+        package var outputSize: (width: Int, height: Int)?
         /// Resampling method for exports.
-        public var resampling: Resampling
+        package var resampling: Resampling
         /// The output format: whether alpha survives.
-        public var format: EncodedFormat
+        package var format: OutputFormat
         /// The largest buffer one step may allocate (resizing, rotation, the floating-point chain).
-        public var maxBytes = ImageLimits.default.maxBufferBytes
+        package var maxBytes = ImageLimits.default.maxBufferBytes
 
         /// Creates settings.
-        public init(
+        package init(
             image: ImageDescription, processing: ImageProcessing, histogram: Histogram? = nil,
             outputSize: (width: Int, height: Int)? = nil, resampling: Resampling = .bilinear,
-            format: EncodedFormat = .jpeg
+            format: OutputFormat = .jpeg
         ) {
             self.image = image
             self.processing = processing
@@ -40,10 +40,10 @@ public struct TransformStage: Sendable {
     }
 
     /// Creates the stage.
-    public init() {}
+    package init() {}
 
     /// Whether `processing` needs the image histogram.
-    public static func needsHistogram(_ processing: ImageProcessing) -> Bool {
+    package static func needsHistogram(_ processing: ImageProcessing) -> Bool {
         processing.contrast == .stretch || processing.contrast == .equalization
             || processing.colorConversion == .binary
     }
@@ -52,7 +52,7 @@ public struct TransformStage: Sendable {
     ///
     /// - Throws: ``ImagingError/invalidParameter(_:)`` or ``ImagingError/tooLarge(_:)`` when a step refuses its
     ///   parameters or would need more than `settings.maxBytes` (the pipeline answers 400).
-    public func run(_ pixels: PixelBuffer, settings: Settings) throws(ImagingError) -> PixelBuffer {
+    package func run(_ pixels: PixelBuffer, settings: Settings) throws(ImagingError) -> PixelBuffer {
         let processing = settings.processing
         var result: PixelBuffer
         if processing.needsFloatPipeline || processing.contrast == .stretch {

@@ -57,7 +57,7 @@ public struct IIIFImagePlan: Sendable, Hashable {
     /// The requested quality.
     public var quality: IIIFQuality
     /// The requested format.
-    public var format: IIIFFormat
+    public var format: OutputFormat
     /// Whether the region is the whole image.
     public var isFullRegion: Bool
     /// Whether the output is the largest size allowed without upscaling (what `max` gives for this region).
@@ -68,7 +68,7 @@ public struct IIIFImagePlan: Sendable, Hashable {
     /// Creates a plan.
     public init(
         region: PixelRect, width: Int, height: Int, rotation: Rotation = .none, quality: IIIFQuality = .default,
-        format: IIIFFormat = .jpg, isFullRegion: Bool, isMaximumSize: Bool, isUpscaled: Bool
+        format: OutputFormat = .jpeg, isFullRegion: Bool, isMaximumSize: Bool, isUpscaled: Bool
     ) {
         self.region = region
         self.width = width
@@ -108,7 +108,7 @@ public struct IIIFImagePlan: Sendable, Hashable {
             }
         }
         let rotationText = (rotation.mirrored ? "!" : "") + IIIFImagePlan.decimalText(rotation.degrees)
-        return "\(regionText)/\(sizeText)/\(rotationText)/\(quality.rawValue).\(format.rawValue)"
+        return "\(regionText)/\(sizeText)/\(rotationText)/\(quality.rawValue).\(format.fileExtension)"
     }
 
     /// The value of a `Link` header naming the canonical URI: `<id/canonical>;rel="canonical"`.
@@ -140,18 +140,4 @@ public struct IIIFImagePlan: Sendable, Hashable {
 extension IIIFRotation {
     /// The same rotation as the model's ``Rotation``.
     public var modelRotation: Rotation { Rotation(degrees: degrees, mirrored: mirrored) }
-}
-
-extension IIIFFormat {
-    /// The encoder for this format, or `nil` when the server has none (gif, jp2, pdf).
-    public var outputFormat: OutputFormat? {
-        switch self {
-        case .jpg: .jpeg
-        case .png: .png
-        case .webp: .webp
-        case .tif: .tiff
-        case .avif: .avif
-        case .gif, .jp2, .pdf: nil
-        }
-    }
 }

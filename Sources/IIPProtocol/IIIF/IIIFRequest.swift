@@ -1,3 +1,5 @@
+public import IIPModel
+
 /// What a IIIF URL asks for (iipsrv-reference §4.2).
 public enum IIIFRequest: Sendable, Hashable {
     /// The base URI `{identifier}` alone: answer 303 See Other to its info.json.
@@ -25,13 +27,13 @@ public struct IIIFImageRequest: Sendable, Hashable {
     public var rotation: IIIFRotation
     /// Colour treatment.
     public var quality: IIIFQuality
-    /// Output encoding.
-    public var format: IIIFFormat
+    /// Output encoding, named in the URL by its extension (`jpg`, `tif` ...; IIIF 3.0 §4.5).
+    public var format: OutputFormat
 
     /// Creates a request.
     public init(
         region: IIIFRegion = .full, size: IIIFSize = IIIFSize(.max), rotation: IIIFRotation = IIIFRotation(),
-        quality: IIIFQuality = .default, format: IIIFFormat = .jpg
+        quality: IIIFQuality = .default, format: OutputFormat = .jpeg
     ) {
         self.region = region
         self.size = size
@@ -128,38 +130,4 @@ public enum IIIFQuality: String, Sendable, Hashable, CaseIterable {
 
     /// The extension qualities in the order iipsrv lists them in info.json.
     public static let extensions: [IIIFQuality] = [.negative, .stretch, .equalization, .log]
-}
-
-/// The format parameter (IIIF 3.0 §4.5), plus AVIF which iipsrv master can write.
-public enum IIIFFormat: String, Sendable, Hashable, CaseIterable {
-    /// JPEG.
-    case jpg
-    /// PNG.
-    case png
-    /// WebP.
-    case webp
-    /// TIFF.
-    case tif
-    /// GIF.
-    case gif
-    /// JPEG 2000.
-    case jp2
-    /// PDF.
-    case pdf
-    /// AVIF (not in the IIIF table; iipsrv master writes it when compiled in).
-    case avif
-
-    /// The media type sent in Content-Type.
-    public var mediaType: String {
-        switch self {
-        case .jpg: "image/jpeg"
-        case .png: "image/png"
-        case .webp: "image/webp"
-        case .tif: "image/tiff"
-        case .gif: "image/gif"
-        case .jp2: "image/jp2"
-        case .pdf: "application/pdf"
-        case .avif: "image/avif"
-        }
-    }
 }

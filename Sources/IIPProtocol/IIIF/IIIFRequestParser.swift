@@ -1,3 +1,5 @@
+public import IIPModel
+
 /// Parses the path of a IIIF request (iipsrv-reference §1.3, §4.2, §4.4; IIIF 3.0 §2-§4, 2.1 §2-§4).
 ///
 /// The input is the raw, still percent-encoded path after the service prefix, for example
@@ -23,12 +25,12 @@
 /// 2.1 as iipsrv does.
 public struct IIIFRequestParser: Sendable, Hashable {
     /// The formats the server can write; any other gives 400.
-    public var formats: Set<IIIFFormat>
+    public var formats: Set<OutputFormat>
     /// IIIF_EXTENSIONS: accept the qualities `stretch`, `negative`, `equalization` and `log`.
     public var extensions: Bool
 
     /// Creates a parser.
-    public init(formats: Set<IIIFFormat> = [.jpg, .png], extensions: Bool = false) {
+    public init(formats: Set<OutputFormat> = [.jpeg, .png], extensions: Bool = false) {
         self.formats = formats
         self.extensions = extensions
     }
@@ -78,7 +80,7 @@ public struct IIIFRequestParser: Sendable, Hashable {
         let decodedRotation = Self.decodedParameter(rotation)
         let last = Self.decodedParameter(qualityAndFormat)
         let qualityText: String
-        let format: IIIFFormat
+        let format: OutputFormat
         if let dot = last.lastIndex(of: ".") {
             qualityText = String(last[..<dot])
             format = try self.format(String(last[last.index(after: dot)...]))
@@ -200,8 +202,8 @@ public struct IIIFRequestParser: Sendable, Hashable {
     }
 
     /// Parses a decoded format extension; formats not in ``formats`` are 400.
-    public func format(_ text: String) throws(ProtocolError) -> IIIFFormat {
-        guard let format = IIIFFormat(rawValue: text), formats.contains(format) else {
+    public func format(_ text: String) throws(ProtocolError) -> OutputFormat {
+        guard let format = OutputFormat(fileExtension: text), formats.contains(format) else {
             throw .badRequest("IIIF: unsupported output format: \(text)")
         }
         return format

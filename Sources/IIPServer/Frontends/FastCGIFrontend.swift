@@ -1,5 +1,6 @@
 public import FastCGI
 import IIPPipeline
+import IIPProtocol
 import NIOCore
 
 /// The FastCGI frontend: CGI variables in, a CGI-style response out (`Status:` line, header lines, blank line,
@@ -17,11 +18,11 @@ public struct FastCGIFrontend: Sendable {
         let serverRequest = Self.serverRequest(request)
         let response = await router.respond(to: serverRequest)
         var head = ByteBuffer()
-        head.writeString("Status: \(response.status) \(response.reasonPhrase)\r\n")
-        for (name, value) in FrontendRouter.wireHeaders(response) {
-            head.writeString(name)
+        head.writeString("Status: \(response.status.code) \(response.reasonPhrase)\r\n")
+        for field in FrontendRouter.wireHeaders(response) {
+            head.writeString(field.name.rawName)
             head.writeStaticString(": ")
-            head.writeString(value)
+            head.writeString(field.value)
             head.writeStaticString("\r\n")
         }
         head.writeStaticString("\r\n")

@@ -1,4 +1,6 @@
+public import HTTPTypes
 public import IIPPipeline
+public import IIPProtocol
 import NIOCore
 
 /// What both frontends do with a request: `/health` and `/metrics` here, everything else through the pipeline.
@@ -22,12 +24,14 @@ public struct FrontendRouter: Sendable {
         switch request.path {
         case "/health":
             return ServerResponse(
-                status: 200, headers: [("Content-Type", "text/plain"), ("Cache-Control", "no-cache")],
+                status: .ok, headerFields: [.contentType: "text/plain", .cacheControl: "no-cache"],
                 body: ByteBuffer(string: "OK\n"))
         case "/metrics" where metrics != nil:
             return ServerResponse(
-                status: 200,
-                headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), ("Cache-Control", "no-cache")],
+                status: .ok,
+                headerFields: [
+                    .contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-cache",
+                ],
                 body: ByteBuffer(bytes: metrics?() ?? []))
         default:
             return await pipeline.respond(to: request)
@@ -35,8 +39,10 @@ public struct FrontendRouter: Sendable {
     }
 
     /// The header fields sent on the wire: the response's own, then Content-Length (none for 204 and 304).
-    public static func wireHeaders(_ response: ServerResponse) -> [(name: String, value: String)] {
-        guard response.status != 204, response.status != 304 else { return response.headers }
-        return response.headers + [("Content-Length", "\(response.body.readableBytes)")]
+    public static func wireHeaders(_ response: ServerResponse) -> HTTPFields {
+        guard response.status.code != 204, response.status.code != 304 else { return response.headerFields }
+        var fields = response.headerFields
+        fields.append(HTTPField(name: .contentLength, value: String(response.body.readableBytes)))
+        return fields
     }
 }

@@ -1,6 +1,7 @@
 import HTTPTypes
 public import Hummingbird
 import IIPPipeline
+import IIPProtocol
 import NIOCore
 
 /// The HTTP frontend: turns Hummingbird requests into ``ServerRequest``s for the ``FrontendRouter`` and its
@@ -41,19 +42,6 @@ public struct HTTPFrontend: HTTPResponder {
         return request.method == .head ? response.createHeadResponse() : response
     }
 
-    /// The header names the pipeline sends, parsed once.
-    static let knownNames: [String: HTTPField.Name] = {
-        var names: [String: HTTPField.Name] = [:]
-        for name in [
-            "Server", "X-Powered-By", "Content-Type", "Last-Modified", "Cache-Control", "Content-Length",
-            "Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers",
-            "Access-Control-Max-Age", "Content-Disposition", "Link", "Location", "Allow", "Retry-After",
-        ] {
-            names[name] = HTTPField.Name(name)
-        }
-        return names
-    }()
-
     /// Splits a request target into its path and its raw query string.
     static func split(_ target: String) -> (path: String, query: String) {
         // Byte search: '?' is ASCII and never part of a multi-byte UTF-8 sequence.
@@ -64,18 +52,11 @@ public struct HTTPFrontend: HTTPResponder {
 
     /// Converts a pipeline response to a Hummingbird response with the same header fields as FastCGI sends.
     static func response(_ answer: ServerResponse) -> Response {
-        // The same fields as FrontendRouter.wireHeaders, without building the intermediate array.
-        var fields = HTTPFields()
-        fields.reserveCapacity(answer.headers.count + 1)
-        for (name, value) in answer.headers {
-            if let field = Self.knownNames[name] ?? HTTPField.Name(name) {
-                fields.append(HTTPField(name: field, value: value))
-            }
+        let status = HTTPResponse.Status(code: answer.status.code, reasonPhrase: answer.reasonPhrase)
+        if answer.status.code == 304 || answer.status.code == 204 {
+            return Response(status: status, headers: answer.headerFields, body: .init())
         }
-        let status = HTTPResponse.Status(code: answer.status, reasonPhrase: answer.reasonPhrase)
-        if answer.status == 304 || answer.status == 204 {
-            return Response(status: status, headers: fields, body: .init())
-        }
+        var fields = answer.headerFields
         fields.append(HTTPField(name: .contentLength, value: String(answer.body.readableBytes)))
         return Response(status: status, headers: fields, body: .init(byteBuffer: answer.body))
     }

@@ -1,7 +1,7 @@
 public import IIPPipeline
 public import ServiceLifecycle
 
-/// Runs the pipeline's intake for the server's lifetime. On graceful shutdown it stops taking requests,
+/// Keeps the pipeline's admission open for the server's lifetime. On graceful shutdown it stops admitting requests,
 /// answers those already queued, then stops the codec threads.
 ///
 /// List it before the frontends in the ServiceGroup: services stop in reverse order, so the frontends stop

@@ -36,7 +36,7 @@ struct IIIFExtremeNumberTests {
 
     @Test("every number, alone and in pairs, in every segment: a plan or a IIIF error", arguments: templates)
     func noTrap(template: String, defaults: [String]) {
-        let parser = IIIFRequestParser(formats: Set(IIIFFormat.allCases), extensions: true)
+        let parser = IIIFRequestParser(formats: Set(OutputFormat.allCases), extensions: true)
         var planned = 0
         for path in ExtremeValues.fillings(template, defaults: defaults) {
             for version in IIIFVersion.allCases {

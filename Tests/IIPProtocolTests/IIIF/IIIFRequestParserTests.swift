@@ -1,3 +1,4 @@
+import IIPModel
 import IIPProtocol
 import Testing
 
@@ -5,7 +6,7 @@ private let parser = IIIFRequestParser()
 
 private func image(
     _ region: IIIFRegion = .full, _ size: IIIFSize = IIIFSize(.max), _ rotation: IIIFRotation = IIIFRotation(),
-    _ quality: IIIFQuality = .default, _ format: IIIFFormat = .jpg
+    _ quality: IIIFQuality = .default, _ format: OutputFormat = .jpeg
 ) -> IIIFImageRequest {
     IIIFImageRequest(region: region, size: size, rotation: rotation, quality: quality, format: format)
 }
@@ -309,18 +310,18 @@ struct IIIFQualityFormatTests {
 
     @Test("enabled formats only")
     func formats() throws {
-        #expect(try parser.format("jpg") == .jpg)
+        #expect(try parser.format("jpg") == .jpeg)
         #expect(try parser.format("png") == .png)
         for text in ["webp", "tif", "gif", "jp2", "pdf", "avif", "jpeg", "xyz", "JPG", "", "jpg "] {
             #expect(IIIFFixtures.status { () throws(ProtocolError) in _ = try parser.format(text) } == 400, "\(text)")
         }
-        let all = IIIFRequestParser(formats: Set(IIIFFormat.allCases))
-        for format in IIIFFormat.allCases { #expect(try all.format(format.rawValue) == format) }
+        let all = IIIFRequestParser(formats: Set(OutputFormat.allCases))
+        for format in OutputFormat.allCases { #expect(try all.format(format.fileExtension) == format) }
     }
 
     @Test("quality and format from the last segment; missing format")
     func lastSegment() throws {
-        let webp = IIIFRequestParser(formats: [.jpg, .webp])
+        let webp = IIIFRequestParser(formats: [.jpeg, .webp])
         #expect(
             try webp.parse("a/full/max/0/gray.webp", version: .v3)
                 == .image(identifier: "a", image(.full, IIIFSize(.max), IIIFRotation(), .gray, .webp)))
@@ -329,7 +330,7 @@ struct IIIFQualityFormatTests {
                 == .image(identifier: "a", image(.full, IIIFSize(.max), IIIFRotation(), .bitonal, .png)))
         #expect(
             try parser.parse("a/full/max/0/color", version: .v2)
-                == .image(identifier: "a", image(.full, IIIFSize(.max), IIIFRotation(), .color, .jpg)))
+                == .image(identifier: "a", image(.full, IIIFSize(.max), IIIFRotation(), .color, .jpeg)))
         #expect(throws: ProtocolError.badRequest("IIIF: missing output format: color")) {
             try parser.parse("a/full/max/0/color", version: .v3)
         }
@@ -348,12 +349,12 @@ struct IIIFQualityFormatTests {
     }
 
     @Test("format media types and encoders")
-    func mediaTypes() {
-        #expect(IIIFFormat.jpg.mediaType == "image/jpeg")
-        #expect(IIIFFormat.tif.mediaType == "image/tiff")
-        #expect(IIIFFormat.pdf.mediaType == "application/pdf")
-        #expect(IIIFFormat.jpg.outputFormat == .jpeg)
-        #expect(IIIFFormat.tif.outputFormat == .tiff)
-        #expect(IIIFFormat.gif.outputFormat == nil)
+    func mediaTypes() throws {
+        #expect(try parser.format("jpg").mediaType == "image/jpeg")
+        let all = IIIFRequestParser(formats: Set(OutputFormat.allCases))
+        #expect(try all.format("tif").mediaType == "image/tiff")
+        #expect(try all.format("pdf").mediaType == "application/pdf")
+        #expect(OutputFormat(fileExtension: "jpeg") == nil)
+        #expect(OutputFormat(fileExtension: "tiff") == nil)
     }
 }

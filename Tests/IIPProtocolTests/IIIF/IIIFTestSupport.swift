@@ -22,7 +22,7 @@ enum IIIFFixtures {
     /// Parses `parameters` (`region/size/rotation/quality.format`) and plans it.
     static func plan(
         _ parameters: String, width: Int, height: Int, version: IIIFVersion = .v3,
-        limits: IIIFLimits = IIIFLimits(), formats: Set<IIIFFormat> = [.jpg, .png]
+        limits: IIIFLimits = IIIFLimits(), formats: Set<OutputFormat> = [.jpeg, .png]
     ) throws(ProtocolError) -> IIIFImagePlan {
         let parser = IIIFRequestParser(formats: formats)
         guard case .image(_, let request) = try parser.parse("id/" + parameters, version: version) else {

@@ -1,0 +1,263 @@
+package import IIPImaging
+package import IIPModel
+package import IIPProtocol
+package import NIOCore
+
+/// What a request produced, before it is written as HTTP.
+package struct Product: Sendable {
+    /// The bytes and their media type, or a redirect.
+    package enum Content: Sendable {
+        /// A body.
+        case body(ByteBuffer, mediaType: String)
+        /// 303 See Other.
+        case redirect(location: String)
+    }
+
+    /// The content.
+    package var content: Content
+    /// The image's modification time in seconds, for Last-Modified.
+    package var lastModified: Int64?
+    /// Link, caching and naming from the protocol.
+    package var delivery: Delivery
+}
+
+/// Stage 4, Render: executes a plan. Documents are written (and kept with the image when their protocol allows);
+/// tiles go through ``CacheLookupStage`` and, on a miss, ``DecodeStage``, ``TransformStage`` and ``EncodeStage``
+/// once however many ask; tile ranges are tiles in FlashPix framing; regions decode the tiles they cover in
+/// parallel and take the same transform-and-encode path.
+///
+/// Bounded concurrency: every blocking C call (decode, transform, encode) runs on the ``CodecExecutor``'s threads,
+/// never on Swift's cooperative pool, so at most as many run as there are codec threads; exports, which hold
+/// decoded regions in memory, are also bounded by MAX_EXPORTS_IN_FLIGHT.
+package struct RenderStage: PipelineStage {
+    let cacheLookup: CacheLookupStage
+    let decode: DecodeStage
+    let transform: TransformStage
+    let encode: EncodeStage
+    let executor: CodecExecutor
+    let decodedTiles: DecodedTileCache
+    let exports: AsyncLimiter
+    let passThrough: Bool
+    let maxExportPixels: Int
+
+    /// Creates the stage.
+    ///
+    /// - Parameters:
+    ///   - passThrough: CODEC_PASSTHROUGH: send stored JPEG tiles that nothing changes as stored.
+    ///   - maxExportPixels: MAX_EXPORT_PIXELS: the most source or output pixels one export may have.
+    package init(
+        cacheLookup: CacheLookupStage, encode: EncodeStage, executor: CodecExecutor, decodedTiles: DecodedTileCache,
+        exports: AsyncLimiter, passThrough: Bool, maxExportPixels: Int
+    ) {
+        self.cacheLookup = cacheLookup
+        decode = DecodeStage()
+        transform = TransformStage()
+        self.encode = encode
+        self.executor = executor
+        self.decodedTiles = decodedTiles
+        self.exports = exports
+        self.passThrough = passThrough
+        self.maxExportPixels = maxExportPixels
+    }
+
+    /// Produces what `job` plans.
+    package func run(_ job: Job) async throws(Interruption) -> Product {
+        let lastModified = job.image?.status.modifiedSeconds
+        switch job.plan {
+        case .redirect(let location):
+            return Product(content: .redirect(location: location), lastModified: nil, delivery: Delivery())
+        case .document(let document):
+            return Product(
+                content: .body(text(document, image: job.image), mediaType: document.mediaType),
+                lastModified: lastModified, delivery: document.delivery)
+        case .tile(let plan):
+            let image = try Self.required(job.image)
+            let bytes = try await tile(plan.resolution, plan.tile, plan.rendering, of: image)
+            return Product(
+                content: .body(bytes, mediaType: plan.rendering.format.mediaType), lastModified: lastModified,
+                delivery: plan.delivery)
+        case .tiles(let plan):
+            let image = try Self.required(job.image)
+            return Product(
+                content: .body(try await tileRange(plan, of: image), mediaType: IIPTileRecord.mediaType),
+                lastModified: lastModified, delivery: Delivery())
+        case .region(let plan):
+            let image = try Self.required(job.image)
+            let bytes = try await region(plan, of: image)
+            return Product(
+                content: .body(bytes, mediaType: plan.rendering.format.mediaType), lastModified: lastModified,
+                delivery: plan.delivery)
+        }
+    }
+
+    private static func required(_ image: OpenImage?) throws(Interruption) -> OpenImage {
+        guard let image else { throw .failed("a plan that needs an image was made without one") }
+        return image
+    }
+
+    private func text(_ document: Document, image: OpenImage?) -> ByteBuffer {
+        switch document.body {
+        case .text(let text):
+            return ByteBuffer(string: text)
+        case .memoized(let key, let make):
+            return ByteBuffer(string: image?.document(key: key, make: make) ?? make())
+        }
+    }
+
+    // MARK: - Tiles
+
+    /// One encoded tile: from the cache, or rendered once on the codec threads however many ask.
+    private func tile(
+        _ resolution: Int, _ index: Int, _ rendering: Rendering, of image: OpenImage
+    ) async throws(Interruption) -> ByteBuffer {
+        let key = TileKey(
+            imagePath: image.path, modified: image.status.modified, resolution: resolution, tile: index,
+            horizontalAngle: rendering.angles.horizontal, verticalAngle: rendering.angles.vertical,
+            format: rendering.format, quality: rendering.quality, processing: rendering.processing)
+        do {
+            return try await cacheLookup.run(key) { [self] in
+                try await executor.run { [self] in
+                    try renderTile(resolution, index, rendering, of: image)
+                }
+            }
+        } catch {
+            throw Interruption.from(error)
+        }
+    }
+
+    /// Decode, transform and encode one tile. Blocking: runs on the codec threads.
+    private func renderTile(
+        _ resolution: Int, _ index: Int, _ rendering: Rendering, of image: OpenImage
+    ) throws(ImagingError) -> ByteBuffer {
+        // Codec pass-through: a stored JPEG tile that nothing changes is sent as stored (iipsrv-reference §3.3).
+        if passThrough, rendering.allowsPassThrough,
+            let stored = try image.storedJPEGTile(resolution: resolution, tile: index)
+        {
+            return ByteBuffer(bytes: stored)
+        }
+        let pixels = try decode.tile(image, resolution: resolution, tile: index)
+        let description = image.description
+        let output = RenderTarget(
+            rendering: rendering,
+            scale: Double(description.levels[resolution].width) / Double(max(description.width, 1)))
+        return try finish(pixels, of: image, as: output)
+    }
+
+    /// TIL: each tile in its protocol's framing (``IIPTileRecord``).
+    private func tileRange(_ plan: TileRangePlan, of image: OpenImage) async throws(Interruption) -> ByteBuffer {
+        var body = ByteBuffer()
+        for index in plan.tiles {
+            let bytes = try await tile(plan.resolution, index, plan.rendering, of: image)
+            body.writeBytes(
+                IIPTileRecord.header(resolution: plan.resolution, tile: index, byteCount: bytes.readableBytes))
+            body.writeImmutableBuffer(bytes)
+            body.writeBytes(IIPTileRecord.trailer)
+        }
+        return body
+    }
+
+    // MARK: - Regions
+
+    /// Exports hold their decoded pixels until encoded: at most MAX_EXPORTS_IN_FLIGHT run at once, each within
+    /// MAX_EXPORT_PIXELS source and output pixels and the buffer limit, so the memory they use is bounded. Every
+    /// bound is checked before any tile is decoded; sizes from a request may be anything up to 2^31-1 a side.
+    private func region(_ plan: RegionPlan, of image: OpenImage) async throws(Interruption) -> ByteBuffer {
+        let export = plan.export
+        let format = plan.rendering.format
+        guard let source = Int.checkedProduct(export.sourceRect.width, export.sourceRect.height),
+            source <= maxExportPixels
+        else {
+            throw .imaging(
+                .tooLarge("the region needs more than MAX_EXPORT_PIXELS (\(maxExportPixels)) source pixels"))
+        }
+        // A size the output format cannot hold is refused before any work (EncodeStage checks again after rotation).
+        guard export.outputWidth <= format.maxSide, export.outputHeight <= format.maxSide else {
+            throw .imaging(
+                .tooLarge("\(export.outputWidth)x\(export.outputHeight) is larger than \(format.rawValue) allows"))
+        }
+        // Bytes, too: a file may have up to 256 bands of 32-bit samples, so pixels alone do not bound the memory.
+        let description = image.description
+        let bytesPerSample = (max(description.bitsPerSample, 1) + 7) / 8
+        guard
+            let bytes = Int.checkedProduct(
+                export.sourceRect.width, export.sourceRect.height, max(description.channels, 1), bytesPerSample),
+            bytes <= ImageLimits.default.maxBufferBytes
+        else {
+            throw .imaging(.tooLarge("the region's decoded samples would exceed the export memory limit"))
+        }
+        guard let output = Int.checkedProduct(export.outputWidth, export.outputHeight), output <= maxExportPixels
+        else {
+            throw .imaging(
+                .tooLarge("the output would have more than MAX_EXPORT_PIXELS (\(maxExportPixels)) pixels"))
+        }
+        do {
+            return try await exports.run { [self] in try await renderRegion(plan, of: image) }
+        } catch {
+            throw Interruption.from(error)
+        }
+    }
+
+    private func renderRegion(_ plan: RegionPlan, of image: OpenImage) async throws -> ByteBuffer {
+        let export = plan.export
+        let level = image.description.levels[export.resolution]
+        let rect = export.sourceRect
+        // Decode the tiles that cover the region, in parallel on the codec threads (kept a while for neighbours).
+        let indices = level.tiles(covering: rect)
+        let tiles = try await withThrowingTaskGroup(of: (Int, PixelBuffer).self) { group in
+            for index in indices {
+                group.addTask { [executor, decode, decodedTiles] in
+                    let key = DecodedTileCache.Key(
+                        imagePath: image.path, modified: image.status.modified, resolution: export.resolution,
+                        tile: index)
+                    let pixels = try await decodedTiles.tile(for: key) {
+                        try await executor.run { try decode.tile(image, resolution: export.resolution, tile: index) }
+                    }
+                    return (index, pixels)
+                }
+            }
+            var decoded: [(index: Int, pixels: PixelBuffer)] = []
+            for try await (index, pixels) in group { decoded.append((index, pixels)) }
+            return decoded
+        }
+        let output = RenderTarget(
+            rendering: plan.rendering, scale: Double(export.outputWidth) / Double(max(export.fullRect.width, 1)),
+            size: (export.outputWidth, export.outputHeight), resampling: plan.resampling,
+            compression: plan.compression, descriptive: true)
+        return try await executor.run { [self] in
+            let composed = try PixelBuffer.composing(tiles, rect: rect, level: level)
+            return try finish(composed, of: image, as: output)
+        }
+    }
+
+    // MARK: - The one transform-and-encode path
+
+    /// What a picture becomes: its rendering, and for exports its size.
+    struct RenderTarget: Sendable {
+        var rendering: Rendering
+        /// Output pixels per full-resolution pixel, for the density written into the file.
+        var scale: Double
+        var size: (width: Int, height: Int)?
+        var resampling: Resampling = .bilinear
+        var compression: String?
+        /// Exports carry the image's text fields and XMP; tiles only ICC and density.
+        var descriptive = false
+    }
+
+    /// Transform and encode for every kind of request (tiles, tile ranges, exports): decoded samples to encoded
+    /// bytes. Blocking: called on the codec threads.
+    func finish(_ pixels: PixelBuffer, of image: OpenImage, as output: RenderTarget) throws(ImagingError) -> ByteBuffer
+    {
+        let rendering = output.rendering
+        let histogram = TransformStage.needsHistogram(rendering.processing) ? try image.histogram() : nil
+        let settings = TransformStage.Settings(
+            image: image.description, processing: rendering.processing, histogram: histogram,
+            outputSize: output.size, resampling: output.resampling, format: rendering.format)
+        let ready = try transform.run(pixels, settings: settings)
+        let metadata = encode.metadata(
+            for: image.description, scale: output.scale, processing: rendering.processing,
+            descriptive: output.descriptive)
+        return try encode.run(
+            ready, format: rendering.format, quality: rendering.quality, metadata: metadata,
+            compression: output.compression)
+    }
+}

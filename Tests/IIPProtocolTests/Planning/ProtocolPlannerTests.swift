@@ -1,0 +1,252 @@
+import IIPModel
+import IIPProtocol
+import IIPTestSupport
+import Testing
+
+/// The protocol planners as pure functions: request and image description in, typed plan or typed error out
+/// (iipsrv-reference §1.4, §2-§4, §3.6, §3.7).
+@Suite struct ProtocolPlannerTests {
+    static let settings = ProtocolSettings(formats: [.jpeg, .png, .webp, .tiff], maxTileRange: 4)
+    static let image = TestImages.rgb
+    let planner = ProtocolPlanner(settings: Self.settings)
+    let reader = RequestReader(settings: Self.settings)
+
+    /// Reads `query` as an IIP request and plans it against `image` when it names one.
+    func plan(_ query: String, image: ImageDescription? = Self.image) throws(ProtocolError) -> ImagePlan {
+        let request = ServerRequest(query: query)
+        guard case .request(let call) = try reader.read(request) else { throw .badRequest("not a request") }
+        return try planner.plan(call, image: call.imagePath(delimiter: "") == nil ? nil : image, request: request)
+    }
+
+    func status(_ body: () throws(ProtocolError) -> Void) -> Int? {
+        do {
+            try body()
+            return nil
+        } catch {
+            return error.status
+        }
+    }
+
+    // MARK: - IIP
+
+    @Test func tileWithDefaultsAndWithQuality() throws {
+        guard case .tile(let tile) = try plan("FIF=a.tif&JTL=1,2") else {
+            Issue.record("not a tile")
+            return
+        }
+        #expect(tile.resolution == 1 && tile.tile == 2)
+        #expect(tile.rendering == Rendering(format: .jpeg, quality: 75))
+        #expect(tile.rendering.allowsPassThrough)
+        guard case .tile(let tuned) = try plan("FIF=a.tif&QLT=101&PTL=1,2") else {
+            Issue.record("not a tile")
+            return
+        }
+        #expect(tuned.rendering.format == .png && tuned.rendering.quality == 9 && !tuned.rendering.qualityIsDefault)
+        #expect(!tuned.rendering.allowsPassThrough)
+    }
+
+    @Test func halfTurnCountsTilesFromTheOtherEnd() throws {
+        guard case .tile(let tile) = try plan("FIF=a.tif&ROT=180&JTL=2,0") else {
+            Issue.record("not a tile")
+            return
+        }
+        #expect(tile.tile == Self.image.levels[2].tileCount - 1)
+        #expect(tile.rendering.processing.rotation.degrees == 180)
+    }
+
+    @Test func errorsAreTypedWithTheirStatus() {
+        #expect(status { () throws(ProtocolError) in _ = try plan("FIF=a.tif&JTL=9,0") } == 404)
+        #expect(status { () throws(ProtocolError) in _ = try plan("FIF=a.tif&JTL=0,99") } == 404)
+        #expect(status { () throws(ProtocolError) in _ = try plan("FIF=a.tif&WID=abc&JTL=0,0") } == 400)
+        // A tile before any image and an unknown command are IIP error lines, sent with status 400.
+        #expect(throws: ProtocolError(iip: [IIPError(.imageUnavailable, "JTL")])) { try plan("JTL=0,0") }
+        #expect(throws: ProtocolError(iip: [IIPError(.unsupportedCommand, "XYZ")])) { try plan("FIF=a.tif&XYZ=1") }
+        // A format this build cannot write is an unsupported command.
+        #expect(throws: ProtocolError(iip: [IIPError(.unsupportedCommand, "ATL")])) { try plan("FIF=a.tif&ATL=0,0") }
+    }
+
+    @Test func tileRangeIsColumnMajorAndBounded() throws {
+        // Level 2 is 4x3 tiles: tiles 0-5 span columns 0-1 of rows 0-1.
+        guard case .tiles(let range) = try plan("FIF=a.tif&TIL=2,0-5") else {
+            Issue.record("not a range")
+            return
+        }
+        #expect(range.resolution == 2 && range.tiles == [0, 4, 1, 5])
+        // 12 tiles, more than MAX_TILE_RANGE (4).
+        #expect(status { () throws(ProtocolError) in _ = try plan("FIF=a.tif&TIL=2,0-11") } == 400)
+    }
+
+    @Test func exportNamesItsFile() throws {
+        guard case .region(let region) = try plan("FIF=dir/a.b.tif&WID=100&CVT=png") else {
+            Issue.record("not a region")
+            return
+        }
+        #expect(region.export.outputWidth == 100 && region.export.outputHeight == 70)
+        #expect(region.rendering.format == .png)
+        #expect(region.delivery.fileName == "a.b_100x70.png")
+        // An unknown or unwritable CVT format is JPEG, as in iipsrv.
+        guard case .region(let avif) = try plan("FIF=a.tif&WID=10&CVT=avif") else {
+            Issue.record("no region")
+            return
+        }
+        #expect(avif.rendering.format == .jpeg)
+    }
+
+    @Test func objectsAreLines() throws {
+        guard case .document(let document) = try plan("OBJ=IIP,1.0"), case .text(let lines) = document.body else {
+            Issue.record("not lines")
+            return
+        }
+        #expect(lines == "IIP:1.0\r\n" && document.mediaType == "application/vnd.netfpx")
+        guard case .document(let size) = try plan("FIF=a.tif&OBJ=Max-size"), case .text(let sizeLines) = size.body
+        else {
+            Issue.record("not lines")
+            return
+        }
+        #expect(sizeLines == "Max-size:1000 700\r\n")
+    }
+
+    // MARK: - Reading requests
+
+    @Test func readerAnswersWithoutAnImage() throws {
+        if case .landingPage = try reader.read(ServerRequest()) {} else { Issue.record("no landing page") }
+        if case .preflight = try reader.read(ServerRequest(method: .options)) {} else { Issue.record("no 204") }
+        if case .methodNotAllowed = try reader.read(ServerRequest(method: .other("PUT"), query: "FIF=a")) {
+        } else {
+            Issue.record("no 405")
+        }
+        #expect(
+            status { () throws(ProtocolError) in
+                _ = try reader.read(ServerRequest(query: String(repeating: "x", count: 8193)))
+            } == 414)
+    }
+
+    @Test func imagePathIsTheLastFIFBeforeAMalformedCommand() throws {
+        func path(_ query: String) throws -> String? {
+            guard case .request(let call) = try reader.read(ServerRequest(query: query)) else { return "none" }
+            return call.imagePath(delimiter: "")
+        }
+        #expect(try path("FIF=a.tif&JTL=0,0") == "a.tif")
+        #expect(try path("FIF=a.tif&FIF=b.tif&JTL=0,0") == "b.tif")
+        #expect(try path("FIF=a.tif&WID=x&FIF=b.tif") == "a.tif")
+        #expect(try path("WID=x&FIF=a.tif") == nil)
+        #expect(try path("OBJ=IIP,1.0") == nil)
+    }
+
+    @Test func embeddedProtocolCommandsBecomeTheirProtocol() throws {
+        let request = ServerRequest(query: "Zoomify=a.tif/ImageProperties.xml")
+        guard case .request(.zoomify(let zoomify)) = try reader.read(request) else {
+            Issue.record("not Zoomify")
+            return
+        }
+        #expect(zoomify == .properties(path: "a.tif"))
+        guard case .request(.deepZoom) = try reader.read(ServerRequest(path: "/deepzoom/a.tif.dzi")) else {
+            Issue.record("not DeepZoom")
+            return
+        }
+    }
+
+    // MARK: - IIIF
+
+    func iiif(_ path: String, accept: String? = nil) throws(ProtocolError) -> ImagePlan {
+        let request = ServerRequest(path: path, host: "x.org", accept: accept)
+        guard case .request(let call) = try reader.read(request) else { throw .badRequest("not a request") }
+        return try planner.plan(call, image: call.imagePath(delimiter: "") == nil ? nil : Self.image, request: request)
+    }
+
+    @Test func iiifBaseURIRedirectsToInfo() throws {
+        guard case .redirect(let location) = try iiif("/iiif/a.tif") else {
+            Issue.record("no redirect")
+            return
+        }
+        #expect(location == "http://x.org/iiif/a.tif/info.json")
+    }
+
+    @Test func iiifInfoIsMemoizedPerVersionAndID() throws {
+        guard case .document(let document) = try iiif("/iiif/a.tif/info.json"),
+            case .memoized(let key, let make) = document.body
+        else {
+            Issue.record("not a memoized document")
+            return
+        }
+        #expect(key == "v3 http://x.org/iiif/a.tif")
+        #expect(make().contains("\"id\" : \"http://x.org/iiif/a.tif\""))
+        #expect(document.delivery.link == "<http://iiif.io/api/image/3/level2.json>;rel=\"profile\"")
+        #expect(!document.delivery.privateCache)
+        // Accept asks for 2.1: another version than IIIF_VERSION, so the answer is private.
+        let accept = "application/ld+json;profile=\"http://iiif.io/api/image/2/context.json\""
+        guard case .document(let v2) = try iiif("/iiif/a.tif/info.json", accept: accept) else {
+            Issue.record("not a document")
+            return
+        }
+        #expect(v2.delivery.privateCache && v2.mediaType == "application/ld+json")
+    }
+
+    @Test func iiifImageIsATileWhenItIsExactlyOne() throws {
+        guard case .tile(let tile) = try iiif("/iiif/a.tif/256,0,256,256/256,/0/default.jpg") else {
+            Issue.record("not a tile")
+            return
+        }
+        #expect(tile.resolution == 2 && tile.tile == 1)
+        #expect(tile.delivery.link?.contains("rel=\"canonical\"") == true)
+        guard case .region(let grey) = try iiif("/iiif/a.tif/256,0,256,256/256,/0/gray.png") else {
+            Issue.record("not a region")
+            return
+        }
+        #expect(grey.rendering.processing.colorConversion == .grey && grey.rendering.format == .png)
+        #expect(status { () throws(ProtocolError) in _ = try iiif("/iiif/a.tif/full/max/0/default.gif") } == 400)
+    }
+
+    // MARK: - DeepZoom and Zoomify
+
+    @Test func deepZoomDescriptorTilesAndDownscales() throws {
+        let planner = DeepZoomPlanner(settings: Self.settings)
+        guard case .document(let descriptor) = try planner.plan(.descriptor(path: "a.tif"), image: Self.image),
+            case .text(let xml) = descriptor.body
+        else {
+            Issue.record("no descriptor")
+            return
+        }
+        #expect(xml.contains("Width=\"1000\"") && xml.contains("Height=\"700\""))
+        // DeepZoom level 10 is 1000x700, the full pyramid level.
+        guard
+            case .tile(let tile) = try planner.plan(
+                .tile(path: "a.tif", level: 10, x: 1, y: 0, format: "png"), image: Self.image)
+        else {
+            Issue.record("not a tile")
+            return
+        }
+        #expect(tile.resolution == 2 && tile.tile == 1 && tile.rendering.format == .png)
+        // Level 2 is 4x3, below the smallest pyramid level: a real downscale.
+        guard
+            case .region(let region) = try planner.plan(
+                .tile(path: "a.tif", level: 2, x: 0, y: 0, format: "jpg"), image: Self.image)
+        else {
+            Issue.record("not a region")
+            return
+        }
+        #expect(region.export.outputWidth == 4 && region.export.outputHeight == 3)
+        #expect(region.delivery.fileName == nil)
+    }
+
+    @Test func zoomifyPropertiesAndTiles() throws {
+        let planner = ZoomifyPlanner(settings: Self.settings)
+        guard case .document(let properties) = try planner.plan(.properties(path: "a.tif"), image: Self.image),
+            case .text(let xml) = properties.body
+        else {
+            Issue.record("no properties")
+            return
+        }
+        #expect(xml.contains("WIDTH=\"1000\""))
+        guard case .tile(let tile) = try planner.plan(.tile(path: "a.tif", level: 0, x: 0, y: 0), image: Self.image)
+        else {
+            Issue.record("not a tile")
+            return
+        }
+        #expect(tile.resolution == 0 && tile.tile == 0 && tile.rendering.format == .jpeg)
+        #expect(
+            status { () throws(ProtocolError) in
+                _ = try planner.plan(.tile(path: "a.tif", level: 9, x: 0, y: 0), image: Self.image)
+            } == 404)
+    }
+}

@@ -100,7 +100,6 @@ let package = Package(
             dependencies: [
                 "IIPPipeline",
                 "IIPProtocol",
-                "IIPImaging",
                 "FastCGI",
                 "CIIPShims",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -117,6 +116,7 @@ let package = Package(
             dependencies: [
                 "IIPServer",
                 "IIPPipeline",
+                "IIPImaging",
                 "FastCGI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

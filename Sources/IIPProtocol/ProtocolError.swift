@@ -52,6 +52,22 @@ public struct ProtocolError: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
+    /// The media type of the body: IIP's `application/vnd.netfpx`, else plain UTF-8 text.
+    public var mediaType: String {
+        switch body {
+        case .iip: "application/vnd.netfpx"
+        case .text: "text/plain; charset=utf-8"
+        }
+    }
+
+    /// The file name IIP error bodies are sent under (Content-Disposition, as iipsrv names them); `nil` for text.
+    public var fileName: String? {
+        switch body {
+        case .iip: "IIPisAMadGameClosedToOurUnderstanding.netfpx"
+        case .text: nil
+        }
+    }
+
     /// `status message`, for logs.
     public var description: String { "\(status) \(message)" }
 }

@@ -59,7 +59,7 @@ import Testing
         }
         #expect(error.status == 400)
         let parsed = try parse.run(ServerRequest(query: "FIF=a.tif&OBJ=IIP,1.0"))
-        #expect(parsed.imagePath == "a.tif")
+        #expect(parsed.imagePaths == ["a.tif"])
     }
 
     @Test func openMapsMissingFilesAndCurrentCopies() async throws {
@@ -77,8 +77,9 @@ import Testing
             }
             #expect(error.status == 404)
             let opened = try await open.run(try parse.run(ServerRequest(query: "FIF=pipe-stages.tif&OBJ=Max-size")))
-            #expect(opened.image?.description.width == 600)
-            let since = HTTPDate.format(opened.image!.status.modifiedSeconds + 60)
+            #expect(opened.images.map(\.path) == ["pipe-stages.tif"])
+            #expect(opened.image("pipe-stages.tif")?.description.width == 600)
+            let since = HTTPDate.format(try #require(opened.image("pipe-stages.tif")).status.modifiedSeconds + 60)
             let current = try parse.run(ServerRequest(query: "FIF=pipe-stages.tif&JTL=0,0", ifModifiedSince: since))
             guard
                 case .notModified = await interruption({ () async throws(Interruption) in try await open.run(current) })
@@ -116,7 +117,7 @@ import Testing
             let open = OpenStage(registry: pipeline.registry, logger: .init(label: "test"))
             let parsed = try ParseStage(settings: ProtocolSettings()).run(
                 ServerRequest(query: "FIF=pipe-stages.tif&OBJ=Max-size"))
-            let image = try #require(try await open.run(parsed).image)
+            let image = try #require(try await open.run(parsed).images.first?.image)
             let render = RenderStage(
                 cacheLookup: CacheLookupStage(cache: pipeline.tileCache), encode: EncodeStage(),
                 executor: pipeline.executor, decodedTiles: pipeline.decodedTiles,

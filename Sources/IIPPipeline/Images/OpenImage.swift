@@ -62,12 +62,4 @@ package final class OpenImage: Sendable {
             try source.readTile(resolution: resolution, tile: tile)
         }
     }
-
-    /// Decodes a region of one level with a handle nobody else is using. A blocking call: run it on the
-    /// ``CodecExecutor``.
-    package func readRegion(resolution: Int, rect: PixelRect) throws(ImagingError) -> PixelBuffer {
-        try handles.withSource { source throws(ImagingError) in
-            try source.readRegion(resolution: resolution, rect: rect)
-        }
-    }
 }

@@ -83,27 +83,18 @@ package struct ResponseFactory: Sendable {
         return ServerResponse(status: ServerResponse.status(303), headerFields: fields)
     }
 
-    /// IIP protocol errors: status 400, `application/vnd.netfpx`, no caching (iipsrv-reference §11.1).
-    package func iipErrors(_ errors: [IIPError]) -> ServerResponse {
+    /// A protocol's error answer, never cached: its body (IIP error lines or a plain-text message), media type and
+    /// status; a body with a file name (IIP's) is sent as an attachment, with the fields in iipsrv's order
+    /// (iipsrv-reference §11.1).
+    package func error(_ error: ProtocolError) -> ServerResponse {
+        guard let fileName = error.fileName else { return textError(status: error.status, error.message) }
         var fields = fields(capacity: 3)
         fields.append(HTTPField(name: FieldNames.cacheControl, value: "no-cache"))
-        fields.append(HTTPField(name: FieldNames.contentType, value: "application/vnd.netfpx"))
+        fields.append(HTTPField(name: FieldNames.contentType, value: error.mediaType))
         fields.append(contentsOf: corsFields)
-        fields.append(
-            HTTPField(
-                name: FieldNames.contentDisposition,
-                value: "inline;filename=\"IIPisAMadGameClosedToOurUnderstanding.netfpx\""))
-        var body = ByteBuffer()
-        for error in errors { body.writeString(error.line) }
-        return ServerResponse(status: ServerResponse.status(400), headerFields: fields, body: body)
-    }
-
-    /// A protocol's error answer: IIP error lines or a plain-text message, with the error's status.
-    package func error(_ error: ProtocolError) -> ServerResponse {
-        switch error.body {
-        case .iip(let errors): iipErrors(errors)
-        case .text(let message): textError(status: error.status, message)
-        }
+        fields.append(HTTPField(name: FieldNames.contentDisposition, value: "inline;filename=\"\(fileName)\""))
+        return ServerResponse(
+            status: ServerResponse.status(error.status), headerFields: fields, body: ByteBuffer(string: error.message))
     }
 
     /// A plain-text error with an HTTP status (iipsrv-reference §11.2).

@@ -1,15 +1,20 @@
 package import IIPProtocol
 package import Logging
 
-/// A parsed request with the image it names, opened.
+/// A parsed request with the images it names, opened.
 package struct OpenedRequest: Sendable {
     /// The request and its protocol call.
     package var parsed: ParsedRequest
-    /// The image, or `nil` when the request names none.
-    package var image: OpenImage?
+    /// The images, by the path the request names them with, in order (usually one).
+    package var images: [(path: String, image: OpenImage)]
+
+    /// The image the request names `path`.
+    package func image(_ path: String) -> OpenImage? {
+        images.first { $0.path == path }?.image
+    }
 }
 
-/// Stage 2, Open: opens the image a request names, for every protocol, and turns what stops it into an
+/// Stage 2, Open: opens the images a request names, for every protocol, and turns what stops it into an
 /// interruption: a missing or unreadable file (404), a file that is not an image (400), or a client copy that is
 /// still current (304 for If-Modified-Since). The one place that opens images.
 package struct OpenStage: PipelineStage {
@@ -22,21 +27,25 @@ package struct OpenStage: PipelineStage {
         self.logger = logger
     }
 
-    /// Opens the image `parsed` names (as requested, before FILESYSTEM_PREFIX).
+    /// Opens the images `parsed` names (as requested, before FILESYSTEM_PREFIX), in order: the first that
+    /// cannot be opened, or whose file the client has a current copy of, ends the request, as iipsrv's FIF does.
     package func run(_ parsed: ParsedRequest) async throws(Interruption) -> OpenedRequest {
-        guard let path = parsed.imagePath else {
-            return OpenedRequest(parsed: parsed, image: nil)
+        var images: [(path: String, image: OpenImage)] = []
+        images.reserveCapacity(parsed.imagePaths.count)
+        let since = parsed.request.ifModifiedSince.flatMap(HTTPDate.parse)
+        for path in parsed.imagePaths {
+            let image: OpenImage
+            do {
+                image = try await registry.image(at: path)
+            } catch {
+                logger.debug("image unavailable", metadata: ["path": "\(path)", "reason": "\(error)"])
+                throw .rejected(ProtocolError(status: error.status, message: error.description))
+            }
+            if let since, image.status.modifiedSeconds <= since {
+                throw .notModified(lastModified: image.status.modifiedSeconds)
+            }
+            images.append((path, image))
         }
-        let image: OpenImage
-        do {
-            image = try await registry.image(at: path)
-        } catch {
-            logger.debug("image unavailable", metadata: ["path": "\(path)", "reason": "\(error)"])
-            throw .rejected(ProtocolError(status: error.status, message: error.description))
-        }
-        if let since = parsed.request.ifModifiedSince.flatMap(HTTPDate.parse), image.status.modifiedSeconds <= since {
-            throw .notModified(lastModified: image.status.modifiedSeconds)
-        }
-        return OpenedRequest(parsed: parsed, image: image)
+        return OpenedRequest(parsed: parsed, images: images)
     }
 }

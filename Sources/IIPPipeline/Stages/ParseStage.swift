@@ -6,8 +6,9 @@ package struct ParsedRequest: Sendable {
     package var request: ServerRequest
     /// What it asks, in its protocol's terms.
     package var call: ProtocolRequest
-    /// The image it names (as requested, before FILESYSTEM_PREFIX), or `nil` when it names none.
-    package var imagePath: String?
+    /// The images it names, in order (as requested, before FILESYSTEM_PREFIX); usually one, none for answers
+    /// about the server.
+    package var imagePaths: [String]
 }
 
 /// Stage 1, Parse: protocol text to a typed protocol request (iipsrv-reference §1.2-1.4); the landing page,
@@ -30,7 +31,8 @@ package struct ParseStage: PipelineStage {
         }
         switch outcome {
         case .request(let call):
-            return ParsedRequest(request: request, call: call, imagePath: reader.imagePath(of: call))
+            return ParsedRequest(
+                request: request, call: call, imagePaths: reader.imagePaths(of: call, request: request))
         case .landingPage: throw .landingPage
         case .preflight: throw .preflight
         case .methodNotAllowed: throw .methodNotAllowed

@@ -4,7 +4,7 @@ package import IIPProtocol
 package struct Job: Sendable {
     /// The plan its protocol made.
     package var plan: ImagePlan
-    /// The image, or `nil` when the request names none.
+    /// The image the plan is about, or `nil` when it is about none.
     package var image: OpenImage?
 }
 
@@ -21,9 +21,10 @@ package struct PlanStage: PipelineStage {
     /// Plans `opened`.
     package func run(_ opened: OpenedRequest) throws(Interruption) -> Job {
         do {
-            let plan = try planner.plan(
-                opened.parsed.call, image: opened.image?.description, request: opened.parsed.request)
-            return Job(plan: plan, image: opened.image)
+            let planned = try planner.plan(opened.parsed.call, request: opened.parsed.request) { path in
+                opened.image(path)?.description
+            }
+            return Job(plan: planned.plan, image: planned.imagePath.flatMap(opened.image))
         } catch {
             throw .rejected(error)
         }

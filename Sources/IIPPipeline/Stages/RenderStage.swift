@@ -79,7 +79,7 @@ package struct RenderStage: PipelineStage {
         case .tiles(let plan):
             let image = try Self.required(job.image)
             return Product(
-                content: .body(try await tileRange(plan, of: image), mediaType: IIPTileRecord.mediaType),
+                content: .body(try await tileRange(plan, of: image), mediaType: plan.mediaType),
                 lastModified: lastModified, delivery: Delivery())
         case .region(let plan):
             let image = try Self.required(job.image)
@@ -143,7 +143,7 @@ package struct RenderStage: PipelineStage {
         return try finish(pixels, of: image, as: output)
     }
 
-    /// TIL: each tile in its protocol's framing (``IIPTileRecord``).
+    /// A tile range: each tile in the framing its plan gives.
     private func tileRange(_ plan: TileRangePlan, of image: OpenImage) async throws(Interruption) -> ByteBuffer {
         var body = ByteBuffer()
         for index in plan.tiles {

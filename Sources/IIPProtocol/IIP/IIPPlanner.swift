@@ -9,16 +9,26 @@ public import IIPModel
 /// cache-busting parameter still get tiles.
 public struct IIPPlanner: Sendable {
     let settings: ProtocolSettings
+    let reader: RequestReader
 
     /// Creates a planner.
     public init(settings: ProtocolSettings) {
         self.settings = settings
+        reader = RequestReader(settings: settings)
+    }
+
+    /// What an IIP request comes to.
+    public enum Outcome: Sendable {
+        /// A plan, about the image of the FIF in force when it was made.
+        case planned(PlannedRequest)
+        /// A Zoomify, DeepZoom or IIIF command was reached: that protocol answers (iipsrv-reference §3.6, §3.7, §4).
+        case delegated(ProtocolRequest)
     }
 
     /// The per-request state that setters change (iipsrv's "view").
     struct View {
         var image: ImageDescription?
-        var path = ""
+        var path: String?
         var processing = ImageProcessing()
         var quality: Int?
         var compression: String?
@@ -32,13 +42,16 @@ public struct IIPPlanner: Sendable {
         var unknown: [IIPError] = []
     }
 
-    /// Plans the commands of a request string.
+    /// Plans the commands of a request string, left to right.
     ///
-    /// - Parameter image: The image named by ``ProtocolRequest/imagePath(delimiter:)``, opened; commands before
-    ///   its FIF run without it, as iipsrv's do.
+    /// - Parameters:
+    ///   - images: The descriptions of the images ``RequestReader/imagePaths(of:request:)`` named, opened, by
+    ///     path. Each FIF switches to its image; commands before the first run without one, as iipsrv's do.
+    ///   - request: The request, for a IIIF command's version negotiation.
     public func plan(
-        requestString: String, items: [IIPRequestItem], image: ImageDescription?
-    ) throws(ProtocolError) -> ImagePlan {
+        requestString: String, items: [IIPRequestItem], request: ServerRequest,
+        images: (String) -> ImageDescription?
+    ) throws(ProtocolError) -> Outcome {
         var view = View()
         for item in items {
             switch item {
@@ -47,7 +60,10 @@ public struct IIPPlanner: Sendable {
             case .malformed(let name, let argument):
                 throw ProtocolError(iip: [IIPError(.malformedRequest, "\(name.uppercased())=\(argument)")])
             case .command(let command):
-                if let plan = try apply(command, to: &view, image: image) { return plan }
+                if let embedded = try reader.embeddedRequest(command, request: request) { return .delegated(embedded) }
+                if let plan = try apply(command, to: &view, images: images) {
+                    return .planned(PlannedRequest(plan, imagePath: view.path))
+                }
             }
         }
         if !view.errors.isEmpty || !view.unknown.isEmpty {
@@ -58,17 +74,19 @@ public struct IIPPlanner: Sendable {
         }
         // OBJ answers: each line ends in CR LF (iipsrv-reference §3.1).
         let text = view.lines.map { $0 + "\r\n" }.joined()
-        return .document(Document(.text(text), mediaType: view.mediaType ?? "application/vnd.netfpx"))
+        let document = Document(.text(text), mediaType: view.mediaType ?? "application/vnd.netfpx")
+        return .planned(PlannedRequest(.document(document), imagePath: view.path))
     }
 
     /// Applies one command; returns a plan when the command ends the request.
     private func apply(
-        _ command: IIPCommand, to view: inout View, image: ImageDescription?
+        _ command: IIPCommand, to view: inout View, images: (String) -> ImageDescription?
     ) throws(ProtocolError) -> ImagePlan? {
         switch command {
         case .fif(let path):
-            view.image = image
-            view.path = path
+            // Images named after the command that produced the answer are never opened; they cannot be reached.
+            view.image = images(path)
+            view.path = view.image == nil ? nil : path
         case .quality(let quality, let compression):
             view.quality = quality
             if let compression { view.compression = compression }
@@ -119,8 +137,7 @@ public struct IIPPlanner: Sendable {
         case .profile:
             view.errors.append(IIPError(.unsupportedCommand, "PFL"))
         case .zoomify, .deepZoom, .iiif:
-            // RequestReader hands these to their own protocol; reached only after another output command.
-            break
+            break  // delegated before they are applied
         }
         return nil
     }
@@ -221,7 +238,8 @@ public struct IIPPlanner: Sendable {
         let export = RegionExportPlanner.plan(
             image: image, region: view.region, width: view.width, height: view.height, maxSize: settings.maxCVT,
             allowUpscaling: settings.allowUpscaling)
-        let name = "\(Self.baseName(view.path))_\(export.outputWidth)x\(export.outputHeight).\(format.fileExtension)"
+        let name =
+            "\(Self.baseName(view.path ?? ""))_\(export.outputWidth)x\(export.outputHeight).\(format.fileExtension)"
         return .region(
             RegionPlan(
                 export: export, rendering: rendering(format, view: view), compression: view.compression,

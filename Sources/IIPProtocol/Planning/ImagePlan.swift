@@ -137,6 +137,17 @@ public struct TileRangePlan: Sendable, Hashable {
         self.tiles = tiles
         self.rendering = rendering
     }
+
+    /// The media type of the answer.
+    public var mediaType: String { IIPTileRecord.mediaType }
+
+    /// What precedes tile `tile` of `byteCount` encoded bytes in the answer.
+    public func header(tile: Int, byteCount: Int) -> [UInt8] {
+        IIPTileRecord.header(resolution: resolution, tile: tile, byteCount: byteCount)
+    }
+
+    /// What follows each tile in the answer.
+    public var trailer: [UInt8] { IIPTileRecord.trailer }
 }
 
 /// A region export.

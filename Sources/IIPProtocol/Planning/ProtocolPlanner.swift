@@ -7,9 +7,11 @@ public struct ProtocolPlanner: Sendable {
     let iiif: IIIFPlanner
     let deepZoom: DeepZoomPlanner
     let zoomify: ZoomifyPlanner
+    let reader: RequestReader
 
     /// Creates the planners for `settings`.
     public init(settings: ProtocolSettings) {
+        reader = RequestReader(settings: settings)
         iip = IIPPlanner(settings: settings)
         iiif = IIIFPlanner(settings: settings)
         deepZoom = DeepZoomPlanner(settings: settings)
@@ -19,25 +21,29 @@ public struct ProtocolPlanner: Sendable {
     /// Plans `call`.
     ///
     /// - Parameters:
-    ///   - image: The image named by ``ProtocolRequest/imagePath(delimiter:)``, opened, or `nil` when it names
-    ///     none.
     ///   - request: The request as received, for values a protocol builds URLs from.
+    ///   - images: The descriptions of the images ``RequestReader/imagePaths(of:request:)`` named, opened, by path.
     public func plan(
-        _ call: ProtocolRequest, image: ImageDescription?, request: ServerRequest
-    ) throws(ProtocolError) -> ImagePlan {
+        _ call: ProtocolRequest, request: ServerRequest, images: (String) -> ImageDescription?
+    ) throws(ProtocolError) -> PlannedRequest {
         switch call {
         case .iip(let requestString, let items):
-            return try iip.plan(requestString: requestString, items: items, image: image)
+            switch try iip.plan(requestString: requestString, items: items, request: request, images: images) {
+            case .planned(let planned): return planned
+            case .delegated(let embedded): return try plan(embedded, request: request, images: images)
+            }
         case .iiif(let parsed, let rawArgument, let version, let negotiated):
-            return try iiif.plan(
-                parsed, rawArgument: rawArgument, version: version, negotiated: negotiated, image: image,
-                request: request)
+            let path = reader.imagePath(of: call)
+            let plan = try iiif.plan(
+                parsed, rawArgument: rawArgument, version: version, negotiated: negotiated,
+                image: path.flatMap(images), request: request)
+            return PlannedRequest(plan, imagePath: path)
         case .deepZoom(let parsed):
-            guard let image else { throw .notFound("DeepZoom: no image") }
-            return try deepZoom.plan(parsed, image: image)
+            guard let image = images(parsed.path) else { throw .notFound("DeepZoom: no image") }
+            return PlannedRequest(try deepZoom.plan(parsed, image: image), imagePath: parsed.path)
         case .zoomify(let parsed):
-            guard let image else { throw .notFound("Zoomify: no image") }
-            return try zoomify.plan(parsed, image: image)
+            guard let image = images(parsed.path) else { throw .notFound("Zoomify: no image") }
+            return PlannedRequest(try zoomify.plan(parsed, image: image), imagePath: parsed.path)
         }
     }
 }

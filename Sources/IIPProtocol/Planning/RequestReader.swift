@@ -25,7 +25,8 @@ public struct RequestReader: Sendable {
     /// Reads `request`.
     ///
     /// - Throws: 414 for a request string or path longer than MAX_QUERY_LENGTH (``ProtocolSettings/maxQueryLength``);
-    ///   the protocol's own 400 for an IIIF, DeepZoom or Zoomify path that does not parse.
+    ///   the protocol's own 400 (or 501) for an IIIF, DeepZoom or Zoomify path that does not parse. Zoomify,
+    ///   DeepZoom and IIIF commands inside an IIP request are parsed when the IIP planner reaches them.
     public func read(_ request: ServerRequest) throws(ProtocolError) -> Outcome {
         // A mapped path is the request string, whatever the method (as iipsrv master).
         if let mapped = settings.uriMap?.requestString(forPath: request.path) {
@@ -50,10 +51,65 @@ public struct RequestReader: Sendable {
         return .request(try iip(requestString, request: request))
     }
 
-    /// The image `call` needs opened (as requested, before FILESYSTEM_PREFIX), or `nil`; IIIF identifiers lose
-    /// their page part when IIIF_DELIMITER is set (see ``ProtocolRequest/imagePath(delimiter:)``).
-    public func imagePath(of call: ProtocolRequest) -> String? {
-        call.imagePath(delimiter: settings.iiifDelimiter)
+    /// The images `call` needs opened, in the order its commands name them (as requested, before
+    /// FILESYSTEM_PREFIX); empty when it can be answered without one.
+    ///
+    /// IIP runs commands left to right (iipsrv-reference §1.4), so this is every FIF up to the first malformed
+    /// command, the first command that produces an image once an image is named, or an embedded Zoomify, DeepZoom
+    /// or IIIF command (whose own image ends the list). IIIF identifiers lose their page part when IIIF_DELIMITER
+    /// is set; the IIIF base-URI redirect needs no image.
+    public func imagePaths(of call: ProtocolRequest, request: ServerRequest) -> [String] {
+        guard case .iip(_, let items) = call else { return imagePath(of: call).map { [$0] } ?? [] }
+        var paths: [String] = []
+        for item in items {
+            guard case .command(let command) = item else {
+                if case .malformed = item { break }
+                continue
+            }
+            switch command {
+            case .fif(let path):
+                if !paths.contains(path) { paths.append(path) }
+            case .zoomify, .deepZoom, .iiif:
+                if let embedded = try? embeddedRequest(command, request: request), let path = imagePath(of: embedded) {
+                    if !paths.contains(path) { paths.append(path) }
+                }
+                return paths
+            case .tile, .legacyTile, .tiles, .convert:
+                if !paths.isEmpty { return paths }
+            default:
+                continue
+            }
+        }
+        return paths
+    }
+
+    /// The image of a Zoomify, DeepZoom or IIIF request, or `nil` (IIP, the IIIF base-URI redirect).
+    func imagePath(of call: ProtocolRequest) -> String? {
+        switch call {
+        case .iip: return nil
+        case .iiif(let parsed, _, _, _):
+            if case .baseRedirect = parsed { return nil }
+            guard !settings.iiifDelimiter.isEmpty else { return parsed.identifier }
+            return IIIFRequestParser.splitPage(identifier: parsed.identifier, delimiter: settings.iiifDelimiter)
+                .identifier
+        case .deepZoom(let parsed): return parsed.path
+        case .zoomify(let parsed): return parsed.path
+        }
+    }
+
+    /// The protocol request of a Zoomify, DeepZoom or IIIF command inside an IIP request, or `nil` for any other
+    /// command.
+    ///
+    /// - Throws: The embedded protocol's 400 when its argument does not parse.
+    public func embeddedRequest(
+        _ command: IIPCommand, request: ServerRequest
+    ) throws(ProtocolError) -> ProtocolRequest? {
+        switch command {
+        case .zoomify(let argument): try route(.zoomify(argument: argument), request: request)
+        case .deepZoom(let argument): try route(.deepZoom(argument: argument), request: request)
+        case .iiif(let argument): try route(.iiif(rawArgument: argument), request: request)
+        default: nil
+        }
     }
 
     private func checkLength(_ text: String) throws(ProtocolError) {
@@ -62,23 +118,10 @@ public struct RequestReader: Sendable {
         }
     }
 
-    /// An IIP request; one that reaches a Zoomify, DeepZoom or IIIF command before any other output command or
-    /// malformed argument is that protocol's request (earlier setters do not apply to them).
+    /// An IIP request; Zoomify, DeepZoom and IIIF commands inside it are planned when the IIP planner reaches
+    /// them, after the commands before them have run.
     private func iip(_ requestString: String, request: ServerRequest) throws(ProtocolError) -> ProtocolRequest {
-        let items = IIPRequestParser().parse(requestString)
-        for item in items {
-            guard case .command(let command) = item else {
-                if case .malformed = item { break }
-                continue
-            }
-            switch command {
-            case .zoomify(let argument): return try route(.zoomify(argument: argument), request: request)
-            case .deepZoom(let argument): return try route(.deepZoom(argument: argument), request: request)
-            case .iiif(let argument): return try route(.iiif(rawArgument: argument), request: request)
-            default: if command.isOutput { return .iip(requestString: requestString, items: items) }
-            }
-        }
-        return .iip(requestString: requestString, items: items)
+        .iip(requestString: requestString, items: IIPRequestParser().parse(requestString))
     }
 
     private func route(_ route: PathRoute, request: ServerRequest) throws(ProtocolError) -> ProtocolRequest {

@@ -11,11 +11,19 @@ import Testing
     let planner = ProtocolPlanner(settings: Self.settings)
     let reader = RequestReader(settings: Self.settings)
 
-    /// Reads `query` as an IIP request and plans it against `image` when it names one.
-    func plan(_ query: String, image: ImageDescription? = Self.image) throws(ProtocolError) -> ImagePlan {
-        let request = ServerRequest(query: query)
+    /// Images by path: `b.tif` is the portrait twin of every other name's landscape image.
+    static func images(_ path: String) -> ImageDescription? { path == "b.tif" ? TestImages.portrait : Self.image }
+
+    /// Reads `request`, opens (describes) the images it names, and plans it.
+    func planned(_ request: ServerRequest) throws(ProtocolError) -> PlannedRequest {
         guard case .request(let call) = try reader.read(request) else { throw .badRequest("not a request") }
-        return try planner.plan(call, image: call.imagePath(delimiter: "") == nil ? nil : image, request: request)
+        let paths = reader.imagePaths(of: call, request: request)
+        return try planner.plan(call, request: request) { paths.contains($0) ? Self.images($0) : nil }
+    }
+
+    /// Reads `query` as an IIP request and plans it.
+    func plan(_ query: String) throws(ProtocolError) -> ImagePlan {
+        try planned(ServerRequest(query: query)).plan
     }
 
     func status(_ body: () throws(ProtocolError) -> Void) -> Int? {
@@ -121,27 +129,51 @@ import Testing
             } == 414)
     }
 
-    @Test func imagePathIsTheLastFIFBeforeAMalformedCommand() throws {
-        func path(_ query: String) throws -> String? {
-            guard case .request(let call) = try reader.read(ServerRequest(query: query)) else { return "none" }
-            return call.imagePath(delimiter: "")
+    @Test func imagesAreEveryFIFUpToTheCommandThatAnswers() throws {
+        func paths(_ query: String) throws -> [String] {
+            let request = ServerRequest(query: query)
+            guard case .request(let call) = try reader.read(request) else { return ["none"] }
+            return reader.imagePaths(of: call, request: request)
         }
-        #expect(try path("FIF=a.tif&JTL=0,0") == "a.tif")
-        #expect(try path("FIF=a.tif&FIF=b.tif&JTL=0,0") == "b.tif")
-        #expect(try path("FIF=a.tif&WID=x&FIF=b.tif") == "a.tif")
-        #expect(try path("WID=x&FIF=a.tif") == nil)
-        #expect(try path("OBJ=IIP,1.0") == nil)
+        #expect(try paths("FIF=a.tif&JTL=0,0") == ["a.tif"])
+        #expect(try paths("FIF=a.tif&FIF=b.tif&JTL=0,0") == ["a.tif", "b.tif"])
+        #expect(try paths("FIF=a.tif&JTL=0,0&FIF=b.tif") == ["a.tif"])
+        #expect(try paths("FIF=a.tif&WID=x&FIF=b.tif") == ["a.tif"])
+        #expect(try paths("WID=x&FIF=a.tif") == [])
+        #expect(try paths("OBJ=IIP,1.0") == [])
+        #expect(try paths("FIF=a.tif&Zoomify=b.tif/ImageProperties.xml&FIF=c.tif") == ["a.tif", "b.tif"])
     }
 
-    @Test func embeddedProtocolCommandsBecomeTheirProtocol() throws {
-        let request = ServerRequest(query: "Zoomify=a.tif/ImageProperties.xml")
-        guard case .request(.zoomify(let zoomify)) = try reader.read(request) else {
+    // Commands run left to right: each FIF switches image, and what an answer is about is the image in force.
+    @Test func eachFIFSwitchesTheImage() throws {
+        let both = try planned(ServerRequest(query: "FIF=a.tif&OBJ=Max-size&FIF=b.tif&OBJ=Max-size"))
+        guard case .document(let document) = both.plan, case .text(let text) = document.body else {
+            Issue.record("no lines")
+            return
+        }
+        #expect(text == "Max-size:1000 700\r\nMax-size:700 1000\r\n")
+        #expect(both.imagePath == "b.tif")
+        #expect(try planned(ServerRequest(query: "FIF=a.tif&JTL=0,0&FIF=b.tif")).imagePath == "a.tif")
+        #expect(try planned(ServerRequest(query: "OBJ=IIP,1.0")).imagePath == nil)
+    }
+
+    // Zoomify, DeepZoom and IIIF inside IIP answer when they are reached, after the commands before them.
+    @Test func embeddedProtocolCommandsAnswerWhenReached() throws {
+        let zoomify = try planned(ServerRequest(query: "OBJ=IIP,1.0&Zoomify=b.tif/ImageProperties.xml"))
+        guard case .document(let document) = zoomify.plan, case .text(let xml) = document.body else {
             Issue.record("not Zoomify")
             return
         }
-        #expect(zoomify == .properties(path: "a.tif"))
-        guard case .request(.deepZoom) = try reader.read(ServerRequest(path: "/deepzoom/a.tif.dzi")) else {
-            Issue.record("not DeepZoom")
+        #expect(xml.contains("WIDTH=\"700\"") && zoomify.imagePath == "b.tif")
+        guard case .tile = try plan("JTL=0,0&DeepZoom=a.tif_files/10/0_0.jpg") else {
+            Issue.record("not a DeepZoom tile")
+            return
+        }
+        #expect(status { () throws(ProtocolError) in _ = try plan("FIF=a.tif&Zoomify=a.tif/nothing") } == 400)
+        guard case .redirect(let location) = try planned(ServerRequest(query: "IIIF=a.tif", host: "x.org")).plan,
+            location == "http://x.org/?IIIF=a.tif/info.json"
+        else {
+            Issue.record("not a IIIF redirect")
             return
         }
     }
@@ -151,7 +183,8 @@ import Testing
     func iiif(_ path: String, accept: String? = nil) throws(ProtocolError) -> ImagePlan {
         let request = ServerRequest(path: path, host: "x.org", accept: accept)
         guard case .request(let call) = try reader.read(request) else { throw .badRequest("not a request") }
-        return try planner.plan(call, image: call.imagePath(delimiter: "") == nil ? nil : Self.image, request: request)
+        let paths = reader.imagePaths(of: call, request: request)
+        return try planner.plan(call, request: request) { paths.contains($0) ? Self.image : nil }.plan
     }
 
     @Test func iiifBaseURIRedirectsToInfo() throws {

@@ -1,9 +1,9 @@
-public import IIPImaging
+import IIPImaging
 
 /// The demo picture: a Mandelbrot set, which has detail at every zoom level.
-public enum DemoImage {
+enum DemoImage {
     /// Renders a `width` x `height` RGB picture of the Mandelbrot set.
-    public static func render(width: Int, height: Int) -> PixelBuffer {
+    static func render(width: Int, height: Int) -> PixelBuffer {
         var pixels = PixelBuffer(width: width, height: height, channels: 3)
         let centreX = -0.743643887037151
         let centreY = 0.131825904205330
@@ -37,7 +37,7 @@ public enum DemoImage {
     }
 
     /// Writes the demo pyramid TIFF (JPEG tiles of 256 pixels) to `path`.
-    public static func write(to path: String, width: Int = 4096, height: Int = 3072) throws(ImagingError) {
+    static func write(to path: String, width: Int = 4096, height: Int = 3072) throws(ImagingError) {
         var writer = PyramidTIFFWriter()
         writer.compression = .jpeg(quality: 90)
         writer.metadata.title = "Mandelbrot set"

@@ -165,6 +165,7 @@ package struct Admitted<Inner: PipelineStage>: PipelineStage {
     let inner: Inner
 
     /// Runs `inner` for `input` once admitted.
+    @inline(__always)
     package func run(_ input: Inner.Input) async throws(Interruption) -> Inner.Output {
         try await admission.admit { () async throws(Interruption) -> Inner.Output in try await inner.run(input) }
     }

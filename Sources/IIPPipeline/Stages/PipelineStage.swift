@@ -27,6 +27,7 @@ where First.Output == Second.Input {
     let second: Second
 
     /// Runs `first`, then `second` on its output.
+    @inline(__always)
     package func run(_ input: First.Input) async throws(Interruption) -> Second.Output {
         try await second.run(try await first.run(input))
     }

@@ -18,11 +18,21 @@ public struct FastCGIFrontend: Sendable {
         let serverRequest = Self.serverRequest(request)
         let response = await router.respond(to: serverRequest)
         var head = ByteBuffer()
-        head.writeString("Status: \(response.status.code) \(response.reasonPhrase)\r\n")
-        for field in FrontendRouter.wireHeaders(response) {
+        head.writeStaticString("Status: ")
+        head.writeString(String(response.status.code))
+        head.writeStaticString(" ")
+        head.writeString(response.reasonPhrase)
+        head.writeStaticString("\r\n")
+        // The response's fields, then Content-Length (none for 204 and 304), as the HTTP frontend sends them.
+        for field in response.headerFields {
             head.writeString(field.name.rawName)
             head.writeStaticString(": ")
             head.writeString(field.value)
+            head.writeStaticString("\r\n")
+        }
+        if response.status.code != 204, response.status.code != 304 {
+            head.writeStaticString("Content-Length: ")
+            head.writeString(String(response.body.readableBytes))
             head.writeStaticString("\r\n")
         }
         head.writeStaticString("\r\n")

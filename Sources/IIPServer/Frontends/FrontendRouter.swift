@@ -1,4 +1,4 @@
-public import HTTPTypes
+import HTTPTypes
 public import IIPPipeline
 public import IIPProtocol
 import NIOCore
@@ -36,13 +36,5 @@ public struct FrontendRouter: Sendable {
         default:
             return await pipeline.respond(to: request)
         }
-    }
-
-    /// The header fields sent on the wire: the response's own, then Content-Length (none for 204 and 304).
-    public static func wireHeaders(_ response: ServerResponse) -> HTTPFields {
-        guard response.status.code != 204, response.status.code != 304 else { return response.headerFields }
-        var fields = response.headerFields
-        fields.append(HTTPField(name: .contentLength, value: String(response.body.readableBytes)))
-        return fields
     }
 }

@@ -51,14 +51,18 @@ public struct HTTPFrontend: HTTPResponder {
     }
 
     /// Converts a pipeline response to a Hummingbird response with the same header fields as FastCGI sends.
-    static func response(_ answer: ServerResponse) -> Response {
-        let status = HTTPResponse.Status(code: answer.status.code, reasonPhrase: answer.reasonPhrase)
-        if answer.status.code == 304 || answer.status.code == 204 {
+    static func response(_ answer: consuming ServerResponse) -> Response {
+        // The pipeline's statuses already carry this server's reason phrases (ServerResponse.status(_:)).
+        let status = answer.status
+        if status.code == 304 || status.code == 204 {
             return Response(status: status, headers: answer.headerFields, body: .init())
         }
-        var fields = answer.headerFields
-        fields.append(HTTPField(name: .contentLength, value: String(answer.body.readableBytes)))
-        return Response(status: status, headers: fields, body: .init(byteBuffer: answer.body))
+        let body = answer.body
+        // Moved out, so that adding Content-Length does not copy the fields.
+        var fields = HTTPFields()
+        swap(&fields, &answer.headerFields)
+        fields.append(HTTPField(name: .contentLength, value: String(body.readableBytes)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
 }
 

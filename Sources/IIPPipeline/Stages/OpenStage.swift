@@ -17,7 +17,7 @@ package struct OpenedRequest: Sendable {
 /// Stage 2, Open: opens the images a request names, for every protocol, and turns what stops it into an
 /// interruption: a missing or unreadable file (404), a file that is not an image (400), or a client copy that is
 /// still current (304 for If-Modified-Since). The one place that opens images.
-package struct OpenStage: PipelineStage {
+package final class OpenStage: PipelineStage {
     let registry: ImageRegistry
     let logger: Logger
 

@@ -13,7 +13,7 @@ package struct ParsedRequest: Sendable {
 
 /// Stage 1, Parse: protocol text to a typed protocol request (iipsrv-reference §1.2-1.4); the landing page,
 /// pre-flights, 405 and 414 end here.
-package struct ParseStage: PipelineStage {
+package final class ParseStage: PipelineStage {
     let reader: RequestReader
 
     /// Reads requests with `settings`.

@@ -10,7 +10,7 @@ package struct Job: Sendable {
 
 /// Stage 3, Plan: the request's protocol decides what to produce from the image's description
 /// (``ProtocolPlanner``, a pure function in IIPProtocol). No protocol rule lives in the pipeline.
-package struct PlanStage: PipelineStage {
+package final class PlanStage: PipelineStage {
     let planner: ProtocolPlanner
 
     /// Plans with `settings`.

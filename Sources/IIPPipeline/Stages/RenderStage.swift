@@ -29,7 +29,7 @@ package struct Product: Sendable {
 /// Bounded concurrency: every blocking C call (decode, transform, encode) runs on the ``CodecExecutor``'s threads,
 /// never on Swift's cooperative pool, so at most as many run as there are codec threads; exports, which hold
 /// decoded regions in memory, are also bounded by MAX_EXPORTS_IN_FLIGHT.
-package struct RenderStage: PipelineStage {
+package final class RenderStage: PipelineStage {
     let cacheLookup: CacheLookupStage
     let decode: DecodeStage
     let transform: TransformStage

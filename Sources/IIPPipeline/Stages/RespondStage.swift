@@ -6,7 +6,7 @@ package import Logging
 /// sends; an interruption becomes its answer: the landing page, 204, 304, 405, the protocol's error body, 400 for
 /// a refused size or parameter, 404 for an unreadable image, 499 for a client that went away, 503 when busy, 500
 /// (logged) for anything else.
-package struct RespondStage: PipelineStage {
+package final class RespondStage: PipelineStage {
     let responses: ResponseFactory
     let logger: Logger
 

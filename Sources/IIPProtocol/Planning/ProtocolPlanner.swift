@@ -2,7 +2,7 @@ public import IIPModel
 
 /// Every protocol's planner behind one function: (request, image description, settings) to a typed plan or a
 /// typed protocol error. Pure; the pipeline opens the image first and executes the plan after.
-public struct ProtocolPlanner: Sendable {
+public final class ProtocolPlanner: Sendable {
     let iip: IIPPlanner
     let iiif: IIIFPlanner
     let deepZoom: DeepZoomPlanner

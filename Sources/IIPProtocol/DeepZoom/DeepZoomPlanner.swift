@@ -2,7 +2,7 @@ public import IIPModel
 
 /// Plans DeepZoom requests (iipsrv-reference §3.7): the `.dzi` descriptor, and tiles from the pyramid where a
 /// DeepZoom level is a pyramid level, or real downscales where it is not (below the smallest level). Pure.
-public struct DeepZoomPlanner: Sendable {
+public final class DeepZoomPlanner: Sendable {
     let settings: ProtocolSettings
 
     /// Creates a planner.

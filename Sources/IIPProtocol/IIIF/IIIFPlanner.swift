@@ -2,7 +2,7 @@ public import IIPModel
 
 /// Plans IIIF Image API 2.1 and 3.0 requests (iipsrv-reference §4): the 303 from the base URI, info.json, and image
 /// requests, answered from the tile path when they are exactly one tile of one level and exported otherwise. Pure.
-public struct IIIFPlanner: Sendable {
+public final class IIIFPlanner: Sendable {
     let settings: ProtocolSettings
 
     /// Creates a planner.
@@ -52,11 +52,12 @@ public struct IIIFPlanner: Sendable {
             case .v3: version.infoMediaType
             case .v2: wantsLD ? "application/ld+json" : "application/json"
             }
-        var info = settings.iiifInfo
-        let copyright = settings.copyright.isEmpty ? nil : settings.copyright
-        info.rights = image.metadata.rights.flatMap { $0.isEmpty ? nil : $0 } ?? copyright
-        let body = Document.Body.memoized(key: "\(version) \(id)") { [info] in
-            IIIFInfo.json(version: version, image: image, id: id, settings: info)
+        // Written only the first time for this image, version and id: the pipeline keeps the text.
+        let body = Document.Body.memoized(key: "\(version) \(id)") { [self] in
+            var info = settings.iiifInfo
+            let copyright = settings.copyright.isEmpty ? nil : settings.copyright
+            info.rights = image.metadata.rights.flatMap { $0.isEmpty ? nil : $0 } ?? copyright
+            return IIIFInfo.json(version: version, image: image, id: id, settings: info)
         }
         let delivery = Delivery(link: "<\(version.profileURI)>;rel=\"profile\"", privateCache: negotiated)
         return .document(Document(body, mediaType: mediaType, delivery: delivery))

@@ -7,7 +7,7 @@ public import IIPModel
 /// and errors accumulate and are answered after the last command. A malformed argument of a known command answers
 /// 400 at once. An unknown command is reported (`2 2`) unless an image is produced, so viewers that add a
 /// cache-busting parameter still get tiles.
-public struct IIPPlanner: Sendable {
+public final class IIPPlanner: Sendable {
     let settings: ProtocolSettings
     let reader: RequestReader
 

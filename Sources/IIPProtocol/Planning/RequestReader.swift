@@ -1,6 +1,6 @@
 /// Reads a ``ServerRequest`` into its protocol (iipsrv-reference §1.2-1.4): URI_MAP paths and IIP query strings,
 /// `/iiif/`, `/deepzoom/` and `/zoomify/` paths, and the IIIF, DeepZoom and Zoomify commands inside IIP. Pure.
-public struct RequestReader: Sendable {
+public final class RequestReader: Sendable {
     /// What a request is, before any image is opened.
     public enum Outcome: Sendable {
         /// A protocol request.

@@ -1,7 +1,7 @@
 public import IIPModel
 
 /// Plans Zoomify requests (iipsrv-reference §3.6): ImageProperties.xml and TileGroup tiles. Pure.
-public struct ZoomifyPlanner: Sendable {
+public final class ZoomifyPlanner: Sendable {
     let settings: ProtocolSettings
 
     /// Creates a planner.

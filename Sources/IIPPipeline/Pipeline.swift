@@ -53,7 +53,7 @@ public final class Pipeline: Sendable {
         admission = Admission(
             maxInFlight: configuration.maxRequestsInFlight, maxQueued: configuration.maxRequestsQueued)
         let reclaimer = MemoryReclaimer(interval: configuration.memoryTrimDuration, executor: executor)
-        let settings = configuration.protocolSettings(formats: EncodeStage.formats)
+        let settings = configuration.protocolSettings(formats: ImageEncoders.writable)
         let render = RenderStage(
             cacheLookup: CacheLookupStage(cache: tileCache),
             encode: EncodeStage(maxICC: configuration.maxICC, tiffCompression: configuration.tiffCompression),

@@ -18,11 +18,12 @@ package struct ResponseFactory: Sendable {
             corsFields = []
         } else {
             corsFields = [
-                HTTPField(name: FieldNames.allowOrigin, value: configuration.cors),
-                HTTPField(name: FieldNames.allowMethods, value: "GET, POST, OPTIONS"),
+                HTTPField(name: .accessControlAllowOrigin, value: configuration.cors),
+                HTTPField(name: .accessControlAllowMethods, value: "GET, POST, OPTIONS"),
                 HTTPField(
-                    name: FieldNames.allowHeaders, value: "Accept, Content-Type, X-Requested-With, If-Modified-Since"),
-                HTTPField(name: FieldNames.maxAge, value: "86400"),
+                    name: .accessControlAllowHeaders, value: "Accept, Content-Type, X-Requested-With, If-Modified-Since"
+                ),
+                HTTPField(name: .accessControlMaxAge, value: "86400"),
             ]
         }
     }
@@ -41,8 +42,8 @@ package struct ResponseFactory: Sendable {
         return text
     }
 
-    private static let serverField = HTTPField(name: FieldNames.server, value: serverName)
-    private static let poweredByField = HTTPField(name: FieldNames.poweredBy, value: "IIPImage")
+    private static let serverField = HTTPField(name: .server, value: serverName)
+    private static let poweredByField = HTTPField(name: .poweredBy, value: "IIPImage")
 
     private func fields(capacity: Int) -> HTTPFields {
         var fields = HTTPFields()
@@ -62,21 +63,21 @@ package struct ResponseFactory: Sendable {
         cacheControl: String? = nil, link: String? = nil
     ) -> ServerResponse {
         var fields = fields(capacity: 6)
-        fields.append(HTTPField(name: FieldNames.contentType, value: mediaType))
+        fields.append(HTTPField(name: .contentType, value: mediaType))
         if let lastModified {
-            fields.append(HTTPField(name: FieldNames.lastModified, value: lastModifiedText(lastModified)))
+            fields.append(HTTPField(name: .lastModified, value: lastModifiedText(lastModified)))
         }
-        fields.append(HTTPField(name: FieldNames.cacheControl, value: cacheControl ?? self.cacheControl))
+        fields.append(HTTPField(name: .cacheControl, value: cacheControl ?? self.cacheControl))
         fields.append(contentsOf: corsFields)
-        if let disposition { fields.append(HTTPField(name: FieldNames.contentDisposition, value: disposition)) }
-        if let link { fields.append(HTTPField(name: FieldNames.link, value: link)) }
+        if let disposition { fields.append(HTTPField(name: .contentDisposition, value: disposition)) }
+        if let link { fields.append(HTTPField(name: .link, value: link)) }
         return ServerResponse(status: .ok, headerFields: fields, body: body)
     }
 
     /// 303 See Other to `location` (the IIIF base URI redirect, iipsrv-reference §4.2).
     package func redirect(to location: String) -> ServerResponse {
         var fields = HTTPFields()
-        fields.append(HTTPField(name: FieldNames.location, value: location))
+        fields.append(HTTPField(name: .location, value: location))
         fields.append(Self.serverField)
         fields.append(Self.poweredByField)
         fields.append(contentsOf: corsFields)
@@ -89,10 +90,10 @@ package struct ResponseFactory: Sendable {
     package func error(_ error: ProtocolError) -> ServerResponse {
         guard let fileName = error.fileName else { return textError(status: error.status, error.message) }
         var fields = fields(capacity: 3)
-        fields.append(HTTPField(name: FieldNames.cacheControl, value: "no-cache"))
-        fields.append(HTTPField(name: FieldNames.contentType, value: error.mediaType))
+        fields.append(HTTPField(name: .cacheControl, value: "no-cache"))
+        fields.append(HTTPField(name: .contentType, value: error.mediaType))
         fields.append(contentsOf: corsFields)
-        fields.append(HTTPField(name: FieldNames.contentDisposition, value: "inline;filename=\"\(fileName)\""))
+        fields.append(HTTPField(name: .contentDisposition, value: "inline;filename=\"\(fileName)\""))
         return ServerResponse(
             status: ServerResponse.status(error.status), headerFields: fields, body: ByteBuffer(string: error.message))
     }
@@ -100,8 +101,8 @@ package struct ResponseFactory: Sendable {
     /// A plain-text error with an HTTP status (iipsrv-reference §11.2).
     package func textError(status: Int, _ message: String) -> ServerResponse {
         var fields = fields(capacity: 2)
-        fields.append(HTTPField(name: FieldNames.contentType, value: "text/plain; charset=utf-8"))
-        fields.append(HTTPField(name: FieldNames.cacheControl, value: "no-cache"))
+        fields.append(HTTPField(name: .contentType, value: "text/plain; charset=utf-8"))
+        fields.append(HTTPField(name: .cacheControl, value: "no-cache"))
         fields.append(contentsOf: corsFields)
         return ServerResponse(
             status: ServerResponse.status(status), headerFields: fields, body: ByteBuffer(string: message))
@@ -110,16 +111,16 @@ package struct ResponseFactory: Sendable {
     /// 304 Not Modified.
     package func notModified(lastModified: Int64) -> ServerResponse {
         var fields = fields(capacity: 2)
-        fields.append(HTTPField(name: FieldNames.lastModified, value: HTTPDate.format(lastModified)))
-        fields.append(HTTPField(name: FieldNames.cacheControl, value: cacheControl))
+        fields.append(HTTPField(name: .lastModified, value: HTTPDate.format(lastModified)))
+        fields.append(HTTPField(name: .cacheControl, value: cacheControl))
         return ServerResponse(status: ServerResponse.status(304), headerFields: fields)
     }
 
     /// 204 for a CORS pre-flight (OPTIONS).
     package func preflight() -> ServerResponse {
         var fields = fields(capacity: 2)
-        fields.append(HTTPField(name: FieldNames.allow, value: "GET, HEAD, POST, OPTIONS"))
-        fields.append(HTTPField(name: FieldNames.cacheControl, value: cacheControl))
+        fields.append(HTTPField(name: .allow, value: "GET, HEAD, POST, OPTIONS"))
+        fields.append(HTTPField(name: .cacheControl, value: cacheControl))
         fields.append(contentsOf: corsFields)
         return ServerResponse(status: ServerResponse.status(204), headerFields: fields)
     }
@@ -127,15 +128,15 @@ package struct ResponseFactory: Sendable {
     /// 405 for methods other than GET, HEAD, POST and OPTIONS.
     package func methodNotAllowed() -> ServerResponse {
         var fields = fields(capacity: 2)
-        fields.append(HTTPField(name: FieldNames.allow, value: "GET, HEAD, POST, OPTIONS"))
-        fields.append(HTTPField(name: FieldNames.cacheControl, value: "no-cache"))
+        fields.append(HTTPField(name: .allow, value: "GET, HEAD, POST, OPTIONS"))
+        fields.append(HTTPField(name: .cacheControl, value: "no-cache"))
         return ServerResponse(status: ServerResponse.status(405), headerFields: fields)
     }
 
     /// 503 when the pipeline is full or shutting down.
     package func unavailable() -> ServerResponse {
         var response = textError(status: 503, "server busy, try again")
-        response.headerFields.append(HTTPField(name: FieldNames.retryAfter, value: "1"))
+        response.headerFields.append(HTTPField(name: .retryAfter, value: "1"))
         return response
     }
 
@@ -149,8 +150,8 @@ package struct ResponseFactory: Sendable {
             </body></html>
             """
         var fields = fields(capacity: 2)
-        fields.append(HTTPField(name: FieldNames.contentType, value: "text/html"))
-        fields.append(HTTPField(name: FieldNames.cacheControl, value: cacheControl))
+        fields.append(HTTPField(name: .contentType, value: "text/html"))
+        fields.append(HTTPField(name: .cacheControl, value: cacheControl))
         return ServerResponse(status: .ok, headerFields: fields, body: ByteBuffer(string: html))
     }
 }
@@ -159,4 +160,11 @@ package struct ResponseFactory: Sendable {
 public enum IIPServerVersion {
     /// The version string used in Server headers and the landing page.
     public static let current = "0.1.0"
+}
+
+extension HTTPField.Name {
+    /// X-Powered-By, which iipsrv sends (HTTPTypes names the standard fields; these two it does not).
+    fileprivate static let poweredBy = Self("X-Powered-By")!
+    /// Link (IIIF's profile and canonical relations).
+    fileprivate static let link = Self("Link")!
 }

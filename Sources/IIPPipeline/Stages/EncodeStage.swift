@@ -5,9 +5,6 @@ package import NIOCore
 /// Encode, part of rendering: pixels to bytes in the requested format, with the metadata iipsrv embeds
 /// (iipsrv-reference §6.6-6.7). Blocking: called on codec threads.
 package struct EncodeStage: Sendable {
-    /// The formats this build can write.
-    package static let formats = ImageEncoders.writable
-
     /// The Software value written into files that have a place for it.
     package static let software = "iipsrv-async/\(IIPServerVersion.current)"
 

@@ -69,6 +69,22 @@ public struct PixelBuffer: Sendable, Hashable {
             sampleFormat: sampleFormat, bytes: [UInt8](repeating: 0, count: count))
     }
 
+    /// A buffer whose bytes the caller overwrites, every one, before anything reads them: skips the zero fill
+    /// (a resize writes each output sample, and clearing megabytes first showed in profiles).
+    ///
+    /// - Throws: as ``zeroed(width:height:channels:bitsPerSample:sampleFormat:maxBytes:)``.
+    static func overwritten(
+        width: Int, height: Int, channels: Int, maxBytes: Int, fill: (UnsafeMutableBufferPointer<UInt8>) -> Void
+    ) throws(ImagingError) -> PixelBuffer {
+        let count = try checkedByteCount(
+            width: width, height: height, channels: channels, bitsPerSample: 8, maxBytes: maxBytes)
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            fill(buffer)
+            initialized = count
+        }
+        return PixelBuffer(width: width, height: height, channels: channels, bytes: bytes)
+    }
+
     /// `width * height * channels * bitsPerSample / 8`, or `nil` when a size is negative, the sample size is not
     /// 8, 16 or 32 bits, or the product overflows `Int`.
     public static func byteCount(width: Int, height: Int, channels: Int, bitsPerSample: Int) -> Int? {

@@ -30,7 +30,6 @@ public enum Resampler {
         guard width >= 0, height >= 0 else { throw .invalidParameter("resize to \(width)x\(height)") }
         if width == pixels.width && height == pixels.height { return pixels }
         let channels = pixels.channels
-        var output = try PixelBuffer.zeroed(width: width, height: height, channels: channels, maxBytes: maxBytes)
         // Scratch, generously: two rows of Int32 samples, three Int32 and three 8-byte tables per column and row.
         let (sides, sidesOverflow) = width.addingReportingOverflow(height)
         let (perIndex, perIndexOverflow) = channels.addingReportingOverflow(6)
@@ -41,12 +40,17 @@ public enum Resampler {
         guard pixels.rowBytes <= Int(Int32.max) else {
             throw .tooLarge("a source row of \(pixels.rowBytes) bytes is too long to resample")
         }
-        guard width > 0, height > 0, pixels.width > 0, pixels.height > 0, channels > 0 else { return output }
-        switch method {
-        case .nearest: nearest(pixels, into: &output)
-        case .bilinear: bilinear(pixels, into: &output)
+        guard width > 0, height > 0, pixels.width > 0, pixels.height > 0, channels > 0 else {
+            return try PixelBuffer.zeroed(width: width, height: height, channels: channels, maxBytes: maxBytes)
         }
-        return output
+        // Both methods write every output sample, so the buffer is not cleared first.
+        return try PixelBuffer.overwritten(width: width, height: height, channels: channels, maxBytes: maxBytes) {
+            destination in
+            switch method {
+            case .nearest: nearest(pixels, width: width, height: height, into: destination)
+            case .bilinear: bilinear(pixels, width: width, height: height, into: destination)
+            }
+        }
     }
 
     /// ``resize(_:width:height:method:maxBytes:)`` within ``ImageLimits/maxBufferBytes`` of the default limits,
@@ -61,25 +65,24 @@ public enum Resampler {
         }
     }
 
-    /// Fills `output` (8-bit, same channels, both buffers non-empty) from `pixels` by nearest neighbour.
-    private static func nearest(_ pixels: PixelBuffer, into output: inout PixelBuffer) {
+    /// Fills `destination` (`width` x `height`, 8-bit, same channels, both non-empty) from `pixels` by nearest
+    /// neighbour.
+    private static func nearest(
+        _ pixels: PixelBuffer, width: Int, height: Int, into destination: UnsafeMutableBufferPointer<UInt8>
+    ) {
         let channels = pixels.channels
-        let width = output.width
-        let height = output.height
         let xScale = Double(pixels.width) / Double(width)
         let yScale = Double(pixels.height) / Double(height)
         let columns = (0..<width).map { min(Int((Double($0) + 0.5) * xScale), pixels.width - 1) * channels }
         pixels.bytes.withUnsafeBufferPointer { source in
-            output.bytes.withUnsafeMutableBufferPointer { destination in
-                for row in 0..<height {
-                    let sourceRow = min(Int((Double(row) + 0.5) * yScale), pixels.height - 1) * pixels.rowBytes
-                    var target = row * width * channels
-                    for column in columns {
-                        for channel in 0..<channels {
-                            destination[target + channel] = source[sourceRow + column + channel]
-                        }
-                        target += channels
+            for row in 0..<height {
+                let sourceRow = min(Int((Double(row) + 0.5) * yScale), pixels.height - 1) * pixels.rowBytes
+                var target = row * width * channels
+                for column in columns {
+                    for channel in 0..<channels {
+                        destination[target + channel] = source[sourceRow + column + channel]
                     }
+                    target += channels
                 }
             }
         }
@@ -88,10 +91,10 @@ public enum Resampler {
     /// Separable bilinear interpolation in fixed point: each needed source row is interpolated horizontally once
     /// (into 8.8 fixed point), and output rows blend the two rows around them. The inner loops run over contiguous
     /// arrays without division or floating point, which the compiler vectorises.
-    private static func bilinear(_ pixels: PixelBuffer, into output: inout PixelBuffer) {
+    private static func bilinear(
+        _ pixels: PixelBuffer, width: Int, height: Int, into destination: UnsafeMutableBufferPointer<UInt8>
+    ) {
         let channels = pixels.channels
-        let width = output.width
-        let height = output.height
         let (left, right, xWeight) = axis(source: pixels.width, target: width)
         let (top, bottom, yWeight) = axis(source: pixels.height, target: height)
         let rowLength = width * channels
@@ -155,32 +158,30 @@ public enum Resampler {
         }
 
         pixels.bytes.withUnsafeBufferPointer { source in
-            output.bytes.withUnsafeMutableBufferPointer { destination in
-                for row in 0..<height {
-                    let r0 = top[row]
-                    let r1 = bottom[row]
-                    if r0 != upperRow {
-                        if r0 == lowerRow {
-                            swap(&upper, &lower)
-                            swap(&upperRow, &lowerRow)
-                        } else {
-                            interpolate(row: r0, into: &upper, source)
-                            upperRow = r0
-                        }
+            for row in 0..<height {
+                let r0 = top[row]
+                let r1 = bottom[row]
+                if r0 != upperRow {
+                    if r0 == lowerRow {
+                        swap(&upper, &lower)
+                        swap(&upperRow, &lowerRow)
+                    } else {
+                        interpolate(row: r0, into: &upper, source)
+                        upperRow = r0
                     }
-                    if r1 != lowerRow {
-                        interpolate(row: r1, into: &lower, source)
-                        lowerRow = r1
-                    }
-                    let wy = Int32((yWeight[row] * 256).rounded())
-                    let target = row * rowLength
-                    upper.withUnsafeBufferPointer { u in
-                        lower.withUnsafeBufferPointer { l in
-                            for i in 0..<rowLength {
-                                // (u * (256 - wy) + l * wy) / 65536, rounded.
-                                let value = (u[i] &* 256 &+ (l[i] &- u[i]) &* wy &+ 32768) >> 16
-                                destination[target + i] = UInt8(truncatingIfNeeded: value)
-                            }
+                }
+                if r1 != lowerRow {
+                    interpolate(row: r1, into: &lower, source)
+                    lowerRow = r1
+                }
+                let wy = Int32((yWeight[row] * 256).rounded())
+                let target = row * rowLength
+                upper.withUnsafeBufferPointer { u in
+                    lower.withUnsafeBufferPointer { l in
+                        for i in 0..<rowLength {
+                            // (u * (256 - wy) + l * wy) / 65536, rounded.
+                            let value = (u[i] &* 256 &+ (l[i] &- u[i]) &* wy &+ 32768) >> 16
+                            destination[target + i] = UInt8(truncatingIfNeeded: value)
                         }
                     }
                 }

@@ -73,9 +73,22 @@ public struct IIIFIdentifierURL: Sendable, Hashable {
     /// The first of a comma-separated header's values, without spaces.
     private static func firstValue(_ value: String?) -> String? {
         guard let value else { return nil }
-        let first = value.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let trimmed = first.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
-        return trimmed.isEmpty ? nil : String(trimmed)
+        // Bytes, not Characters: the separators are ASCII, and this runs for every info.json.
+        let bytes = value.utf8
+        var start = bytes.startIndex
+        let end = bytes.firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
+        while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") {
+            start = bytes.index(after: start)
+        }
+        var last = end
+        while last > start {
+            let before = bytes.index(before: last)
+            guard bytes[before] == UInt8(ascii: " ") || bytes[before] == UInt8(ascii: "\t") else { break }
+            last = before
+        }
+        guard start < last else { return nil }
+        if start == bytes.startIndex, last == bytes.endIndex { return value }
+        return String(Substring(value.utf8[start..<last]))
     }
 
     private static func trimmed(_ value: String) -> String {

@@ -53,13 +53,13 @@ public final class IIIFPlanner: Sendable {
             case .v2: wantsLD ? "application/ld+json" : "application/json"
             }
         // Written only the first time for this image, version and id: the pipeline keeps the text.
-        let body = Document.Body.memoized(key: "\(version) \(id)") { [self] in
+        let body = Document.Body.memoized(key: version == .v3 ? "3 " + id : "2 " + id) { [self] in
             var info = settings.iiifInfo
             let copyright = settings.copyright.isEmpty ? nil : settings.copyright
             info.rights = image.metadata.rights.flatMap { $0.isEmpty ? nil : $0 } ?? copyright
             return IIIFInfo.json(version: version, image: image, id: id, settings: info)
         }
-        let delivery = Delivery(link: "<\(version.profileURI)>;rel=\"profile\"", privateCache: negotiated)
+        let delivery = Delivery(link: version.profileLink, privateCache: negotiated)
         return .document(Document(body, mediaType: mediaType, delivery: delivery))
     }
 
@@ -72,7 +72,7 @@ public final class IIIFPlanner: Sendable {
             limits: settings.iiifInfo.limits)
         guard settings.formats.contains(plan.format) else { throw .badRequest("IIIF: unsupported output format") }
         // One Link field with both relations: clients that read a single header value still see both.
-        var links = ["<\(version.profileURI)>;rel=\"profile\""]
+        var links = [version.profileLink]
         if let id = identifierURL(request, trimming: 4).id(argument: Self.identifierPart(rawArgument)) {
             links.insert(plan.canonicalLink(id: id, version: version), at: 0)
         }
@@ -104,10 +104,12 @@ public final class IIIFPlanner: Sendable {
     /// The inputs of the image's id, from a request URI with `trimming` trailing path segments removed (1 for
     /// `/info.json`, 4 for region/size/rotation/quality).
     private func identifierURL(_ request: ServerRequest, trimming: Int) -> IIIFIdentifierURL {
-        var uri = request.query.isEmpty ? request.path : request.path + "?" + request.query
+        let full = request.query.isEmpty ? request.path : request.path + "?" + request.query
+        var end = full.utf8.endIndex
         for _ in 0..<trimming {
-            if let slash = uri.lastIndex(of: "/") { uri = String(uri[..<slash]) }
+            if let slash = full.utf8[..<end].lastIndex(of: UInt8(ascii: "/")) { end = slash }
         }
+        let uri = end == full.utf8.endIndex ? full : String(Substring(full.utf8[..<end]))
         return IIIFIdentifierURL(
             baseURL: settings.baseURL.isEmpty ? nil : settings.baseURL, requestURI: uri, host: request.host,
             forwardedHost: request.forwardedHost, https: request.isHTTPS ? "on" : nil,

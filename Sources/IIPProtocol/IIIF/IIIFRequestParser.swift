@@ -40,27 +40,29 @@ public struct IIIFRequestParser: Sendable, Hashable {
 
     /// Parses a raw request path.
     public func parse(_ path: String, version: IIIFVersion) throws(ProtocolError) -> IIIFRequest {
+        // Splitting works on bytes: every separator is ASCII, so the byte indices are valid String indices.
         var raw = Substring(path)
-        if let query = raw.firstIndex(of: "?") { raw = raw[..<query] }
-        if raw.hasSuffix("/") { raw = raw.dropLast() }
+        if let query = raw.utf8.firstIndex(of: UInt8(ascii: "?")) { raw = raw[..<query] }
+        if raw.utf8.last == UInt8(ascii: "/") { raw = raw[..<raw.utf8.index(before: raw.utf8.endIndex)] }
         guard !raw.isEmpty else { throw .badRequest("IIIF: missing identifier") }
 
-        guard let lastSlash = raw.lastIndex(of: "/") else {
+        guard let lastSlash = raw.utf8.lastIndex(of: UInt8(ascii: "/")) else {
             return .baseRedirect(identifier: try Self.identifier(raw))
         }
-        if raw[raw.index(after: lastSlash)...] == "info.json" {
+        if raw.utf8[raw.utf8.index(after: lastSlash)...].elementsEqual("info.json".utf8) {
             return .info(identifier: try Self.identifier(raw[..<lastSlash]))
         }
 
         var segments: [Substring] = []
+        segments.reserveCapacity(4)
         var end = raw.endIndex
         while segments.count < 4 {
-            guard let slash = raw[..<end].lastIndex(of: "/") else {
+            guard let slash = raw.utf8[..<end].lastIndex(of: UInt8(ascii: "/")) else {
                 throw .badRequest(
                     "IIIF: Query has too few parameters. IIIF syntax is "
                         + "{identifier}/{region}/{size}/{rotation}/{quality}{.format}")
             }
-            segments.append(raw[raw.index(after: slash)..<end])
+            segments.append(raw[raw.utf8.index(after: slash)..<end])
             end = slash
         }
         let identifier = try Self.identifier(raw[..<end])

@@ -6,7 +6,12 @@ public enum IIIFVersion: Int, Sendable, Hashable, CaseIterable {
     case v3 = 3
 
     /// The JSON-LD context of info.json, also used as the `profile` parameter of its media type.
-    public var contextURI: String { "http://iiif.io/api/image/\(rawValue)/context.json" }
+    public var contextURI: String {
+        switch self {
+        case .v2: "http://iiif.io/api/image/2/context.json"
+        case .v3: "http://iiif.io/api/image/3/context.json"
+        }
+    }
 
     /// The URI of the level 2 compliance profile, for `Link: <…>;rel="profile"` and the 2.1 `profile` array.
     public var profileURI: String {
@@ -17,7 +22,20 @@ public enum IIIFVersion: Int, Sendable, Hashable, CaseIterable {
     }
 
     /// The Content-Type of info.json: `application/ld+json;profile="<context>"` (iipsrv master, IIIF 3.0 §5.1).
-    public var infoMediaType: String { "application/ld+json;profile=\"\(contextURI)\"" }
+    public var infoMediaType: String {
+        switch self {
+        case .v2: #"application/ld+json;profile="http://iiif.io/api/image/2/context.json""#
+        case .v3: #"application/ld+json;profile="http://iiif.io/api/image/3/context.json""#
+        }
+    }
+
+    /// The `Link` value naming the compliance profile: `<profileURI>;rel="profile"`.
+    public var profileLink: String {
+        switch self {
+        case .v2: #"<http://iiif.io/api/image/2/level2.json>;rel="profile""#
+        case .v3: #"<http://iiif.io/api/image/3/level2.json>;rel="profile""#
+        }
+    }
 
     /// The version an `Accept` header asks for, or `fallback` when it names no known context.
     ///

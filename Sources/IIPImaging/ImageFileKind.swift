@@ -2,8 +2,10 @@
 public enum ImageFileKind: Sendable, Hashable {
     /// TIFF or BigTIFF, either byte order.
     case tiff
-    /// A JPEG2000 JP2 file.
+    /// A JPEG 2000 JP2 file (also JPX files that start like one).
     case jpeg2000
+    /// A raw JPEG 2000 codestream (`.j2k`, `.j2c`, and HTJ2K `.jph` codestreams): SOC then SIZ.
+    case jpeg2000Codestream
     /// A JPEG file.
     case jpeg
 
@@ -16,6 +18,8 @@ public enum ImageFileKind: Sendable, Hashable {
             self = .tiff
         } else if bytes.starts(with: [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A]) {
             self = .jpeg2000
+        } else if bytes.starts(with: [0xFF, 0x4F, 0xFF, 0x51]) {
+            self = .jpeg2000Codestream
         } else if bytes.starts(with: [0xFF, 0xD8, 0xFF]) {
             self = .jpeg
         } else {

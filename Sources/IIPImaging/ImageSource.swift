@@ -7,7 +7,7 @@ public import IIPModel
 #endif
 
 /// An open image that can describe itself and decode tiles and regions: the one interface every format
-/// implements (pyramid TIFF today; JPEG2000, JPEG, sequences and decoder modules next).
+/// implements (pyramid TIFF and JPEG 2000 today; JPEG, sequences and decoder modules next).
 ///
 /// Sources own C library handles that are stateful and not thread-safe, so a source is used by one thread
 /// at a time; the pipeline lends each one to a single decode. Tiled sources answer regions from their tiles (the
@@ -32,6 +32,9 @@ public protocol ImageSource: AnyObject {
     /// The tile's stored JPEG as a standalone image, when it can be sent without decoding; `nil` otherwise
     /// (stored-tile pass-through).
     func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]?
+
+    /// How exports should read a region of `resolution` (see ``RegionReading``).
+    func regionReading(resolution: Int) -> RegionReading
 }
 
 extension ImageSource {
@@ -51,6 +54,9 @@ extension ImageSource {
         return try PixelBuffer.composing(tiles, rect: rect, level: level)
     }
 
+    /// Tiled sources compose regions from their tiles (which the pipeline decodes in parallel and caches).
+    public func regionReading(resolution: Int) -> RegionReading { .tiles }
+
     /// Sources without stored JPEG tiles never pass through.
     public func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]? { nil }
 }
@@ -68,11 +74,14 @@ public enum ImageSourceOpener {
     /// Opens `path`, recognising the format from its first bytes (a blocking call).
     ///
     /// - Parameter limits: What the file's header may ask for; see ``ImageLimits``.
-    public static func open(path: String, limits: ImageLimits) throws(ImagingError) -> any ImageSource {
+    /// - Parameter layers: JPEG 2000 quality layers, as MAX_LAYERS (see ``JPEG2000Source``).
+    public static func open(path: String, limits: ImageLimits, layers: Int = 0) throws(ImagingError)
+        -> any ImageSource
+    {
         guard let kind = try sniff(path) else { throw .unsupportedFormat("unrecognised file signature") }
         switch kind {
         case .tiff: return try PyramidTIFF(path: path, limits: limits)
-        case .jpeg2000: throw .unsupportedFormat("JPEG2000")
+        case .jpeg2000, .jpeg2000Codestream: return try JPEG2000Source(path: path, limits: limits, layers: layers)
         case .jpeg: throw .unsupportedFormat("JPEG")
         }
     }

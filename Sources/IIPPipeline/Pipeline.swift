@@ -47,7 +47,7 @@ public final class Pipeline: Sendable {
             resolver: PathResolver(prefix: configuration.filesystemPrefix, suffix: configuration.filesystemSuffix),
             executor: executor, capacity: configuration.maxMetadataCacheSize,
             checkInterval: configuration.fileCheckDuration, handlesPerImage: configuration.maxHandlesPerImage,
-            limits: ImageLimits(maxImageSide: configuration.maxImageSide))
+            limits: ImageLimits(maxImageSide: configuration.maxImageSide), layers: configuration.maxLayers)
         tileCache = TileCache(budgetBytes: configuration.tileCacheBytes)
         decodedTiles = DecodedTileCache(budgetBytes: configuration.decodedCacheBytes)
         admission = Admission(

@@ -95,10 +95,7 @@ public struct JPEG2000Encoder: ImageEncoder {
         defer { opj_destroy_codec(codec) }
         let messages = OpenJPEGMessages()
         return try withExtendedLifetime(messages) { () throws(ImagingError) -> [UInt8] in
-            let context = Unmanaged.passUnretained(messages).toOpaque()
-            _ = opj_set_error_handler(codec, OpenJPEGMessages.error, context)
-            _ = opj_set_warning_handler(codec, OpenJPEGMessages.warning, context)
-            _ = opj_set_info_handler(codec, OpenJPEGMessages.ignore, context)
+            OpenJPEGMessages.install(on: codec, messages)
             let comment = metadata.software.isEmpty ? nil : metadata.software
             let set = Self.setup(codec, &parameters, image, comment: comment)
             guard set else { throw .encodeFailed("JPEG 2000: " + messages.describe("cannot set up the encoder")) }
@@ -214,30 +211,6 @@ public struct JPEG2000Encoder: ImageEncoder {
     }
 }
 
-/// Messages OpenJPEG reported for one codec.
-private final class OpenJPEGMessages {
-    var lastError: String?
-    var warnings = 0
-
-    func describe(_ fallback: String) -> String {
-        lastError ?? fallback
-    }
-
-    static let error: opj_msg_callback = { message, context in
-        guard let context else { return }
-        let messages = Unmanaged<OpenJPEGMessages>.fromOpaque(context).takeUnretainedValue()
-        let text = message.map { String(cString: $0) } ?? "unknown error"
-        messages.lastError = text.trimmingSuffix { $0 == "\n" }
-    }
-
-    static let warning: opj_msg_callback = { _, context in
-        guard let context else { return }
-        Unmanaged<OpenJPEGMessages>.fromOpaque(context).takeUnretainedValue().warnings += 1
-    }
-
-    static let ignore: opj_msg_callback = { _, _ in }
-}
-
 /// A growable output buffer with a position, for OpenJPEG's write, skip and seek callbacks.
 private final class OpenJPEGSink {
     var bytes: [UInt8] = []
@@ -278,13 +251,5 @@ private final class OpenJPEGSink {
         guard let context, offset >= 0 else { return 0 }
         Unmanaged<OpenJPEGSink>.fromOpaque(context).takeUnretainedValue().position = Int(offset)
         return 1
-    }
-}
-
-extension String {
-    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> String {
-        var result = self
-        while let last = result.last, predicate(last) { result.removeLast() }
-        return result
     }
 }

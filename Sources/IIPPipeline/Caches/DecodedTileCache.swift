@@ -17,13 +17,17 @@ package actor DecodedTileCache {
         package var resolution: Int
         /// Row-major tile index.
         package var tile: Int
+        /// Whether `tile` numbers a block of the source's region grid (``RegionReading/blocks(_:)``) rather than
+        /// one of its tiles.
+        package var block: Bool
 
         /// Creates a key.
-        package init(imagePath: String, modified: Int64, resolution: Int, tile: Int) {
+        package init(imagePath: String, modified: Int64, resolution: Int, tile: Int, block: Bool = false) {
             self.imagePath = imagePath
             self.modified = modified
             self.resolution = resolution
             self.tile = tile
+            self.block = block
         }
     }
 

@@ -19,6 +19,7 @@ package actor ImageRegistry {
     private let checkInterval: Duration
     private let handlesPerImage: Int
     private let limits: ImageLimits
+    private let layers: Int
     private let clock = ContinuousClock()
     private let opens = Counter(label: "iip_image_opens_total")
 
@@ -28,9 +29,10 @@ package actor ImageRegistry {
     ///   - capacity: Images kept open: 0 keeps none, -1 unlimited (MAX_METADATA_CACHE_SIZE).
     ///   - checkInterval: Time between `stat` checks of a cached image; zero checks on every request.
     ///   - limits: What a file's header may claim before it is refused (MAX_IMAGE_SIDE and the fixed bounds).
+    ///   - layers: JPEG 2000 quality layers decoded (MAX_LAYERS).
     package init(
         resolver: PathResolver, executor: CodecExecutor, capacity: Int, checkInterval: Duration, handlesPerImage: Int,
-        limits: ImageLimits = .default
+        limits: ImageLimits = .default, layers: Int = 0
     ) {
         entries = LRUStore(budget: capacity < 0 ? Int.max : capacity)
         self.resolver = resolver
@@ -38,6 +40,7 @@ package actor ImageRegistry {
         self.checkInterval = checkInterval
         self.handlesPerImage = handlesPerImage
         self.limits = limits
+        self.layers = layers
     }
 
     /// The open image for a requested path.
@@ -56,9 +59,10 @@ package actor ImageRegistry {
             entries.removeValue(for: path)
         }
         if let running = opening[path] { return try await Self.typed(running, path: path) }
-        let task = Task { [executor, handlesPerImage, limits] in
+        let task = Task { [executor, handlesPerImage, limits, layers] in
             try await executor.run { () throws(ImageAccessError) -> OpenImage in
-                try Self.open(path: path, filePath: filePath, handlesPerImage: handlesPerImage, limits: limits)
+                try Self.open(
+                    path: path, filePath: filePath, handlesPerImage: handlesPerImage, limits: limits, layers: layers)
             }
         }
         opening[path] = task
@@ -91,14 +95,14 @@ package actor ImageRegistry {
 
     /// Stats and opens a file, reads its structure and keeps the handle as the pool's first. Blocking.
     private static func open(
-        path: String, filePath: String, handlesPerImage: Int, limits: ImageLimits
+        path: String, filePath: String, handlesPerImage: Int, limits: ImageLimits, layers: Int
     ) throws(ImageAccessError)
         -> OpenImage
     {
         guard let status = FileStatus.of(filePath), status.isRegularFile else { throw .notFound(path) }
         let source: any ImageSource
         do {
-            source = try ImageSourceOpener.open(path: filePath, limits: limits)
+            source = try ImageSourceOpener.open(path: filePath, limits: limits, layers: layers)
         } catch {
             switch error {
             case .unreadable: throw .unreadable(path: path, reason: "the image file is damaged or unreadable")
@@ -109,8 +113,10 @@ package actor ImageRegistry {
             }
         }
         let pool = HandlePool(first: source, maxIdle: handlesPerImage) { () throws(ImagingError) in
-            try ImageSourceOpener.open(path: filePath, limits: limits)
+            try ImageSourceOpener.open(path: filePath, limits: limits, layers: layers)
         }
-        return OpenImage(path: path, filePath: filePath, description: source.description, status: status, handles: pool)
+        return OpenImage(
+            path: path, filePath: filePath, description: source.description, status: status, handles: pool,
+            regionReadings: source.description.levels.indices.map { source.regionReading(resolution: $0) })
     }
 }

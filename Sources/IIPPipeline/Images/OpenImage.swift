@@ -12,14 +12,20 @@ package final class OpenImage: Sendable {
     package let description: ImageDescription
     /// The file's status when it was opened.
     package let status: FileStatus
+    /// How exports read regions, per resolution (``ImageSource/regionReading(resolution:)``).
+    package let regionReadings: [RegionReading]
     let handles: HandlePool
     private let histogramMemo = Mutex<Histogram?>(nil)
     /// Documents already written (info.json by IIIF version and id): a handful at most (one per host and version).
     private let documentMemo = Mutex<[String: String]>([:])
     private static let documentMemoLimit = 16
 
-    init(path: String, filePath: String, description: ImageDescription, status: FileStatus, handles: HandlePool) {
+    init(
+        path: String, filePath: String, description: ImageDescription, status: FileStatus, handles: HandlePool,
+        regionReadings: [RegionReading] = []
+    ) {
         self.path = path
+        self.regionReadings = regionReadings
         self.filePath = filePath
         self.description = description
         self.status = status
@@ -53,6 +59,18 @@ package final class OpenImage: Sendable {
     package func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]? {
         try handles.withSource { source throws(ImagingError) in
             try source.storedJPEGTile(resolution: resolution, tile: tile)
+        }
+    }
+
+    /// How exports read a region of `resolution`.
+    package func regionReading(resolution: Int) -> RegionReading {
+        resolution >= 0 && resolution < regionReadings.count ? regionReadings[resolution] : .tiles
+    }
+
+    /// Decodes a region of a level in one call, with a handle nobody else is using. Blocking.
+    package func readRegion(resolution: Int, rect: PixelRect) throws(ImagingError) -> PixelBuffer {
+        try handles.withSource { source throws(ImagingError) in
+            try source.readRegion(resolution: resolution, rect: rect)
         }
     }
 

@@ -201,16 +201,39 @@ package final class RenderStage: PipelineStage {
         let export = plan.export
         let level = image.description.levels[export.resolution]
         let rect = export.sourceRect
-        // Decode the tiles that cover the region, in parallel on the codec threads (kept a while for neighbours).
-        let indices = level.tiles(covering: rect)
-        let tiles = try await withThrowingTaskGroup(of: (Int, PixelBuffer).self) { group in
+        let output = RenderTarget(
+            rendering: plan.rendering, scale: Double(export.outputWidth) / Double(max(export.fullRect.width, 1)),
+            size: (export.outputWidth, export.outputHeight), resampling: plan.resampling,
+            compression: plan.compression, descriptive: true)
+        // Decode the tiles (or the source's blocks) that cover the region, in parallel on the codec threads, kept
+        // a while for neighbouring exports; or the whole region in one call when the source says so.
+        let grid: PyramidLevel
+        let blocks: Bool
+        switch image.regionReading(resolution: export.resolution) {
+        case .direct:
+            return try await executor.run { [self] in
+                try finish(try image.readRegion(resolution: export.resolution, rect: rect), of: image, as: output)
+            }
+        case .blocks(let blockGrid):
+            (grid, blocks) = (blockGrid, true)
+        case .tiles:
+            (grid, blocks) = (level, false)
+        }
+        let indices = grid.tiles(covering: rect)
+        let parts = try await withThrowingTaskGroup(of: (Int, PixelBuffer).self) { group in
             for index in indices {
                 group.addTask { [executor, decode, decodedTiles] in
                     let key = DecodedTileCache.Key(
                         imagePath: image.path, modified: image.status.modified, resolution: export.resolution,
-                        tile: index)
+                        tile: index, block: blocks)
                     let pixels = try await decodedTiles.tile(for: key) {
-                        try await executor.run { try decode.tile(image, resolution: export.resolution, tile: index) }
+                        try await executor.run { () throws(ImagingError) -> PixelBuffer in
+                            guard blocks else {
+                                return try decode.tile(image, resolution: export.resolution, tile: index)
+                            }
+                            guard let area = grid.tileRect(index) else { throw .noSuchTile(index) }
+                            return try image.readRegion(resolution: export.resolution, rect: area)
+                        }
                     }
                     return (index, pixels)
                 }
@@ -219,12 +242,8 @@ package final class RenderStage: PipelineStage {
             for try await (index, pixels) in group { decoded.append((index, pixels)) }
             return decoded
         }
-        let output = RenderTarget(
-            rendering: plan.rendering, scale: Double(export.outputWidth) / Double(max(export.fullRect.width, 1)),
-            size: (export.outputWidth, export.outputHeight), resampling: plan.resampling,
-            compression: plan.compression, descriptive: true)
         return try await executor.run { [self] in
-            let composed = try PixelBuffer.composing(tiles, rect: rect, level: level)
+            let composed = try PixelBuffer.composing(parts, rect: rect, level: grid)
             return try finish(composed, of: image, as: output)
         }
     }

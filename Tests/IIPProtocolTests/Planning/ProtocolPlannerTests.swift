@@ -202,7 +202,7 @@ import Testing
             Issue.record("not a memoized document")
             return
         }
-        #expect(key == "v3 http://x.org/iiif/a.tif")
+        #expect(key == "3 http://x.org/iiif/a.tif")
         #expect(make().contains("\"id\" : \"http://x.org/iiif/a.tif\""))
         #expect(document.delivery.link == "<http://iiif.io/api/image/3/level2.json>;rel=\"profile\"")
         #expect(!document.delivery.privateCache)

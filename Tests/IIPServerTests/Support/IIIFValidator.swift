@@ -47,8 +47,12 @@ enum IIIFValidator {
         return colours
     }
 
-    /// Writes the 1000x1000 grid of 100-pixel squares as a pyramid TIFF named after the validator's identifier.
-    static func prepareGrid() async throws {
+    /// The folder of the JPEG 2000 copy of the grid (same identifier, so the server gets its own prefix).
+    static var jpeg2000Folder: String { Fixtures.path("validator-jp2") }
+
+    /// Writes the 1000x1000 grid of 100-pixel squares named after the validator's identifier: a pyramid TIFF in
+    /// the fixtures folder, or with `jpeg2000` a lossless JP2 (OpenJPEG) in ``jpeg2000Folder``.
+    static func prepareGrid(jpeg2000: Bool = false) async throws {
         let colours = try await colours()
         var pixels = PixelBuffer(width: 1000, height: 1000, channels: 3)
         for y in 0..<1000 {
@@ -59,6 +63,14 @@ enum IIIFValidator {
                 pixels.bytes[offset + 1] = UInt8(colour[1])
                 pixels.bytes[offset + 2] = UInt8(colour[2])
             }
+        }
+        if jpeg2000 {
+            try FileManager.default.createDirectory(atPath: jpeg2000Folder, withIntermediateDirectories: true)
+            let path = jpeg2000Folder + "/" + identifier
+            let bytes = try JPEG2000Encoder().encode(pixels, metadata: EncodingMetadata())
+            try Data(bytes).write(to: URL(fileURLWithPath: path + ".partial"))
+            _ = rename(path + ".partial", path)
+            return
         }
         var writer = PyramidTIFFWriter()
         writer.compression = .deflate

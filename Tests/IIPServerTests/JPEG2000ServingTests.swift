@@ -1,0 +1,152 @@
+import FastCGI
+import Foundation
+import IIPModel
+import IIPTestSupport
+import Testing
+
+/// JPEG 2000 images through every protocol and both frontends, and against iipsrv 1.1, which reads them with the
+/// same OpenJPEG (iipsrv-reference §7.3).
+@Suite("JPEG 2000 sources", .serialized)
+struct JPEG2000ServingTests {
+    /// Lossless, one codestream tile, 6 resolutions: no virtual levels.
+    static let lossless = JPEG2000Fixtures.Spec("serve-lossless.jp2", width: 1013, height: 677)
+    /// Lossy, 3 quality layers, 512 codestream tiles, RPCL with precincts: what archives store.
+    static let archival = JPEG2000Fixtures.Spec("serve-archival.jp2", width: 1500, height: 1100).with {
+        $0.rates = [40, 10, 2]
+        $0.tileSize = 512
+        $0.precincts = [256, 128]
+        $0.order = "RPCL"
+    }
+    /// Grey, 16 bits, 5 resolutions.
+    static let grey16 = JPEG2000Fixtures.Spec("serve-grey16.jp2", width: 700, height: 500).with {
+        $0.channels = 1
+        $0.precision = 16
+        $0.resolutions = 5
+    }
+    /// HTJ2K codestream (OpenJPH).
+    static let highThroughput = JPEG2000Fixtures.Spec("serve-ht.j2c", width: 800, height: 600).with {
+        $0.highThroughput = true
+        $0.resolutions = 5
+    }
+
+    init() throws {
+        for spec in [Self.lossless, Self.archival, Self.grey16, Self.highThroughput] { try JPEG2000Fixtures.make(spec) }
+    }
+
+    /// One request per protocol and kind of answer.
+    static func requests(_ name: String) -> [String] {
+        [
+            "/fcgi-bin/iipsrv.fcgi?FIF=\(name)&OBJ=IIP,1.0&OBJ=Max-size&OBJ=Tile-size&OBJ=Resolution-number",
+            "/fcgi-bin/iipsrv.fcgi?FIF=\(name)&JTL=0,0",
+            "/fcgi-bin/iipsrv.fcgi?FIF=\(name)&JTL=2,1",
+            "/fcgi-bin/iipsrv.fcgi?FIF=\(name)&WID=300&RGN=0.1,0.2,0.5,0.5&CVT=jpeg",
+            "/fcgi-bin/iipsrv.fcgi?IIIF=\(name)/info.json",
+            "/fcgi-bin/iipsrv.fcgi?IIIF=\(name)/0,0,512,512/256,/0/default.jpg",
+            "/fcgi-bin/iipsrv.fcgi?IIIF=\(name)/full/200,/0/gray.png",
+            "/fcgi-bin/iipsrv.fcgi?DeepZoom=\(name).dzi",
+            "/fcgi-bin/iipsrv.fcgi?DeepZoom=\(name)_files/9/0_0.jpg",
+            "/fcgi-bin/iipsrv.fcgi?Zoomify=\(name)/ImageProperties.xml",
+            "/fcgi-bin/iipsrv.fcgi?Zoomify=\(name)/TileGroup0/1-1-0.jpg",
+        ]
+    }
+
+    // Every protocol answers for every kind of JPEG 2000 file, through nginx and over HTTP, with the same bytes.
+    @Test(arguments: [lossless, archival, grey16, highThroughput])
+    func everyProtocolThroughBothFrontends(spec: JPEG2000Fixtures.Spec) async throws {
+        try await TestServer.with(fastCGI: .tcp(host: "127.0.0.1", port: 0)) { server in
+            let nginx = try await NginxFrontend.start(upstream: .tcp(port: try #require(server.fastCGIPort)))
+            defer { Task { await nginx.stop() } }
+            for target in Self.requests(spec.name) {
+                let viaNginx = try await nginx.get(target)
+                let direct = try await server.get(target)
+                #expect(direct.status == 200, "\(target): \(direct.text.prefix(200))")
+                #expect(viaNginx.status == direct.status, "\(target)")
+                // info.json names the host it was asked through; everything else is byte for byte the same.
+                let same = target.hasSuffix("info.json") ? viaNginx.body.count > 0 : viaNginx.body == direct.body
+                #expect(same, "\(target)")
+            }
+            let tile = try await server.get("/?FIF=\(spec.name)&JTL=2,0")
+            let pixels = try ImageComparison.decodeJPEG(tile.body)
+            #expect(pixels.width == 256 && pixels.height == 256)
+            let info = try await server.get("/iiif/\(spec.name)/info.json")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(info.body)) as? [String: Any])
+            #expect(json["width"] as? Int == spec.width && json["height"] as? Int == spec.height)
+        }
+    }
+
+    @Test func aDamagedFileIsRefusedAndTheServerGoesOn() async throws {
+        let original = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(Self.archival.name)))
+        try original.prefix(original.count / 4).write(to: URL(fileURLWithPath: Fixtures.path("serve-cut.jp2")))
+        try Data(Array(original.prefix(12)) + [UInt8](repeating: 0x33, count: 500))
+            .write(to: URL(fileURLWithPath: Fixtures.path("serve-garbage.jp2")))
+        try await TestServer.with { server in
+            for name in ["serve-cut.jp2", "serve-garbage.jp2"] {
+                for query in ["OBJ=Max-size", "JTL=3,0", "JTL=3,5", "WID=200&CVT=jpeg"] {
+                    let answer = try await server.get("/?FIF=\(name)&\(query)")
+                    #expect(answer.status < 500 || answer.status == 503, "\(name) \(query): \(answer.status)")
+                }
+            }
+            let healthy = try await server.get("/?FIF=\(Self.lossless.name)&JTL=0,0")
+            #expect(healthy.status == 200)
+        }
+    }
+
+    // MARK: - Against iipsrv 1.1
+
+    static let objectQuery =
+        "OBJ=IIP,1.0&OBJ=Max-size&OBJ=Tile-size&OBJ=Resolution-number&OBJ=Resolutions&OBJ=Horizontal-views"
+        + "&OBJ=Vertical-views"
+
+    @Test(
+        .enabled(if: ReferenceServer.enabled, "no reference iipsrv (run .ci/test)"),
+        arguments: [lossless, archival])
+    func tilesAndMetadataMatchIipsrv(spec: JPEG2000Fixtures.Spec) async throws {
+        try await TestServer.with(TestServer.configuration { $0.codecPassthrough = false }) { server in
+            let ours = try await server.get("/?FIF=\(spec.name)&\(Self.objectQuery)")
+            let theirs = try await ReferenceServer.get("FIF=\(spec.name)&\(Self.objectQuery)")
+            #expect(ours.status == 200 && theirs.status == 200)
+            #expect(ours.text == theirs.text)
+            let levels = JPEG2000LevelSizes.of(width: spec.width, height: spec.height)
+            var psnrs: [Double] = []
+            for (resolution, level) in levels.enumerated() {
+                let count = ((level.0 + 255) / 256) * ((level.1 + 255) / 256)
+                for tile in 0..<count {
+                    let query = "FIF=\(spec.name)&JTL=\(resolution),\(tile)"
+                    let a = try ImageComparison.decodeJPEG(try await server.get("/?\(query)").body)
+                    let b = try ImageComparison.decodeJPEG(try await ReferenceServer.get(query).body)
+                    #expect(a.width == b.width && a.height == b.height, "\(query)")
+                    guard a.bytes.count == b.bytes.count else { continue }
+                    let psnr = ImageComparison.psnr(a, b)
+                    psnrs.append(psnr)
+                    #expect(psnr > 35, "\(query): PSNR \(psnr) dB")
+                }
+            }
+            #expect(!psnrs.isEmpty)
+            let finite = psnrs.filter(\.isFinite)
+            print(
+                "differential \(spec.name): \(psnrs.count) tiles equal in size, PSNR "
+                    + "\(finite.min().map { String(format: "%.1f", $0) } ?? "identical") ... "
+                    + "\(finite.count < psnrs.count ? "identical" : String(format: "%.1f", finite.max() ?? 0)) dB")
+            // A region export: the same size, and the same picture within JPEG error.
+            let export = "FIF=\(spec.name)&WID=400&RGN=0.1,0.1,0.6,0.6&CVT=jpeg"
+            let a = try ImageComparison.decodeJPEG(try await server.get("/?\(export)").body)
+            let b = try ImageComparison.decodeJPEG(try await ReferenceServer.get(export).body)
+            #expect(a.width == b.width && a.height == b.height)
+            if a.bytes.count == b.bytes.count { #expect(ImageComparison.psnr(a, b) > 28) }
+        }
+    }
+}
+
+/// iipsrv's JPEG 2000 level sizes, smallest first: floor halves until both sides fit in 256.
+enum JPEG2000LevelSizes {
+    static func of(width: Int, height: Int) -> [(Int, Int)] {
+        var sizes = [(width, height)]
+        var (w, h) = (width, height)
+        while w > 256 || h > 256 {
+            w /= 2
+            h /= 2
+            sizes.append((w, h))
+        }
+        return sizes.reversed()
+    }
+}

@@ -197,6 +197,14 @@ import Testing
         let huge = Fixtures.path("j2-huge.jp2")
         try Data(bytes).write(to: URL(fileURLWithPath: huge))
         #expect(throws: ImagingError.self) { try JPEG2000Source(path: huge) }
+        // An image origin beyond OpenJPEG's 32-bit signed coordinates (XOsiz = 3 x 10^9, Xsiz = XOsiz + 1000).
+        var shifted = [UInt8](original)
+        for (offset, value) in [(siz + 8, 3_000_001_000), (siz + 16, 3_000_000_000)] {
+            for index in 0..<4 { shifted[offset + index] = UInt8(value >> (24 - 8 * index) & 0xFF) }
+        }
+        let far = Fixtures.path("j2-far-origin.jp2")
+        try Data(shifted).write(to: URL(fileURLWithPath: far))
+        #expect(throws: ImagingError.self) { try JPEG2000Source(path: far) }
         // Garbage after a valid signature.
         let garbage = Fixtures.path("j2-garbage.jp2")
         try Data(Array(original.prefix(12)) + [UInt8](repeating: 0xA7, count: 4000)).write(

@@ -124,6 +124,10 @@ public final class JPEG2000Source: ImageSource {
         guard let offset, let size = JPEG2000SizeMarker(reading: file, at: offset) else {
             throw .unsupportedFormat("JPEG 2000 without a codestream")
         }
+        // OpenJPEG takes decode areas as 32-bit signed grid coordinates.
+        guard size.width <= Int(Int32.max), size.height <= Int(Int32.max) else {
+            throw .unsupportedLayout("a JPEG 2000 reference grid beyond 2^31 - 1")
+        }
         let width = size.width - size.originX
         let height = size.height - size.originY
         guard width > 0, height > 0, width <= limits.maxImageSide, height <= limits.maxImageSide else {

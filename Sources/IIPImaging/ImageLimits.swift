@@ -34,8 +34,9 @@ public struct ImageLimits: Sendable, Hashable {
     /// limits, such as MAX_EXPORT_PIXELS, are that): the floating-point chain over the 10^8 RGB source pixels the
     /// server allows by default needs 2.4 GB.
     public var maxBufferBytes: Int
-    /// The most tiles a JPEG 2000 codestream may declare: 65,536 by default (a 262,144-pixel square in
-    /// 1,024-pixel tiles). OpenJPEG allocates a few kilobytes per declared tile when it reads the header.
+    /// The most tiles a JPEG 2000 codestream may declare: 16,384 by default (a 131,072-pixel square in
+    /// 1,024-pixel tiles). OpenJPEG copies several kilobytes of coding parameters per declared tile every time
+    /// it reads the header, which it does for every decode.
     public var maxCodestreamTiles: Int
 
     /// Creates limits; every one has a default.
@@ -43,7 +44,7 @@ public struct ImageLimits: Sendable, Hashable {
         maxImageSide: Int = 1 << 22, maxTileSide: Int = 65536, maxTileBytes: Int = 256 << 20,
         maxTilesPerLevel: Int = 1 << 26, maxLevels: Int = 64, maxDirectories: Int = 1024,
         maxSamplesPerPixel: Int = 256, maxMetadataBytes: Int = 16 << 20, maxBufferBytes: Int = 1 << 32,
-        maxCodestreamTiles: Int = 65536
+        maxCodestreamTiles: Int = 16384
     ) {
         self.maxImageSide = maxImageSide
         self.maxTileSide = maxTileSide

@@ -107,6 +107,14 @@ import Testing
         }
     }
 
+    @Test func virtualLevelsAreBoundedBeforeDecoding() throws {
+        let name = try JPEG2000Fixtures.make(Self.fewLevels)
+        // The virtual level decodes 2x2 times its rectangle at 32 bits a sample: 500 x 350 x 3 x 4 = 2.1 MB.
+        let source = try JPEG2000Source(path: Fixtures.path(name), limits: ImageLimits(maxTileBytes: 2_000_000))
+        #expect(throws: ImagingError.self) { try source.readTile(resolution: 0, tile: 0) }
+        #expect(try source.readTile(resolution: 1, tile: 0).width == 256)
+    }
+
     @Test func twelveBitSamplesAreWidenedToSixteen() throws {
         let source = try Self.open(Self.grey12)
         #expect(source.description.bitsPerSample == 16)

@@ -13,6 +13,8 @@ struct JP2Boxes: Sendable, Hashable {
     var xmp: String?
     /// Pixels per centimetre, horizontal and vertical.
     var resolution: PhysicalResolution?
+    /// Whether the header has a palette (`pclr`): indices that OpenJPEG expands to other components.
+    var hasPalette = false
     /// Where the contiguous codestream (`jp2c` box content) starts, when there is one.
     var codestreamOffset: Int?
 
@@ -58,6 +60,7 @@ struct JP2Boxes: Sendable, Hashable {
                     iccProfile = Array(content.dropFirst(3))
                 }
             case "res ": readResolution(file, from: box.contentStart, to: box.end)
+            case "pclr": hasPalette = true
             default: break
             }
             offset = box.end

@@ -47,6 +47,7 @@ public final class JPEG2000Source: ImageSource {
     private let origin: (x: Int, y: Int)
     private let codestreamTile: (width: Int, height: Int)
     private let precision: Int
+    private let componentCount: Int
     private let signed: Bool
     private let limits: ImageLimits
 
@@ -76,6 +77,10 @@ public final class JPEG2000Source: ImageSource {
         guard header.components >= 1, header.components <= min(limits.maxSamplesPerPixel, 4) else {
             throw .unsupportedLayout("JPEG 2000 with \(header.components) components")
         }
+        guard !boxes.hasPalette else { throw .unsupportedLayout("JPEG 2000 with a palette (pclr)") }
+        guard header.colorSpaceSupported else {
+            throw .unsupportedLayout("JPEG 2000 in a YCC or CMYK colour space")
+        }
         guard header.uniform else {
             throw .unsupportedLayout("JPEG 2000 components of different sizes or precisions")
         }
@@ -97,7 +102,7 @@ public final class JPEG2000Source: ImageSource {
         case 1, 2: colorSpace = precision == 1 ? .binary : .greyscale
         default: colorSpace = .sRGB
         }
-        if precision == 1 { channels = 1 }
+        if precision == 1, channels <= 2 { channels = 1 }
         var metadata = ImageMetadata()
         metadata.xmp = boxes.xmp
         self.description = ImageDescription(
@@ -112,6 +117,7 @@ public final class JPEG2000Source: ImageSource {
         self.origin = (header.x0, header.y0)
         self.codestreamTile = (size.tileWidth, size.tileHeight)
         self.precision = precision
+        self.componentCount = header.components
         self.signed = header.signed
         self.limits = limits
     }
@@ -207,7 +213,24 @@ public final class JPEG2000Source: ImageSource {
         let y0 = origin.y + rect.y * scale
         let x1 = origin.x + min((rect.x + rect.width) * scale, full.width)
         let y1 = origin.y + min((rect.y + rect.height) * scale, full.height)
+        // OpenJPEG holds the decoded area as 32-bit samples per component before we interleave it: bound that, and
+        // the output, before decoding. Virtual levels decode block^2 times the rectangle, so they get the tile
+        // bound; real levels are bounded by their callers (tile sizes, MAX_EXPORT_PIXELS) and the buffer limit.
+        let bound = block > 1 ? limits.maxTileBytes : limits.maxBufferBytes
+        guard
+            let areaBytes = Int.checkedProduct(
+                (x1 - x0 + (1 << reduce) - 1) >> reduce, (y1 - y0 + (1 << reduce) - 1) >> reduce,
+                max(componentCount, 1), 4),
+            areaBytes <= bound
+        else { throw .tooLarge("the JPEG 2000 area to decode exceeds \(bound) bytes") }
+        _ = try PixelBuffer.checkedByteCount(
+            width: rect.width, height: rect.height, channels: description.channels,
+            bitsPerSample: description.bitsPerSample, maxBytes: limits.maxBufferBytes)
         let decoded = try decode(x0: x0, y0: y0, x1: x1, y1: y1, reduce: reduce)
+        guard decoded.width >= rect.width, decoded.height >= rect.height else {
+            throw .decodeFailed(
+                "JPEG 2000: decoded \(decoded.width)x\(decoded.height), expected \(rect.width)x\(rect.height)")
+        }
         if block > 1 { return decoded.averaged(block: block, width: rect.width, height: rect.height) }
         if decoded.width == rect.width, decoded.height == rect.height { return decoded }
         return decoded.cropped(x: 0, y: 0, width: rect.width, height: rect.height)
@@ -256,15 +279,16 @@ public final class JPEG2000Source: ImageSource {
         let height = Int(first.pointee.h)
         for index in 0..<channels {
             let component = first + index
-            guard component.pointee.data != nil, Int(component.pointee.w) == width, Int(component.pointee.h) == height
-            else { throw .decodeFailed("JPEG 2000: a component was not decoded") }
+            guard component.pointee.data != nil, Int(component.pointee.w) == width, Int(component.pointee.h) == height,
+                Int(component.pointee.prec) == precision, (component.pointee.sgnd != 0) == signed
+            else { throw .decodeFailed("JPEG 2000: a component was not decoded as its header says") }
         }
         let offset = signed ? Int32(1) << (precision - 1) : 0
         let count = width * height
         if precision <= 8 {
             let maximum = Int32((1 << precision) - 1)
             return try PixelBuffer.overwritten(
-                width: width, height: height, channels: channels, maxBytes: limits.maxTileBytes
+                width: width, height: height, channels: channels, maxBytes: limits.maxBufferBytes
             ) { output in
                 for channel in 0..<channels {
                     let data = (first + channel).pointee.data!
@@ -314,6 +338,7 @@ public final class JPEG2000Source: ImageSource {
         var uniform = true
         var resolutions = 0
         var layers = 0
+        var colorSpaceSupported = true
     }
 
     private static func readHeader(_ file: OpenJPEGFileReader, codec format: OPJ_CODEC_FORMAT) throws(ImagingError)
@@ -341,6 +366,9 @@ public final class JPEG2000Source: ImageSource {
                 header.x1 = Int(image.pointee.x1)
                 header.y1 = Int(image.pointee.y1)
                 header.components = Int(image.pointee.numcomps)
+                let space = image.pointee.color_space
+                header.colorSpaceSupported =
+                    space != OPJ_CLRSPC_SYCC && space != OPJ_CLRSPC_EYCC && space != OPJ_CLRSPC_CMYK
                 if let comps = image.pointee.comps, header.components > 0 {
                     let first = comps.pointee
                     header.precision = Int(first.prec)
@@ -357,8 +385,12 @@ public final class JPEG2000Source: ImageSource {
                 var info: UnsafeMutablePointer<opj_codestream_info_v2_t>? = opj_get_cstr_info(codec)
                 if let codestream = info?.pointee {
                     header.layers = Int(codestream.m_default_tile_info.numlayers)
-                    if let tile = codestream.m_default_tile_info.tccp_info {
-                        header.resolutions = Int(tile.pointee.numresolutions)
+                    // The smallest count over the components: a COC may give one fewer decomposition levels.
+                    if let components = codestream.m_default_tile_info.tccp_info, codestream.nbcomps > 0 {
+                        header.resolutions =
+                            (0..<Int(codestream.nbcomps)).map {
+                                Int(components[$0].numresolutions)
+                            }.min() ?? 0
                     }
                 }
                 opj_destroy_cstr_info(&info)

@@ -35,6 +35,13 @@ public protocol ImageSource: AnyObject {
 
     /// How exports should read a region of `resolution` (see ``RegionReading``).
     func regionReading(resolution: Int) -> RegionReading
+
+    /// ``readTile(resolution:tile:)`` with the quality layers a request asked for (IIP LYR, `nil` for none);
+    /// sources without layers ignore them.
+    func readTile(resolution: Int, tile: Int, layers: Int?) throws(ImagingError) -> PixelBuffer
+
+    /// ``readRegion(resolution:rect:)`` with the quality layers a request asked for (IIP LYR, `nil` for none).
+    func readRegion(resolution: Int, rect: PixelRect, layers: Int?) throws(ImagingError) -> PixelBuffer
 }
 
 extension ImageSource {
@@ -52,6 +59,16 @@ extension ImageSource {
         tiles.reserveCapacity(indices.count)
         for index in indices { tiles.append((index, try readTile(resolution: resolution, tile: index))) }
         return try PixelBuffer.composing(tiles, rect: rect, level: level)
+    }
+
+    /// Sources without quality layers read as without a request.
+    public func readTile(resolution: Int, tile: Int, layers: Int?) throws(ImagingError) -> PixelBuffer {
+        try readTile(resolution: resolution, tile: tile)
+    }
+
+    /// Sources without quality layers read as without a request.
+    public func readRegion(resolution: Int, rect: PixelRect, layers: Int?) throws(ImagingError) -> PixelBuffer {
+        try readRegion(resolution: resolution, rect: rect)
     }
 
     /// Tiled sources compose regions from their tiles (which the pipeline decodes in parallel and caches).

@@ -151,6 +151,26 @@ import Testing
         #expect(quality[0] < quality[1] && quality[1] < quality[2], "\(full): \(quality)")
     }
 
+    // iipsrv-reference §2.1 (LYR) and §7.3: LYR counts only below a positive MAX_LAYERS.
+    @Test func lyrFollowsIipsrvUnderMaxLayers() throws {
+        #expect(JPEG2000Source.requestedLayers(maximum: 0, lyr: 1) == 1)
+        #expect(JPEG2000Source.requestedLayers(maximum: 0, lyr: nil) == 0)
+        #expect(JPEG2000Source.requestedLayers(maximum: -1, lyr: nil) == -1)
+        #expect(JPEG2000Source.requestedLayers(maximum: -1, lyr: 2) == 2)
+        #expect(JPEG2000Source.requestedLayers(maximum: 2, lyr: 1) == 1)
+        #expect(JPEG2000Source.requestedLayers(maximum: 2, lyr: 3) == 2)
+        #expect(JPEG2000Source.requestedLayers(maximum: 2, lyr: 0) == 2)
+        let path = Fixtures.path(try JPEG2000Fixtures.make(Self.layered))
+        let source = try JPEG2000Source(path: path)
+        let onlyOne = try JPEG2000Source(path: path, layers: 1)
+        let full = source.description.levels.count - 1
+        let asked = try source.readTile(resolution: full, tile: 0, layers: 1)
+        let equal = asked.bytes == (try onlyOne.readTile(resolution: full, tile: 0)).bytes
+        #expect(equal)
+        let different = asked.bytes != (try source.readTile(resolution: full, tile: 0, layers: 3)).bytes
+        #expect(different)
+    }
+
     @Test func rawCodestreamsAndHTJ2KDecode() throws {
         for spec in [Self.codestream, Self.highThroughput] {
             let source = try Self.open(spec)

@@ -74,6 +74,24 @@ struct JPEG2000ServingTests {
         }
     }
 
+    // iipsrv-reference §2.1: LYR picks the quality layers of a JPEG 2000 tile; each count is cached apart.
+    @Test func lyrChoosesTheLayersOfATile() async throws {
+        try await TestServer.with(TestServer.configuration { $0.codecPassthrough = false }) { server in
+            let one = try await server.get("/?FIF=\(Self.archival.name)&LYR=1&JTL=3,5")
+            let three = try await server.get("/?FIF=\(Self.archival.name)&LYR=3&JTL=3,5")
+            let oneAgain = try await server.get("/?FIF=\(Self.archival.name)&LYR=1&JTL=3,5")
+            let plain = try await server.get("/?FIF=\(Self.archival.name)&JTL=3,5")
+            #expect(one.status == 200 && three.status == 200)
+            #expect(one.body != three.body)
+            #expect(one.body == oneAgain.body)
+            // No LYR: half of the 3 layers rounded up, so neither 1 nor 3.
+            #expect(plain.body != one.body && plain.body != three.body)
+            let original = try ImageComparison.decodeJPEG(three.body)
+            let coarse = try ImageComparison.decodeJPEG(one.body)
+            #expect(ImageComparison.psnr(original, coarse) < 60)
+        }
+    }
+
     @Test func aDamagedFileIsRefusedAndTheServerGoesOn() async throws {
         let original = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(Self.archival.name)))
         try original.prefix(original.count / 4).write(to: URL(fileURLWithPath: Fixtures.path("serve-cut.jp2")))

@@ -13,7 +13,7 @@ public import IIPModel
 /// virtual levels and picks one pixel per block; this reader follows the sizes, which are powers of two.
 ///
 /// **Quality layers.** `layers` follows MAX_LAYERS: 0 decodes half the codestream's layers rounded up, -1 all of
-/// them, a positive count at most that many.
+/// them, a positive count at most that many; a request's LYR applies within MAX_LAYERS as iipsrv's does.
 ///
 /// **Samples.** Components must share one size and precision (no subsampled chroma). 1-bit data becomes 8-bit
 /// 0/255 binary; 2-7 bits are scaled up to 8; 9-16 bits are scaled up to the 16-bit range (so that the pipeline's
@@ -39,8 +39,10 @@ public final class JPEG2000Source: ImageSource {
     public let codestreamResolutions: Int
     /// The number of quality layers in the codestream.
     public let qualityLayers: Int
-    /// The layers each decode uses (0 = all).
+    /// The layers each decode uses when the request asks for none (0 = all).
     public let decodedLayers: Int
+    /// MAX_LAYERS, as given when opening.
+    public let maxLayers: Int
 
     private let file: OpenJPEGFileReader
     private let codec: OPJ_CODEC_FORMAT
@@ -112,6 +114,7 @@ public final class JPEG2000Source: ImageSource {
         self.codestreamResolutions = header.resolutions
         self.qualityLayers = header.layers
         self.decodedLayers = Self.decodedLayers(requested: layers, available: header.layers)
+        self.maxLayers = layers
         self.file = file
         self.codec = codec
         self.origin = (header.x0, header.y0)
@@ -148,6 +151,17 @@ public final class JPEG2000Source: ImageSource {
         return size
     }
 
+    /// The layers a request's LYR (`nil` when absent) gets under MAX_LAYERS `maximum`, in MAX_LAYERS terms
+    /// (iipsrv-reference §2.1): with a positive maximum, LYR counts only below it; with -1 and no LYR, all layers;
+    /// otherwise LYR as given, or the maximum's own meaning when there is none.
+    static func requestedLayers(maximum: Int, lyr: Int?) -> Int {
+        if maximum > 0 {
+            if let lyr, lyr > 0, lyr < maximum { return lyr }
+            return maximum
+        }
+        return lyr ?? maximum
+    }
+
     /// The layers to decode for MAX_LAYERS `requested` in a codestream with `available` layers (0 = all).
     static func decodedLayers(requested: Int, available: Int) -> Int {
         if requested < 0 { return 0 }
@@ -173,9 +187,14 @@ public final class JPEG2000Source: ImageSource {
 
     /// Decodes one virtual tile.
     public func readTile(resolution: Int, tile: Int) throws(ImagingError) -> PixelBuffer {
+        try readTile(resolution: resolution, tile: tile, layers: nil)
+    }
+
+    /// Decodes one virtual tile with the layers a request asked for (LYR).
+    public func readTile(resolution: Int, tile: Int, layers: Int?) throws(ImagingError) -> PixelBuffer {
         guard resolution >= 0, resolution < description.levels.count else { throw .noSuchResolution(resolution) }
         guard let rect = description.levels[resolution].tileRect(tile) else { throw .noSuchTile(tile) }
-        return try readRegion(resolution: resolution, rect: rect)
+        return try readRegion(resolution: resolution, rect: rect, layers: layers)
     }
 
     /// The largest side of a block exports read and cache (``RegionReading/blocks(_:)``).
@@ -198,6 +217,11 @@ public final class JPEG2000Source: ImageSource {
 
     /// Decodes `rect` of a level directly (one decode area, not tile by tile).
     public func readRegion(resolution: Int, rect: PixelRect) throws(ImagingError) -> PixelBuffer {
+        try readRegion(resolution: resolution, rect: rect, layers: nil)
+    }
+
+    /// Decodes `rect` of a level directly, with the layers a request asked for (LYR).
+    public func readRegion(resolution: Int, rect: PixelRect, layers: Int?) throws(ImagingError) -> PixelBuffer {
         guard resolution >= 0, resolution < description.levels.count else { throw .noSuchResolution(resolution) }
         let level = description.levels[resolution]
         guard rect.width > 0, rect.height > 0, rect.x >= 0, rect.y >= 0, rect.x + rect.width <= level.width,
@@ -226,7 +250,12 @@ public final class JPEG2000Source: ImageSource {
         _ = try PixelBuffer.checkedByteCount(
             width: rect.width, height: rect.height, channels: description.channels,
             bitsPerSample: description.bitsPerSample, maxBytes: limits.maxBufferBytes)
-        let decoded = try decode(x0: x0, y0: y0, x1: x1, y1: y1, reduce: reduce)
+        let layerCount =
+            layers.map {
+                Self.decodedLayers(
+                    requested: Self.requestedLayers(maximum: maxLayers, lyr: $0), available: qualityLayers)
+            } ?? decodedLayers
+        let decoded = try decode(x0: x0, y0: y0, x1: x1, y1: y1, reduce: reduce, layers: layerCount)
         guard decoded.width >= rect.width, decoded.height >= rect.height else {
             throw .decodeFailed(
                 "JPEG 2000: decoded \(decoded.width)x\(decoded.height), expected \(rect.width)x\(rect.height)")
@@ -237,7 +266,9 @@ public final class JPEG2000Source: ImageSource {
     }
 
     /// Decodes the reference-grid area `x0..<x1` x `y0..<y1` at reduce factor `reduce` into interleaved samples.
-    private func decode(x0: Int, y0: Int, x1: Int, y1: Int, reduce: Int) throws(ImagingError) -> PixelBuffer {
+    private func decode(
+        x0: Int, y0: Int, x1: Int, y1: Int, reduce: Int, layers: Int
+    ) throws(ImagingError) -> PixelBuffer {
         guard let codec = opj_create_decompress(self.codec) else { throw .decodeFailed("JPEG 2000: no codec") }
         defer { opj_destroy_codec(codec) }
         let messages = OpenJPEGMessages()
@@ -246,7 +277,7 @@ public final class JPEG2000Source: ImageSource {
             var parameters = opj_dparameters_t()
             opj_set_default_decoder_parameters(&parameters)
             parameters.cp_reduce = UInt32(reduce)
-            parameters.cp_layer = UInt32(decodedLayers)
+            parameters.cp_layer = UInt32(max(layers, 0))
             guard opj_setup_decoder(codec, &parameters) != 0 else {
                 throw .decodeFailed("JPEG 2000: " + messages.describe("cannot set up the decoder"))
             }

@@ -20,9 +20,14 @@ package actor DecodedTileCache {
         /// Whether `tile` numbers a block of the source's region grid (``RegionReading/blocks(_:)``) rather than
         /// one of its tiles.
         package var block: Bool
+        /// JPEG 2000 quality layers asked for (LYR), `nil` for the default.
+        package var layers: Int?
 
         /// Creates a key.
-        package init(imagePath: String, modified: Int64, resolution: Int, tile: Int, block: Bool = false) {
+        package init(
+            imagePath: String, modified: Int64, resolution: Int, tile: Int, block: Bool = false, layers: Int? = nil
+        ) {
+            self.layers = layers
             self.imagePath = imagePath
             self.modified = modified
             self.resolution = resolution

@@ -22,12 +22,16 @@ public struct TileKey: Sendable, Hashable {
     public var quality: Int
     /// Pixel processing applied before encoding.
     public var processing: ImageProcessing
+    /// JPEG 2000 quality layers asked for (LYR), `nil` for the default.
+    public var layers: Int?
 
     /// Creates a key.
     public init(
         imagePath: String, modified: Int64, resolution: Int, tile: Int, horizontalAngle: Int = 0,
-        verticalAngle: Int = 90, format: OutputFormat, quality: Int, processing: ImageProcessing = ImageProcessing()
+        verticalAngle: Int = 90, format: OutputFormat, quality: Int, processing: ImageProcessing = ImageProcessing(),
+        layers: Int? = nil
     ) {
+        self.layers = layers
         self.imagePath = imagePath
         self.modified = modified
         self.resolution = resolution

@@ -68,16 +68,16 @@ package final class OpenImage: Sendable {
     }
 
     /// Decodes a region of a level in one call, with a handle nobody else is using. Blocking.
-    package func readRegion(resolution: Int, rect: PixelRect) throws(ImagingError) -> PixelBuffer {
+    package func readRegion(resolution: Int, rect: PixelRect, layers: Int? = nil) throws(ImagingError) -> PixelBuffer {
         try handles.withSource { source throws(ImagingError) in
-            try source.readRegion(resolution: resolution, rect: rect)
+            try source.readRegion(resolution: resolution, rect: rect, layers: layers)
         }
     }
 
     /// Decodes a tile with a handle nobody else is using. A blocking call: run it on the ``CodecExecutor``.
-    package func readTile(resolution: Int, tile: Int) throws(ImagingError) -> PixelBuffer {
+    package func readTile(resolution: Int, tile: Int, layers: Int? = nil) throws(ImagingError) -> PixelBuffer {
         try handles.withSource { source throws(ImagingError) in
-            try source.readTile(resolution: resolution, tile: tile)
+            try source.readTile(resolution: resolution, tile: tile, layers: layers)
         }
     }
 }

@@ -7,7 +7,9 @@ package struct DecodeStage: Sendable {
     package init() {}
 
     /// Decodes one tile.
-    package func tile(_ image: OpenImage, resolution: Int, tile: Int) throws(ImagingError) -> PixelBuffer {
-        try image.readTile(resolution: resolution, tile: tile)
+    package func tile(
+        _ image: OpenImage, resolution: Int, tile: Int, layers: Int? = nil
+    ) throws(ImagingError) -> PixelBuffer {
+        try image.readTile(resolution: resolution, tile: tile, layers: layers)
     }
 }

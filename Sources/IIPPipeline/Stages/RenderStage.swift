@@ -113,7 +113,8 @@ package final class RenderStage: PipelineStage {
         let key = TileKey(
             imagePath: image.path, modified: image.status.modified, resolution: resolution, tile: index,
             horizontalAngle: rendering.angles.horizontal, verticalAngle: rendering.angles.vertical,
-            format: rendering.format, quality: rendering.quality, processing: rendering.processing)
+            format: rendering.format, quality: rendering.quality, processing: rendering.processing,
+            layers: rendering.layers)
         do {
             return try await cacheLookup.run(key) { [self] in
                 try await executor.run { [self] in
@@ -135,7 +136,7 @@ package final class RenderStage: PipelineStage {
         {
             return ByteBuffer(bytes: stored)
         }
-        let pixels = try decode.tile(image, resolution: resolution, tile: index)
+        let pixels = try decode.tile(image, resolution: resolution, tile: index, layers: rendering.layers)
         let description = image.description
         let output = RenderTarget(
             rendering: rendering,
@@ -212,7 +213,9 @@ package final class RenderStage: PipelineStage {
         switch image.regionReading(resolution: export.resolution) {
         case .direct:
             return try await executor.run { [self] in
-                try finish(try image.readRegion(resolution: export.resolution, rect: rect), of: image, as: output)
+                let pixels = try image.readRegion(
+                    resolution: export.resolution, rect: rect, layers: plan.rendering.layers)
+                return try finish(pixels, of: image, as: output)
             }
         case .blocks(let blockGrid):
             (grid, blocks) = (blockGrid, true)
@@ -225,14 +228,16 @@ package final class RenderStage: PipelineStage {
                 group.addTask { [executor, decode, decodedTiles] in
                     let key = DecodedTileCache.Key(
                         imagePath: image.path, modified: image.status.modified, resolution: export.resolution,
-                        tile: index, block: blocks)
+                        tile: index, block: blocks, layers: plan.rendering.layers)
                     let pixels = try await decodedTiles.tile(for: key) {
                         try await executor.run { () throws(ImagingError) -> PixelBuffer in
                             guard blocks else {
-                                return try decode.tile(image, resolution: export.resolution, tile: index)
+                                return try decode.tile(
+                                    image, resolution: export.resolution, tile: index, layers: plan.rendering.layers)
                             }
                             guard let area = grid.tileRect(index) else { throw .noSuchTile(index) }
-                            return try image.readRegion(resolution: export.resolution, rect: area)
+                            return try image.readRegion(
+                                resolution: export.resolution, rect: area, layers: plan.rendering.layers)
                         }
                     }
                     return (index, pixels)

@@ -36,6 +36,7 @@ public final class IIPPlanner: Sendable {
         var height = 0
         var region = NormalizedRegion.full
         var angles = SequenceAngles()
+        var layers: Int?
         var lines: [String] = []
         var mediaType: String?
         var errors: [IIPError] = []
@@ -118,7 +119,9 @@ public final class IIPPlanner: Sendable {
             view.processing.colorConversion = conversion
         case .convolution(let kernel):
             view.processing.convolution = kernel
-        case .layers, .icc:
+        case .layers(let count):
+            view.layers = count
+        case .icc:
             break
         case .object(let name):
             addObject(name, to: &view)
@@ -174,7 +177,8 @@ public final class IIPPlanner: Sendable {
     private func rendering(_ format: OutputFormat, view: View) -> Rendering {
         Rendering(
             format: format, quality: settings.qualities.value(for: format, requested: view.quality),
-            qualityIsDefault: view.quality == nil, processing: view.processing, angles: view.angles)
+            qualityIsDefault: view.quality == nil, processing: view.processing, angles: view.angles,
+            layers: view.layers)
     }
 
     private func tilePlan(

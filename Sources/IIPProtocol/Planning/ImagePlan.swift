@@ -71,12 +71,15 @@ public struct Rendering: Sendable, Hashable {
     public var processing: ImageProcessing
     /// Sequence angles (IIP SDS), horizontal and vertical.
     public var angles: SequenceAngles
+    /// JPEG 2000 quality layers asked for (IIP LYR), or `nil` for the server's MAX_LAYERS.
+    public var layers: Int?
 
     /// Creates a rendering.
     public init(
         format: OutputFormat, quality: Int, qualityIsDefault: Bool = true,
-        processing: ImageProcessing = ImageProcessing(), angles: SequenceAngles = SequenceAngles()
+        processing: ImageProcessing = ImageProcessing(), angles: SequenceAngles = SequenceAngles(), layers: Int? = nil
     ) {
+        self.layers = layers
         self.format = format
         self.quality = quality
         self.qualityIsDefault = qualityIsDefault

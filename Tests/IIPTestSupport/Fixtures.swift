@@ -34,6 +34,9 @@ public struct FixtureSpec: Sendable, Hashable {
     public var resolution: PhysicalResolution?
     /// An ICC profile to embed.
     public var iccProfile: [UInt8]?
+    /// CIELab samples (L from the pattern's first channel, a and b halved into the positive signed range) in a
+    /// Photometric CIELab file.
+    public var cieLab = false
     /// Cut the file to this fraction of its length after writing (a damaged file).
     public var truncateTo: Double?
 
@@ -96,9 +99,11 @@ public enum Fixtures {
         let path = directory + "/" + spec.name
         if written.contains(spec.name) { return spec.name }
         let seedForName = seed(for: spec.name)
-        let pixels = TestPattern.render(
+        var pixels = TestPattern.render(
             width: spec.width, height: spec.height, channels: spec.channels, bits: spec.bits, seed: seedForName)
+        if spec.cieLab { pixels = cieLabPicture(pixels) }
         var writer = PyramidTIFFWriter()
+        writer.cieLab = spec.cieLab
         writer.tileSize = spec.tileSize
         writer.levelTileSizes = spec.levelTileSizes
         writer.compression = spec.compression
@@ -118,6 +123,17 @@ public enum Fixtures {
         _ = rename(temporary, path)
         written.insert(spec.name)
         return spec.name
+    }
+
+    /// The samples a ``FixtureSpec/cieLab`` fixture stores: L as drawn, a and b in 0...127 (positive as signed
+    /// bytes, so the writer's averaging of reduced levels stays right).
+    public static func cieLabPicture(_ pixels: PixelBuffer) -> PixelBuffer {
+        var lab = pixels
+        for index in stride(from: 0, to: lab.bytes.count, by: lab.channels) {
+            lab.bytes[index + 1] /= 2
+            lab.bytes[index + 2] /= 2
+        }
+        return lab
     }
 
     /// The full path of a fixture file name.

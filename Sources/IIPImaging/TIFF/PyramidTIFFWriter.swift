@@ -54,6 +54,9 @@ public struct PyramidTIFFWriter: Sendable {
     public var iccProfile: [UInt8]?
     /// Explicit SMinSampleValue / SMaxSampleValue tags.
     public var sampleRange: (minimum: Double, maximum: Double)?
+    /// Label 3-channel samples CIELab (Photometric 8: L unsigned, a and b signed, as the caller stored them)
+    /// instead of RGB; not with JPEG compression.
+    public var cieLab = false
 
     /// Creates a writer with the defaults: 256-pixel tiles, Deflate, IFD pyramid, classic TIFF.
     public init() {}
@@ -137,6 +140,7 @@ public struct PyramidTIFFWriter: Sendable {
             set(TIFFTAG_JPEGQUALITY, quality)
             if colour && !jpegAsRGB { photometric = Int(PHOTOMETRIC_YCBCR) }
         }
+        if cieLab && colour { photometric = Int(PHOTOMETRIC_CIELAB) }
         set(TIFFTAG_PHOTOMETRIC, photometric)
         if photometric == Int(PHOTOMETRIC_YCBCR) { set(TIFFTAG_JPEGCOLORMODE, Int(JPEGCOLORMODE_RGB)) }
 

@@ -52,13 +52,24 @@ package struct TransformStage: Sendable {
     ///
     /// - Throws: ``ImagingError/invalidParameter(_:)`` or ``ImagingError/tooLarge(_:)`` when a step refuses its
     ///   parameters or would need more than `settings.maxBytes` (the pipeline answers 400).
-    package func run(_ pixels: PixelBuffer, settings: Settings) throws(ImagingError) -> PixelBuffer {
+    package func run(_ decoded: PixelBuffer, settings: Settings) throws(ImagingError) -> PixelBuffer {
+        // CIELAB becomes 8-bit sRGB first (iipsrv-reference §6.2 step 2); everything after sees sRGB.
+        var pixels = decoded
+        var image = settings.image
+        if image.colorSpace == .cieLAB {
+            pixels = CIELabConversion.toSRGB(decoded)
+            image.colorSpace = .sRGB
+            image.channels = pixels.channels
+            image.bitsPerSample = 8
+            image.minValues = Array(repeating: 0, count: pixels.channels)
+            image.maxValues = Array(repeating: 255, count: pixels.channels)
+        }
         let processing = settings.processing
         var result: PixelBuffer
         if processing.needsFloatPipeline || processing.contrast == .stretch {
             var processing = processing
-            var minimum = settings.image.minValues
-            var maximum = settings.image.maxValues
+            var minimum = image.minValues
+            var maximum = image.maxValues
             if processing.contrast == .stretch, let histogram = settings.histogram {
                 let shift = Double(1 << max(pixels.bitsPerSample - 8, 0))
                 let range = histogram.occupiedRange
@@ -73,7 +84,7 @@ package struct TransformStage: Sendable {
                 pixels, processing: processing, minimum: minimum, maximum: maximum, maxBytes: settings.maxBytes)
         } else {
             result = BitDepthReduction.to8Bit(
-                pixels, minimum: settings.image.minValues, maximum: settings.image.maxValues)
+                pixels, minimum: image.minValues, maximum: image.maxValues)
         }
         if let size = settings.outputSize, size.width != result.width || size.height != result.height {
             result = try Resampler.resize(
@@ -82,9 +93,9 @@ package struct TransformStage: Sendable {
         }
         result = ChannelFlattening.flatten(result, keepAlpha: settings.format.supportsAlpha)
         switch processing.colorConversion {
-        case .grey where settings.image.colorSpace == .sRGB:
+        case .grey where image.colorSpace == .sRGB:
             result = GreyConversion.apply(result)
-        case .binary where settings.image.colorSpace != .binary:
+        case .binary where image.colorSpace != .binary:
             result = BinaryConversion.apply(result, threshold: settings.histogram?.otsuThreshold ?? 128)
         default:
             break

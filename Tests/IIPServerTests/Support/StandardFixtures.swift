@@ -61,7 +61,14 @@ enum StandardFixtures {
     static let truncated = FixtureSpec("truncated.tif", width: 800, height: 600).with { $0.truncateTo = 0.5 }
 
     /// Images iipsrv 1.1 reads too (classic IFD pyramids, one tile size): the differential set.
-    static let comparable = [rgbJPEG, rgbDeflate512, greyLZW, rgb16, grey16, bigTIFF, rgbJPEGasRGB, withMetadata]
+    /// CIELab, 8-bit, Deflate: converted to sRGB (iipsrv-reference §6.3).
+    static let cieLab = FixtureSpec("cielab-deflate.tif", width: 700, height: 500).with {
+        $0.cieLab = true
+        $0.compression = .deflate
+    }
+    static let comparable = [
+        rgbJPEG, rgbDeflate512, greyLZW, rgb16, grey16, bigTIFF, rgbJPEGasRGB, withMetadata, cieLab,
+    ]
 
     /// Writes every fixture once.
     static func prepare() throws {

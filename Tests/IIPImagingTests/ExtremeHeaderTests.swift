@@ -245,9 +245,9 @@ import Testing
                 ImagingError.unsupportedLayout("64-bit samples")
             ),
             (
-                "int-12bit",
-                HandmadeTIFF.tiled(width: 40, height: 40, tileWidth: 16, tileHeight: 16, bitsPerSample: 12),
-                .unsupportedLayout("12-bit samples")
+                "int-24bit",
+                HandmadeTIFF.tiled(width: 40, height: 40, tileWidth: 16, tileHeight: 16, bitsPerSample: 24),
+                .unsupportedLayout("24-bit samples")
             ),
             (
                 "photometric-99",

@@ -129,7 +129,7 @@ public final class PyramidTIFF {
         let samplesPerPlane = directory.planarSeparate ? 1 : channels
         // Validated at open: every factor is bounded, so these products cannot overflow.
         let sourceRowBytes =
-            bits == 1 ? (level.tileWidth * samplesPerPlane + 7) / 8 : level.tileWidth * samplesPerPlane * bits / 8
+            (level.tileWidth * samplesPerPlane * bits + 7) / 8
         let expected = sourceRowBytes * level.tileHeight
         guard tileSize >= expected, tileSize > 0 else {
             throw .decodeFailed(file.lastError ?? "unexpected tile size \(tileSize)")
@@ -137,7 +137,7 @@ public final class PyramidTIFF {
         guard tileSize <= limits.maxTileBytes else {
             throw .unsupportedLayout("a tile of \(tileSize) bytes exceeds \(limits.maxTileBytes)")
         }
-        if bits == 1, planes > 1 { throw .unsupportedLayout("planar 1-bit data with \(channels) samples") }
+        if bits % 8 != 0, planes > 1 { throw .unsupportedLayout("planar \(bits)-bit data with \(channels) samples") }
 
         var planeBuffers: [[UInt8]] = []
         for plane in 0..<planes {
@@ -158,12 +158,14 @@ public final class PyramidTIFF {
             planeBuffers.append(raw)
         }
 
-        let outBits = bits == 1 ? 8 : bits
+        let outBits = Self.widenedBits(bits)
         var pixels = try PixelBuffer.zeroed(
             width: rect.width, height: rect.height, channels: channels, bitsPerSample: outBits,
             sampleFormat: description.sampleFormat, maxBytes: max(limits.maxTileBytes, limits.maxBufferBytes))
         if bits == 1 {
             try Self.unpackBits(planeBuffers[0], sourceRowBytes: sourceRowBytes, into: &pixels)
+        } else if bits % 8 != 0 {
+            try Self.unpackSamples(planeBuffers[0], bits: bits, sourceRowBytes: sourceRowBytes, into: &pixels)
         } else if planes == 1 {
             try Self.crop(planeBuffers[0], sourceRowBytes: sourceRowBytes, into: &pixels)
         } else {
@@ -277,7 +279,7 @@ public final class PyramidTIFF {
                 "tile size \(level.tileWidth)x\(level.tileHeight) (each side must be 1 to \(limits.maxTileSide))")
         }
         // Decoded bytes of one tile, all planes (1-bit data is expanded to a byte per sample).
-        let decoded = Int.checkedProduct(level.tileWidth, level.tileHeight, channels, max(bits, 8) / 8)
+        let decoded = Int.checkedProduct(level.tileWidth, level.tileHeight, channels, widenedBits(bits) / 8)
         guard let decoded, decoded <= limits.maxTileBytes else {
             throw .unsupportedLayout(
                 "a \(level.tileWidth)x\(level.tileHeight) tile of \(channels)x\(bits)-bit samples exceeds "
@@ -322,7 +324,9 @@ public final class PyramidTIFF {
         default: format = .unsignedInteger
         }
         switch (bits, format) {
-        case (1, .unsignedInteger), (8, .unsignedInteger), (8, .signedInteger), (16, .unsignedInteger),
+        case (1, .unsignedInteger), (2, .unsignedInteger), (4, .unsignedInteger), (6, .unsignedInteger),
+            (10, .unsignedInteger), (12, .unsignedInteger), (14, .unsignedInteger),
+            (8, .unsignedInteger), (8, .signedInteger), (16, .unsignedInteger),
             (16, .signedInteger), (32, _):
             return format
         default:
@@ -343,8 +347,16 @@ public final class PyramidTIFF {
 
         // Sample values from the file: only finite ones are kept (NaN or infinity would poison normalisation).
         let defaultMax = ImageDescription.defaultMaximum(bits: bits, format: format)
-        let minimum = file.sampleValue(TIFFTAG_SMINSAMPLEVALUE).flatMap { $0.isFinite ? $0 : nil } ?? 0
-        let maximum = file.sampleValue(TIFFTAG_SMAXSAMPLEVALUE).flatMap { $0.isFinite ? $0 : nil } ?? defaultMax
+        var minimum = file.sampleValue(TIFFTAG_SMINSAMPLEVALUE).flatMap { $0.isFinite ? $0 : nil } ?? 0
+        var maximum = file.sampleValue(TIFFTAG_SMAXSAMPLEVALUE).flatMap { $0.isFinite ? $0 : nil } ?? defaultMax
+        // 2-14-bit samples are widened to 8 or 16 bits when read: their range follows.
+        if bits > 1, bits % 8 != 0 {
+            let scale = Double((1 << widenedBits(bits)) - 1) / Double((1 << bits) - 1)
+            minimum *= scale
+            maximum =
+                file.sampleValue(TIFFTAG_SMAXSAMPLEVALUE) == nil
+                ? Double((1 << widenedBits(bits)) - 1) : maximum * scale
+        }
 
         var resolution: PhysicalResolution?
         if let x = file.float(TIFFTAG_XRESOLUTION), let y = file.float(TIFFTAG_YRESOLUTION), x.isFinite, y.isFinite,
@@ -439,6 +451,59 @@ public final class PyramidTIFF {
                 let byte = raw[row * sourceRowBytes + sample / 8]
                 let bit = (byte >> (7 - UInt8(sample % 8))) & 1
                 pixels.bytes[row * samples + sample] = bit == 1 ? 255 : 0
+            }
+        }
+    }
+
+    /// The sample size a depth is read into: 1-8 bits become 8, 9-16 become 16 (iipsrv-reference §6.1).
+    static func widenedBits(_ bits: Int) -> Int {
+        bits <= 8 ? 8 : bits <= 16 ? 16 : bits
+    }
+
+    /// A `bits`-wide sample widened by bit replication, as master reads 2-14-bit TIFFs (iipsrv-reference §6.1):
+    /// the top bits repeat into the low ones, so 0 stays 0 and the maximum becomes 255 or 65535.
+    static func widen(_ value: Int, bits: Int) -> Int {
+        let target = widenedBits(bits)
+        var result = 0
+        var filled = 0
+        while filled < target {
+            let shift = target - filled - bits
+            result |= shift >= 0 ? value << shift : value >> -shift
+            filled += bits
+        }
+        return result & ((1 << target) - 1)
+    }
+
+    /// Unpacks contiguous 2-14-bit samples (MSB first, each row starting on a byte) into 8- or 16-bit ones.
+    static func unpackSamples(
+        _ raw: [UInt8], bits: Int, sourceRowBytes: Int, into pixels: inout PixelBuffer
+    ) throws(ImagingError) {
+        let samples = pixels.width * pixels.channels
+        guard pixels.height > 0, samples > 0 else { return }
+        let rowBits = samples * bits
+        guard (rowBits + 7) / 8 <= sourceRowBytes, (pixels.height - 1) * sourceRowBytes + (rowBits + 7) / 8 <= raw.count
+        else { throw .decodeFailed("\(bits)-bit tile data shorter than \(pixels.width)x\(pixels.height) pixels") }
+        let wide = pixels.bitsPerSample == 16
+        var values = [Int](repeating: 0, count: samples)
+        for row in 0..<pixels.height {
+            let base = row * sourceRowBytes
+            for sample in 0..<samples {
+                var value = 0
+                var position = sample * bits
+                for _ in 0..<bits {
+                    let bit = Int(raw[base + position / 8] >> (7 - UInt8(position % 8))) & 1
+                    value = value << 1 | bit
+                    position += 1
+                }
+                values[sample] = widen(value, bits: bits)
+            }
+            if wide {
+                pixels.bytes.withUnsafeMutableBytes { target in
+                    let output = target.bindMemory(to: UInt16.self)
+                    for sample in 0..<samples { output[row * samples + sample] = UInt16(values[sample]) }
+                }
+            } else {
+                for sample in 0..<samples { pixels.bytes[row * samples + sample] = UInt8(values[sample]) }
             }
         }
     }

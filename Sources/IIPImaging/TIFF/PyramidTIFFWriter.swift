@@ -57,6 +57,9 @@ public struct PyramidTIFFWriter: Sendable {
     /// Label 3-channel samples CIELab (Photometric 8: L unsigned, a and b signed, as the caller stored them)
     /// instead of RGB; not with JPEG compression.
     public var cieLab = false
+    /// Store 2-14-bit samples: the pixels (8-bit for up to 8 bits, 16-bit above) hold values below
+    /// `2^packedBits`, written packed MSB-first with BitsPerSample = `packedBits`; not with JPEG compression.
+    public var packedBits: Int?
 
     /// Creates a writer with the defaults: 256-pixel tiles, Deflate, IFD pyramid, classic TIFF.
     public init() {}
@@ -114,7 +117,7 @@ public struct PyramidTIFFWriter: Sendable {
         func set(_ tag: Int32, _ value: Int) { _ = iip_tiff_set_int(tif, UInt32(tag), Int32(clamping: value)) }
         _ = iip_tiff_set_u32(tif, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(pixels.width))
         _ = iip_tiff_set_u32(tif, UInt32(TIFFTAG_IMAGELENGTH), UInt32(pixels.height))
-        _ = iip_tiff_set_u16(tif, UInt32(TIFFTAG_BITSPERSAMPLE), UInt16(pixels.bitsPerSample))
+        _ = iip_tiff_set_u16(tif, UInt32(TIFFTAG_BITSPERSAMPLE), UInt16(packedBits ?? pixels.bitsPerSample))
         _ = iip_tiff_set_u16(tif, UInt32(TIFFTAG_SAMPLESPERPIXEL), UInt16(pixels.channels))
         _ = iip_tiff_set_u16(tif, UInt32(TIFFTAG_PLANARCONFIG), UInt16(PLANARCONFIG_CONTIG))
         _ = iip_tiff_set_u16(tif, UInt32(TIFFTAG_SAMPLEFORMAT), UInt16(SAMPLEFORMAT_UINT))
@@ -202,6 +205,7 @@ public struct PyramidTIFFWriter: Sendable {
                 var buffer = PixelBuffer(
                     width: side, height: side, channels: stored.channels, bitsPerSample: stored.bitsPerSample)
                 buffer.blit(stored.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height), atX: 0, y: 0)
+                if let packedBits { buffer.bytes = Self.pack(buffer, bits: packedBits) }
                 let status = buffer.bytes.withUnsafeMutableBytes { raw in
                     TIFFWriteEncodedTile(tif, UInt32(tile), raw.baseAddress, tmsize_t(raw.count))
                 }
@@ -215,6 +219,28 @@ public struct PyramidTIFFWriter: Sendable {
         withUnsafeBytes(of: &messages.pointee.last_error) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
+    }
+
+    /// Packs 8- or 16-bit samples holding `bits`-bit values MSB-first, each row starting on a byte.
+    static func pack(_ pixels: PixelBuffer, bits: Int) -> [UInt8] {
+        let samples = pixels.width * pixels.channels
+        let rowBytes = (samples * bits + 7) / 8
+        var output = [UInt8](repeating: 0, count: rowBytes * pixels.height)
+        let values: [Int] =
+            pixels.bitsPerSample == 16
+            ? pixels.bytes.withUnsafeBytes { $0.bindMemory(to: UInt16.self).map(Int.init) }
+            : pixels.bytes.map(Int.init)
+        for row in 0..<pixels.height {
+            var position = 0
+            for sample in 0..<samples {
+                let value = values[row * samples + sample]
+                for bit in stride(from: bits - 1, through: 0, by: -1) {
+                    if value >> bit & 1 == 1 { output[row * rowBytes + position / 8] |= 0x80 >> UInt8(position % 8) }
+                    position += 1
+                }
+            }
+        }
+        return output
     }
 
     /// Halves both dimensions (rounding down, at least 1) with a 2x2 box filter.

@@ -147,8 +147,9 @@ import Testing
                 resolution: source.description.levels.count - 1, rect: PixelRect(x: 0, y: 0, width: 600, height: 400))
             quality.append(psnr(decoded, picture))
         }
-        // One layer < two (the default) < all three, each closer to the picture.
-        #expect(quality[0] < quality[1] && quality[1] < quality[2], "\(full): \(quality)")
+        // One layer, two (the default), all three: never further from the picture, and all three closer than one
+        // (a smooth picture may need no third layer, so two and three can be equal).
+        #expect(quality[0] <= quality[1] && quality[1] <= quality[2] && quality[0] < quality[2], "\(full): \(quality)")
     }
 
     // iipsrv-reference §2.1 (LYR) and §7.3: LYR counts only below a positive MAX_LAYERS.

@@ -77,7 +77,7 @@ extension ServerConfiguration {
             read: { $0.allowUpscaling = int($1) != 0 }, show: { flag($0.allowUpscaling) }),
         Setting(
             "MAX_LAYERS", .iipsrv, default: "0", range: "-1, 0 or a count",
-            "JPEG2000 quality layers decoded: 0 half of them, -1 all, a count at most that many; LYR asks for fewer.",
+            "JPEG2000 quality layers decoded: 0 half of them, -1 all, a count at most that many; a request's LYR overrides it (only below it when it is a count).",
             read: { $0.maxLayers = int($1) }, show: { "\($0.maxLayers)" }),
         Setting(
             "WATERMARK", .iipsrv, default: "\"\"", range: "a TIFF path", "An image blended into tiles and exports.",

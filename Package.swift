@@ -53,7 +53,8 @@ let package = Package(
         .target(
             name: "CIIPShims",
             dependencies: ["CTIFF", "CPNG"],
-            cSettings: [.define("_GNU_SOURCE")]
+            cSettings: [.define("_GNU_SOURCE")],
+            linkerSettings: [.linkedLibrary("jpeg")]
         ),
 
         // MARK: Pure layers
@@ -129,7 +130,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "IIPTestSupport",
-            dependencies: ["IIPImaging", "IIPPipeline", "IIPProtocol"],
+            dependencies: ["IIPImaging", "IIPPipeline", "IIPProtocol", "CTurboJPEG"],
             path: "Tests/IIPTestSupport",
             swiftSettings: testSwiftSettings
         ),

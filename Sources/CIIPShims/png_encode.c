@@ -81,6 +81,9 @@ static int iip_png_write_all(png_structp png, png_infop info, const unsigned cha
         const char *name = options->icc_name != NULL && options->icc_name[0] != '\0' ? options->icc_name : "ICC";
         png_set_iCCP(png, info, name, PNG_COMPRESSION_TYPE_BASE, options->icc, (png_uint_32)options->icc_length);
     }
+    if (options->exif != NULL && options->exif_length > 0 && options->exif_length <= 0x7FFFFFFF) {
+        png_set_eXIf_1(png, info, (png_uint_32)options->exif_length, (png_bytep)options->exif);
+    }
     if (options->has_phys) {
         png_set_pHYs(png, info, options->phys_x, options->phys_y,
                      options->phys_unit_metre ? PNG_RESOLUTION_METER : PNG_RESOLUTION_UNKNOWN);

@@ -7,7 +7,7 @@ public import IIPModel
 #endif
 
 /// An open image that can describe itself and decode tiles and regions: the one interface every format
-/// implements (pyramid TIFF and JPEG 2000 today; JPEG, sequences and decoder modules next).
+/// implements (pyramid TIFF, JPEG 2000 and JPEG today; sequences and decoder modules next).
 ///
 /// Sources own C library handles that are stateful and not thread-safe, so a source is used by one thread
 /// at a time; the pipeline lends each one to a single decode. Tiled sources answer regions from their tiles (the
@@ -99,7 +99,7 @@ public enum ImageSourceOpener {
         switch kind {
         case .tiff: return try PyramidTIFF(path: path, limits: limits)
         case .jpeg2000, .jpeg2000Codestream: return try JPEG2000Source(path: path, limits: limits, layers: layers)
-        case .jpeg: throw .unsupportedFormat("JPEG")
+        case .jpeg: return try JPEGSource(path: path, limits: limits)
         }
     }
 

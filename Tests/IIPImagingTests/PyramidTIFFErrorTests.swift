@@ -110,12 +110,12 @@ import Testing
         #expect(throws: ImagingError.self) { try PyramidTIFF(path: missing) }
     }
 
-    @Test func jpegFileIsRecognisedButUnsupported() throws {
+    @Test func jpegFileIsRecognisedAndOpenedAsJPEG() throws {
         let jpeg = try JPEGEncoder().encode(TestPattern.render(width: 16, height: 16, channels: 3, seed: 1))
         let path = Fixtures.path("img-plain.jpg")
         try Data(jpeg).write(to: URL(fileURLWithPath: path))
         #expect(try ImageSourceOpener.sniff(path) == .jpeg)
-        #expect(throws: ImagingError.unsupportedFormat("JPEG")) { try ImageSourceOpener.open(path: path) }
+        #expect(try ImageSourceOpener.open(path: path) is JPEGSource)
     }
 
     @Test func requestsOutsideThePyramid() throws {

@@ -1,10 +1,12 @@
 // C helpers for what Swift cannot call directly: libtiff's variadic field accessors, libtiff's
-// per-handle error capture (libtiff >= 4.5), and syslog.
+// per-handle error capture (libtiff >= 4.5), syslog, and the libpng and libjpeg sessions that report errors with
+// longjmp.
 #ifndef IIP_SHIMS_H
 #define IIP_SHIMS_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <tiffio.h>
 
 /// Messages libtiff reported for one handle. Allocated by the caller; must outlive the TIFF handle.
@@ -89,6 +91,9 @@ typedef struct iip_png_options {
     /// Text chunks as "key\0value\0key\0value\0..."; ASCII values go into tEXt, others into iTXt.
     const char *text_pairs;
     size_t text_pairs_length;
+    /// An EXIF block (TIFF structure) for an eXIf chunk.
+    const unsigned char *exif;
+    size_t exif_length;
 } iip_png_options;
 
 /// Encodes interleaved pixels (1-4 channels, 8 or 16 bits; 16-bit samples in machine byte order) as PNG.
@@ -96,6 +101,46 @@ typedef struct iip_png_options {
 int iip_png_encode(const void *pixels, uint32_t width, uint32_t height, int channels, int bit_depth,
                    const iip_png_options *options, unsigned char **output, size_t *output_length, char *error,
                    size_t error_size);
+
+// MARK: JPEG reading (libjpeg's longjmp error handling stays inside C)
+
+/// What a JPEG's header says, and its metadata (each a malloc'd copy, NULL when absent; release them with
+/// iip_jpeg_header_free).
+typedef struct iip_jpeg_header {
+    uint32_t width;
+    uint32_t height;
+    /// Components in the file, and libjpeg's J_COLOR_SPACE for them (1 grey, 2 RGB, 3 YCbCr, 4 CMYK, 5 YCCK).
+    int components;
+    int color_space;
+    int progressive;
+    /// JFIF density: unit 0 (aspect ratio only), 1 (per inch) or 2 (per cm); 0 when there is no JFIF marker.
+    int density_unit;
+    uint16_t x_density;
+    uint16_t y_density;
+    /// The ICC profile (APP2 ICC_PROFILE chunks joined), XMP packet and EXIF block (APP1), without identifiers.
+    unsigned char *icc;
+    size_t icc_length;
+    unsigned char *xmp;
+    size_t xmp_length;
+    unsigned char *exif;
+    size_t exif_length;
+} iip_jpeg_header;
+
+/// Reads the header of the JPEG in `file` (from its start). Metadata blocks larger than `max_metadata` bytes are
+/// left out (negative: no limit). Returns 1, or 0 with a message in `error`.
+int iip_jpeg_read_header(FILE *file, int64_t max_metadata, iip_jpeg_header *header, char *error, size_t error_size);
+
+/// Releases the metadata copies of `header`.
+void iip_jpeg_header_free(iip_jpeg_header *header);
+
+/// Decodes the area `width` x `height` at (`x`, `y`) of the JPEG in `file` scaled by 1/`scale_denominator` (1, 2, 4
+/// or 8; coordinates in the scaled image), as 1 (grey) or 3 (RGB) channels, into `output` (`capacity` bytes, rows
+/// packed). Only the scanlines down to the area are decoded and only the iMCU columns across it are transformed.
+/// `fast` selects the fast integer inverse DCT; `max_memory` caps libjpeg's working memory (0: no cap). Returns 1,
+/// or 0 with a message in `error`.
+int iip_jpeg_decode_area(FILE *file, int scale_denominator, uint32_t x, uint32_t y, uint32_t width, uint32_t height,
+                         int channels, int fast, int64_t max_memory, unsigned char *output, size_t capacity,
+                         char *error, size_t error_size);
 
 /// Releases memory the shims allocated with malloc.
 void iip_free(void *pointer);

@@ -12,14 +12,18 @@ public struct EncodingMetadata: Sendable, Hashable {
     public var density: PhysicalResolution?
     /// Descriptive text: title, creator, rights, description, date and so on.
     public var fields: ImageMetadata
+    /// An EXIF block (TIFF structure, without the `Exif\0\0` identifier) to embed: JPEG APP1, PNG eXIf, WebP
+    /// EXIF.
+    public var exif: [UInt8]?
     /// The name of the program that wrote the file, e.g. `iipsrv-async/0.1.0`; empty for none.
     public var software: String
 
     /// Creates a set of metadata; everything is absent by default.
     public init(
         iccProfile: [UInt8]? = nil, xmp: String? = nil, density: PhysicalResolution? = nil,
-        fields: ImageMetadata = ImageMetadata(), software: String = ""
+        fields: ImageMetadata = ImageMetadata(), software: String = "", exif: [UInt8]? = nil
     ) {
+        self.exif = exif
         self.iccProfile = iccProfile
         self.xmp = xmp
         self.density = density

@@ -12,9 +12,13 @@ enum JPEGSegments {
     /// The largest XMP packet that fits one APP1 marker: 65 504 bytes.
     static let maxXMP = maxPayload - xmpIdentifier.count
 
-    /// XMP (APP1), ICC (APP2 chunks) and COM segments for `metadata`, in that order.
+    /// `Exif\0\0`, the EXIF APP1 identifier.
+    static let exifIdentifier = Array("Exif".utf8) + [0, 0]
+
+    /// EXIF and XMP (APP1), ICC (APP2 chunks) and COM segments for `metadata`, in that order.
     static func metadataSegments(_ metadata: EncodingMetadata) -> [UInt8] {
         var output: [UInt8] = []
+        if let exif = metadata.exif, !exif.isEmpty { appendSegment(0xE1, exifIdentifier + exif, to: &output) }
         if let xmp = metadata.xmpPacket {
             let packet = Array(xmp.utf8)
             if packet.count <= maxXMP { appendSegment(0xE1, xmpIdentifier + packet, to: &output) }

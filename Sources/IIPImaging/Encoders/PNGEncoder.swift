@@ -8,6 +8,7 @@ public import IIPModel
 /// (iipsrv-reference §6.6):
 /// - the ICC profile as iCCP (libpng drops a profile it finds invalid or of the wrong colour space);
 /// - XMP as iTXt `XML:com.adobe.xmp`;
+/// - EXIF (from JPEG sources) as eXIf;
 /// - the density as pHYs in pixels per metre (an aspect ratio only when the density has no unit);
 /// - Software, Title, Author, Description, Copyright and Creation Time text chunks (tEXt, or iTXt when a value is
 ///   not ASCII).
@@ -31,6 +32,7 @@ public struct PNGEncoder: ImageEncoder {
         let icc = metadata.icc ?? []
         let xmp = metadata.xmpPacket.map { Array($0.utf8) } ?? []
         let texts = Self.textPairs(metadata)
+        let exif = metadata.exif ?? []
         var options = iip_png_options()
         options.compression_level = Int32(min(max(compressionLevel, 0), 9))
         if let density = metadata.density, let phys = Self.phys(density) {
@@ -46,22 +48,26 @@ public struct PNGEncoder: ImageEncoder {
             icc.withUnsafeBufferPointer { iccBytes -> Int32 in
                 xmp.withUnsafeBufferPointer { xmpBytes -> Int32 in
                     texts.withUnsafeBufferPointer { textBytes -> Int32 in
-                        "ICC profile".withCString { iccName -> Int32 in
-                            options.icc = iccBytes.isEmpty ? nil : iccBytes.baseAddress
-                            options.icc_length = iccBytes.count
-                            options.icc_name = iccName
-                            options.xmp =
-                                xmpBytes.isEmpty
-                                ? nil
-                                : UnsafeRawPointer(xmpBytes.baseAddress!)
-                                    .assumingMemoryBound(to: CChar.self)
-                            options.xmp_length = xmpBytes.count
-                            options.text_pairs = textBytes.isEmpty ? nil : textBytes.baseAddress
-                            options.text_pairs_length = textBytes.count
-                            return iip_png_encode(
-                                source.baseAddress, UInt32(pixels.width), UInt32(pixels.height),
-                                Int32(pixels.channels), Int32(pixels.bitsPerSample), &options, &output, &length,
-                                &message, message.count)
+                        exif.withUnsafeBufferPointer { exifBytes -> Int32 in
+                            "ICC profile".withCString { iccName -> Int32 in
+                                options.exif = exifBytes.isEmpty ? nil : exifBytes.baseAddress
+                                options.exif_length = exifBytes.count
+                                options.icc = iccBytes.isEmpty ? nil : iccBytes.baseAddress
+                                options.icc_length = iccBytes.count
+                                options.icc_name = iccName
+                                options.xmp =
+                                    xmpBytes.isEmpty
+                                    ? nil
+                                    : UnsafeRawPointer(xmpBytes.baseAddress!)
+                                        .assumingMemoryBound(to: CChar.self)
+                                options.xmp_length = xmpBytes.count
+                                options.text_pairs = textBytes.isEmpty ? nil : textBytes.baseAddress
+                                options.text_pairs_length = textBytes.count
+                                return iip_png_encode(
+                                    source.baseAddress, UInt32(pixels.width), UInt32(pixels.height),
+                                    Int32(pixels.channels), Int32(pixels.bitsPerSample), &options, &output, &length,
+                                    &message, message.count)
+                            }
                         }
                     }
                 }

@@ -6,7 +6,7 @@ public import IIPModel
 ///
 /// Takes 8-bit samples with 1 to 4 channels: grey is expanded to RGB (grey + alpha to RGBA), alpha is kept.
 /// Lossless output keeps the colour under fully transparent pixels (`exact`). The ICC profile and XMP packet go
-/// into `ICCP` and `XMP ` chunks through libwebpmux; WebP has no density or text fields. Encoding runs on the
+/// into `ICCP`, `XMP ` and `EXIF` chunks through libwebpmux; WebP has no density or text fields. Encoding runs on the
 /// calling thread (libwebp's own threading is off: the server already encodes in parallel).
 public struct WebPEncoder: ImageEncoder {
     /// Quality 1-100 for lossy output; below 1 (iipsrv uses -1) means lossless. Values above 100 count as 100.
@@ -35,8 +35,9 @@ public struct WebPEncoder: ImageEncoder {
         let bitstream = try compress(source)
         let icc = metadata.icc
         let xmp = metadata.xmpPacket.map { Array($0.utf8) }
-        guard icc != nil || xmp != nil else { return bitstream }
-        return try Self.addChunks(to: bitstream, icc: icc, xmp: xmp)
+        let exif = metadata.exif.flatMap { $0.isEmpty ? nil : $0 }
+        guard icc != nil || xmp != nil || exif != nil else { return bitstream }
+        return try Self.addChunks(to: bitstream, icc: icc, xmp: xmp, exif: exif)
     }
 
     private func compress(_ pixels: PixelBuffer) throws(ImagingError) -> [UInt8] {
@@ -85,8 +86,10 @@ public struct WebPEncoder: ImageEncoder {
         return Array(UnsafeBufferPointer(start: memory, count: writer.pointee.size))
     }
 
-    /// Adds `ICCP` and `XMP ` chunks (and the VP8X header they need) to a simple WebP file.
-    static func addChunks(to bitstream: [UInt8], icc: [UInt8]?, xmp: [UInt8]?) throws(ImagingError) -> [UInt8] {
+    /// Adds `ICCP`, `XMP ` and `EXIF` chunks (and the VP8X header they need) to a simple WebP file.
+    static func addChunks(
+        to bitstream: [UInt8], icc: [UInt8]?, xmp: [UInt8]?, exif: [UInt8]? = nil
+    ) throws(ImagingError) -> [UInt8] {
         guard let mux = WebPMuxNew() else { throw .encodeFailed("WebP: cannot create a mux") }
         defer { WebPMuxDelete(mux) }
         func set(_ fourCC: String, _ bytes: [UInt8]) -> WebPMuxError {
@@ -107,6 +110,10 @@ public struct WebPEncoder: ImageEncoder {
         if let xmp, !xmp.isEmpty {
             let result = set("XMP ", xmp)
             guard result == WEBP_MUX_OK else { throw .encodeFailed("WebP: cannot add XMP (\(result.rawValue))") }
+        }
+        if let exif, !exif.isEmpty {
+            let result = set("EXIF", exif)
+            guard result == WEBP_MUX_OK else { throw .encodeFailed("WebP: cannot add EXIF (\(result.rawValue))") }
         }
         var assembled = WebPData()
         WebPDataInit(&assembled)

@@ -6,7 +6,7 @@ public import IIPModel
 ///
 /// Two- and four-channel (alpha) images are refused: flatten or drop the alpha band first.
 /// ``encode(_:metadata:)`` embeds metadata by splicing segments after libjpeg-turbo's JFIF APP0 segment
-/// (iipsrv-reference §6.6): XMP as APP1, the ICC profile as APP2 `ICC_PROFILE` chunks, then a COM marker.
+/// (iipsrv-reference §6.6): EXIF and XMP as APP1, the ICC profile as APP2 `ICC_PROFILE` chunks, then a COM marker.
 public struct JPEGEncoder: ImageEncoder {
     /// Quality 1-100; values outside are clamped (iipsrv clamps QLT, TurboJPEG would reject them).
     public var quality: Int

@@ -31,7 +31,7 @@ public import IIPModel
 /// new stream over the file opened here (no reopening, no path lookup). Not `Sendable`: one decode at a time.
 public final class JPEG2000Source: ImageSource {
     /// The side of the virtual tiles.
-    public static let tileSide = 256
+    public static let tileSide = VirtualPyramid.tileSide
 
     /// What the protocols need to know about the image.
     public let description: ImageDescription
@@ -92,7 +92,7 @@ public final class JPEG2000Source: ImageSource {
         guard header.resolutions >= 1, header.resolutions <= 33 else {
             throw .unsupportedLayout("a JPEG 2000 codestream with \(header.resolutions) resolutions")
         }
-        let levels = Self.levels(width: width, height: height)
+        let levels = VirtualPyramid.levels(width: width, height: height)
         guard levels.count <= max(limits.maxLevels, 1) else {
             throw .unsupportedLayout("more than \(limits.maxLevels) resolution levels")
         }
@@ -167,20 +167,6 @@ public final class JPEG2000Source: ImageSource {
         if requested < 0 { return 0 }
         if requested == 0 { return max((available + 1) / 2, 1) }
         return min(requested, max(available, 1))
-    }
-
-    /// iipsrv's pyramid: the full size, then floor halves until both sides fit in one tile; smallest first.
-    static func levels(width: Int, height: Int) -> [PyramidLevel] {
-        var sizes = [(width, height)]
-        var (w, h) = (width, height)
-        while w > tileSide || h > tileSide {
-            w /= 2
-            h /= 2
-            sizes.append((max(w, 1), max(h, 1)))
-        }
-        return sizes.reversed().map {
-            PyramidLevel(width: $0.0, height: $0.1, tileWidth: tileSide, tileHeight: tileSide)
-        }
     }
 
     // MARK: - Decoding

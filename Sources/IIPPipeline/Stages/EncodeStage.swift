@@ -64,6 +64,7 @@ package struct EncodeStage: Sendable {
         }
         if descriptive {
             metadata.fields = image.metadata
+            metadata.exif = image.exif
         }
         return metadata
     }

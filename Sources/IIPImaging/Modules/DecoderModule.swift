@@ -126,10 +126,15 @@ public final class DecoderModule: @unchecked Sendable {
         for part in list.split(separator: ",") {
             var item = Substring(part.filter { $0 != " " && $0 != "\t" })
             while item.first == "." { item = item.dropFirst() }
-            let lowered = String(item).asciiLowercased
+            let lowered = asciiLowercased(String(item))
             if !lowered.isEmpty, !result.contains(lowered) { result.append(lowered) }
         }
         return result
+    }
+
+    /// `text` with ASCII capitals lowered (file extensions compare without locale rules).
+    static func asciiLowercased(_ text: String) -> String {
+        String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
     /// A module's NUL-terminated text, at most ``maxTextBytes`` bytes of it, or `nil` for a null pointer.
@@ -139,13 +144,5 @@ public final class DecoderModule: @unchecked Sendable {
         return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
             String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
         }
-    }
-}
-
-extension String {
-    /// The string with ASCII capitals lowered (file extensions; no locale rules).
-    var asciiLowercased: String {
-        String(
-            decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 }

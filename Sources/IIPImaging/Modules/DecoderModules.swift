@@ -48,7 +48,7 @@ public struct DecoderModules: Sendable {
         guard !byExtension.isEmpty, let name = path.split(separator: "/").last,
             let dot = name.lastIndex(of: ".")
         else { return nil }
-        let fileExtension = String(name[name.index(after: dot)...]).asciiLowercased
+        let fileExtension = DecoderModule.asciiLowercased(String(name[name.index(after: dot)...]))
         return byExtension[fileExtension]
     }
 }

@@ -56,13 +56,17 @@ let package = Package(
             cSettings: [.define("_GNU_SOURCE")],
             linkerSettings: [.linkedLibrary("jpeg")]
         ),
+        // The decoder module ABI (DECODER_MODULES): the header module authors include, and its layout checks.
+        .target(name: "CIIPDecoderModule"),
 
         // MARK: Pure layers
         .target(name: "IIPModel", swiftSettings: swiftSettings),
         .target(name: "IIPProtocol", dependencies: ["IIPModel"], swiftSettings: swiftSettings),
         .target(
             name: "IIPImaging",
-            dependencies: ["IIPModel", "CTIFF", "CTurboJPEG", "COpenJPEG", "CPNG", "CWebP", "CGIF", "CIIPShims"],
+            dependencies: [
+                "IIPModel", "CTIFF", "CTurboJPEG", "COpenJPEG", "CPNG", "CWebP", "CGIF", "CIIPShims", "CIIPDecoderModule",
+            ],
             swiftSettings: swiftSettings
         ),
 

@@ -1,13 +1,7 @@
 public import IIPModel
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// An open image that can describe itself and decode tiles and regions: the one interface every format
-/// implements (pyramid TIFF, JPEG 2000 and JPEG today; sequences and decoder modules next).
+/// implements (pyramid TIFF, JPEG 2000, JPEG and decoder modules today; sequences next).
 ///
 /// Sources own C library handles that are stateful and not thread-safe, so a source is used by one thread
 /// at a time; the pipeline lends each one to a single decode. Tiled sources answer regions from their tiles (the
@@ -47,6 +41,12 @@ public protocol ImageSource: AnyObject {
 extension ImageSource {
     /// A region composed from the tiles that cover it, decoded one after another.
     public func readRegion(resolution: Int, rect: PixelRect) throws(ImagingError) -> PixelBuffer {
+        try composedRegion(resolution: resolution, rect: rect)
+    }
+
+    /// A region composed from the tiles that cover it, decoded one after another (what sources that read regions
+    /// themselves fall back to when they cannot).
+    func composedRegion(resolution: Int, rect: PixelRect) throws(ImagingError) -> PixelBuffer {
         guard resolution >= 0, resolution < description.levels.count else {
             throw .invalidParameter("no resolution \(resolution)")
         }
@@ -79,36 +79,3 @@ extension ImageSource {
 }
 
 extension PyramidTIFF: ImageSource {}
-
-/// Opens image files as the right ``ImageSource`` for their format.
-public enum ImageSourceOpener {
-    /// Opens `path`, recognising the format from its first bytes (a blocking call), within the default
-    /// ``ImageLimits``.
-    public static func open(path: String) throws(ImagingError) -> any ImageSource {
-        try open(path: path, limits: .default)
-    }
-
-    /// Opens `path`, recognising the format from its first bytes (a blocking call).
-    ///
-    /// - Parameter limits: What the file's header may ask for; see ``ImageLimits``.
-    /// - Parameter layers: JPEG 2000 quality layers, as MAX_LAYERS (see ``JPEG2000Source``).
-    public static func open(path: String, limits: ImageLimits, layers: Int = 0) throws(ImagingError)
-        -> any ImageSource
-    {
-        guard let kind = try sniff(path) else { throw .unsupportedFormat("unrecognised file signature") }
-        switch kind {
-        case .tiff: return try PyramidTIFF(path: path, limits: limits)
-        case .jpeg2000, .jpeg2000Codestream: return try JPEG2000Source(path: path, limits: limits, layers: layers)
-        case .jpeg: return try JPEGSource(path: path, limits: limits)
-        }
-    }
-
-    /// Reads the first bytes of `path` and recognises its container.
-    public static func sniff(_ path: String) throws(ImagingError) -> ImageFileKind? {
-        guard let file = fopen(path, "rb") else { throw .unreadable(path: path, reason: "cannot open") }
-        defer { fclose(file) }
-        var header = [UInt8](repeating: 0, count: 12)
-        let count = fread(&header, 1, header.count, file)
-        return ImageFileKind(header: header.prefix(count))
-    }
-}

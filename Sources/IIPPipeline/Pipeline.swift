@@ -43,11 +43,14 @@ public final class Pipeline: Sendable {
         self.configuration = configuration
         self.logger = logger
         executor = CodecExecutor(threadCount: configuration.codecThreads)
+        let modules = Self.loadDecoderModules(configuration.decoderModulePaths, logger: logger)
         registry = ImageRegistry(
             resolver: PathResolver(prefix: configuration.filesystemPrefix, suffix: configuration.filesystemSuffix),
             executor: executor, capacity: configuration.maxMetadataCacheSize,
             checkInterval: configuration.fileCheckDuration, handlesPerImage: configuration.maxHandlesPerImage,
-            limits: ImageLimits(maxImageSide: configuration.maxImageSide), layers: configuration.maxLayers)
+            opener: ImageSourceOpener(
+                limits: ImageLimits(maxImageSide: configuration.maxImageSide), layers: configuration.maxLayers,
+                modules: modules))
         tileCache = TileCache(budgetBytes: configuration.tileCacheBytes)
         decodedTiles = DecodedTileCache(budgetBytes: configuration.decodedCacheBytes)
         admission = Admission(

@@ -151,7 +151,8 @@ extension ServerConfiguration {
             read: { $0.copyright = $1 }, show: { $0.copyright }),
         Setting(
             "DECODER_MODULES", .iipsrv, default: "\"\"", range: "comma-separated .so paths",
-            "Shared libraries with extra image decoders.", status: .notYet("decoder modules"),
+            "Shared libraries that read more image formats, chosen by file extension, loaded at start-up; one that "
+                + "cannot be loaded is logged and left out.",
             read: { $0.decoderModules = $1 }, show: { $0.decoderModules }),
         Setting(
             "LOGFILE", .iipsrv, default: "/tmp/iipsrv.log", range: "a file, syslog, stderr or -",

@@ -75,6 +75,15 @@ public struct ServerConfiguration: Sendable {
     public var copyright = ""
     /// DECODER_MODULES: comma-separated shared objects with extra image decoders.
     public var decoderModules = ""
+    /// DECODER_MODULES as a list: split at commas, blanks around each path removed, empty entries dropped.
+    public var decoderModulePaths: [String] {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        return decoderModules.split(separator: ",").compactMap { part in
+            guard let first = part.firstIndex(where: { !blank($0) }), let last = part.lastIndex(where: { !blank($0) })
+            else { return nil }
+            return String(part[first...last])
+        }
+    }
     /// OMP_NUM_THREADS: threads for decoding and encoding. Default: the number of cores.
     public var codecThreads: Int
 

@@ -18,8 +18,7 @@ package actor ImageRegistry {
     private let executor: CodecExecutor
     private let checkInterval: Duration
     private let handlesPerImage: Int
-    private let limits: ImageLimits
-    private let layers: Int
+    private let opener: ImageSourceOpener
     private let clock = ContinuousClock()
     private let opens = Counter(label: "iip_image_opens_total")
 
@@ -28,19 +27,18 @@ package actor ImageRegistry {
     /// - Parameters:
     ///   - capacity: Images kept open: 0 keeps none, -1 unlimited (MAX_METADATA_CACHE_SIZE).
     ///   - checkInterval: Time between `stat` checks of a cached image; zero checks on every request.
-    ///   - limits: What a file's header may claim before it is refused (MAX_IMAGE_SIDE and the fixed bounds).
-    ///   - layers: JPEG 2000 quality layers decoded (MAX_LAYERS).
+    ///   - opener: Opens files: the limits on what a header may claim (MAX_IMAGE_SIDE and the fixed bounds),
+    ///     JPEG 2000 layers (MAX_LAYERS) and decoder modules (DECODER_MODULES).
     package init(
         resolver: PathResolver, executor: CodecExecutor, capacity: Int, checkInterval: Duration, handlesPerImage: Int,
-        limits: ImageLimits = .default, layers: Int = 0
+        opener: ImageSourceOpener = ImageSourceOpener()
     ) {
         entries = LRUStore(budget: capacity < 0 ? Int.max : capacity)
         self.resolver = resolver
         self.executor = executor
         self.checkInterval = checkInterval
         self.handlesPerImage = handlesPerImage
-        self.limits = limits
-        self.layers = layers
+        self.opener = opener
     }
 
     /// The open image for a requested path.
@@ -59,10 +57,9 @@ package actor ImageRegistry {
             entries.removeValue(for: path)
         }
         if let running = opening[path] { return try await Self.typed(running, path: path) }
-        let task = Task { [executor, handlesPerImage, limits, layers] in
+        let task = Task { [executor, handlesPerImage, opener] in
             try await executor.run { () throws(ImageAccessError) -> OpenImage in
-                try Self.open(
-                    path: path, filePath: filePath, handlesPerImage: handlesPerImage, limits: limits, layers: layers)
+                try Self.open(path: path, filePath: filePath, handlesPerImage: handlesPerImage, opener: opener)
             }
         }
         opening[path] = task
@@ -95,14 +92,14 @@ package actor ImageRegistry {
 
     /// Stats and opens a file, reads its structure and keeps the handle as the pool's first. Blocking.
     private static func open(
-        path: String, filePath: String, handlesPerImage: Int, limits: ImageLimits, layers: Int
+        path: String, filePath: String, handlesPerImage: Int, opener: ImageSourceOpener
     ) throws(ImageAccessError)
         -> OpenImage
     {
         guard let status = FileStatus.of(filePath), status.isRegularFile else { throw .notFound(path) }
         let source: any ImageSource
         do {
-            source = try ImageSourceOpener.open(path: filePath, limits: limits, layers: layers)
+            source = try opener.open(path: filePath)
         } catch {
             switch error {
             case .unreadable: throw .unreadable(path: path, reason: "the image file is damaged or unreadable")
@@ -112,8 +109,14 @@ package actor ImageRegistry {
             default: throw .unreadable(path: path, reason: error.description)
             }
         }
+        // Every handle must describe the image as the first did: requests are planned with that description.
+        let description = source.description
         let pool = HandlePool(first: source, maxIdle: handlesPerImage) { () throws(ImagingError) in
-            try ImageSourceOpener.open(path: filePath, limits: limits, layers: layers)
+            let another = try opener.open(path: filePath)
+            guard another.description == description else {
+                throw .decodeFailed("the image changed since it was opened")
+            }
+            return another
         }
         return OpenImage(
             path: path, filePath: filePath, description: source.description, status: status, handles: pool,

@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Opens image files as the right ``ImageSource`` for their format: a decoder module when one reads the file's
+/// extension, otherwise the server's own reader for the format its first bytes show.
+///
+/// A value built once from the configuration (limits, MAX_LAYERS, the modules loaded from DECODER_MODULES) and
+/// passed to whatever opens images; opening is a blocking call.
+public struct ImageSourceOpener: Sendable {
+    /// What a file's header may ask for; see ``ImageLimits``.
+    public var limits: ImageLimits
+    /// JPEG 2000 quality layers, as MAX_LAYERS (see ``JPEG2000Source``).
+    public var layers: Int
+    /// The decoder modules, chosen by file extension before the built-in formats.
+    public var modules: DecoderModules
+
+    /// Creates an opener.
+    public init(limits: ImageLimits = .default, layers: Int = 0, modules: DecoderModules = DecoderModules()) {
+        self.limits = limits
+        self.layers = layers
+        self.modules = modules
+    }
+
+    /// Opens `path` (a blocking call): with the module that reads its extension, if any (modules take precedence,
+    /// so one may replace a built-in reader); otherwise by its first bytes.
+    public func open(path: String) throws(ImagingError) -> any ImageSource {
+        if let module = modules.module(forPath: path) {
+            return try ModuleImageSource(module: module, path: path, limits: limits)
+        }
+        guard let kind = try Self.sniff(path) else { throw .unsupportedFormat("unrecognised file signature") }
+        switch kind {
+        case .tiff: return try PyramidTIFF(path: path, limits: limits)
+        case .jpeg2000, .jpeg2000Codestream: return try JPEG2000Source(path: path, limits: limits, layers: layers)
+        case .jpeg: return try JPEGSource(path: path, limits: limits)
+        }
+    }
+
+    /// Opens `path`, recognising the format from its first bytes (a blocking call), within the default
+    /// ``ImageLimits``.
+    public static func open(path: String) throws(ImagingError) -> any ImageSource {
+        try open(path: path, limits: .default)
+    }
+
+    /// Opens `path`, recognising the format from its first bytes (a blocking call), without decoder modules.
+    ///
+    /// - Parameter limits: What the file's header may ask for; see ``ImageLimits``.
+    /// - Parameter layers: JPEG 2000 quality layers, as MAX_LAYERS (see ``JPEG2000Source``).
+    public static func open(path: String, limits: ImageLimits, layers: Int = 0) throws(ImagingError)
+        -> any ImageSource
+    {
+        try ImageSourceOpener(limits: limits, layers: layers).open(path: path)
+    }
+
+    /// Reads the first bytes of `path` and recognises its container.
+    public static func sniff(_ path: String) throws(ImagingError) -> ImageFileKind? {
+        guard let file = fopen(path, "rb") else { throw .unreadable(path: path, reason: "cannot open") }
+        defer { fclose(file) }
+        var header = [UInt8](repeating: 0, count: 12)
+        let count = fread(&header, 1, header.count, file)
+        return ImageFileKind(header: header.prefix(count))
+    }
+}

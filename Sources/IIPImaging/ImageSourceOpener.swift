@@ -27,6 +27,18 @@ public struct ImageSourceOpener: Sendable {
     /// Opens `path` (a blocking call): with the module that reads its extension, if any (modules take precedence,
     /// so one may replace a built-in reader); otherwise by its first bytes.
     public func open(path: String) throws(ImagingError) -> any ImageSource {
+        try open(path: path, page: 0)
+    }
+
+    /// Opens one page of `path`: a layer of a multi-page TIFF stack (``TIFFStack``); every other file has only
+    /// page 0.
+    public func open(path: String, page: Int) throws(ImagingError) -> any ImageSource {
+        if page != 0 {
+            guard try Self.sniff(path) == .tiff, modules.module(forPath: path) == nil else {
+                throw .invalidParameter("no stack layer \(page): the image is not a stack")
+            }
+            return try PyramidTIFF(path: path, limits: limits, page: page)
+        }
         if let module = modules.module(forPath: path) {
             return try ModuleImageSource(module: module, path: path, limits: limits)
         }

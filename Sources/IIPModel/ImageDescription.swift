@@ -27,6 +27,9 @@ public struct ImageDescription: Sendable, Hashable {
     public var verticalViews: [Int]
     /// The embedded ICC profile, when the file has one.
     public var iccProfile: [UInt8]?
+    /// The layers of a multi-page TIFF stack, in page order; empty for any other image. A stack's horizontal
+    /// views are its layer indices.
+    public var stack: [StackLayer] = []
     /// The EXIF block of a JPEG source (the APP1 payload after `Exif\0\0`), embedded again in exports.
     public var exif: [UInt8]?
     /// Size in bytes of the embedded ICC profile, 0 when there is none.

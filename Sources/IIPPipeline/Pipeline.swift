@@ -45,7 +45,9 @@ public final class Pipeline: Sendable {
         executor = CodecExecutor(threadCount: configuration.codecThreads)
         let modules = Self.loadDecoderModules(configuration.decoderModulePaths, logger: logger)
         registry = ImageRegistry(
-            resolver: PathResolver(prefix: configuration.filesystemPrefix, suffix: configuration.filesystemSuffix),
+            resolver: PathResolver(
+                prefix: configuration.filesystemPrefix, suffix: configuration.filesystemSuffix,
+                sequencePattern: configuration.filenamePattern),
             executor: executor, capacity: configuration.maxMetadataCacheSize,
             checkInterval: configuration.fileCheckDuration, handlesPerImage: configuration.maxHandlesPerImage,
             opener: ImageSourceOpener(

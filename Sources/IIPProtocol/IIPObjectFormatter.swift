@@ -72,7 +72,8 @@ public enum IIPObjectFormatter {
             let perMetre = resolution.pixelsPerMetre
             return .lines([String(format: "DPI:%f %f", perMetre.x, perMetre.y)])
         case .stack:
-            return .lines([])
+            guard !image.stack.isEmpty else { return .lines([]) }
+            return .typedLines([stackJSON(image.stack)], mediaType: "application/json")
         case .metadata:
             return .typedLines([metadataJSON(image.metadata)], mediaType: "application/json")
         case .summaryInfo:
@@ -84,6 +85,16 @@ public enum IIPObjectFormatter {
         case .legacyField(let field):
             return .lines(legacyLine(field, image.metadata).map { [$0] } ?? [])
         }
+    }
+
+    /// OBJ=stack as iipsrv master writes it: `[ ` then one tab-indented object per layer (id, name, scale as a
+    /// 32-bit float in `%.9g`), comma-separated, then `\n]`.
+    static func stackJSON(_ stack: [StackLayer]) -> String {
+        let layers = stack.map { layer in
+            "\n\t{\n\t\t\"id\": \(layer.index),\n\t\t\"name\": \"\(JSONEscaping.escape(layer.name))\",\n\t\t\"scale\": "
+                + String(format: "%.9g", Double(Float(layer.scale))) + "\n\t}"
+        }
+        return "[ " + layers.joined(separator: ",") + "\n]"
     }
 
     /// `Min-Max-sample-values:` with each value written as `" %.9g "` and the last space removed.

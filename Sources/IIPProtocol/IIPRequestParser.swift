@@ -247,9 +247,11 @@ public struct IIPRequestParser: Sendable {
     static func profile(_ text: String) -> IIPCommand? {
         guard let colon = text.firstIndex(of: ":"), let resolution = nonNegative(text[..<colon]) else { return nil }
         let points = text[text.index(after: colon)...].split(separator: "-", omittingEmptySubsequences: false)
-        guard points.count == 2,
+        // One point, or a line from the first to the second (iipsrv-reference §3.5).
+        guard points.count == 1 || points.count == 2,
             let start = integers(String(points[0]), separators: [","], count: 2, nonNegative: true),
-            let end = integers(String(points[1]), separators: [","], count: 2, nonNegative: true)
+            let end = points.count == 1
+                ? start : integers(String(points[1]), separators: [","], count: 2, nonNegative: true)
         else { return nil }
         return .profile(resolution: resolution, x1: start[0], y1: start[1], x2: end[0], y2: end[1])
     }

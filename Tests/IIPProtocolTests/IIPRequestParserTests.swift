@@ -266,6 +266,8 @@ struct IIPOutputParsingTests {
         ("SPECTRA=0,0,0,0", .spectra(resolution: 0, tile: 0, x: 0, y: 0)),
         ("PFL=2:10,20-30,40", .profile(resolution: 2, x1: 10, y1: 20, x2: 30, y2: 40)),
         ("PFL=0:0,0-0,0", .profile(resolution: 0, x1: 0, y1: 0, x2: 0, y2: 0)),
+        // One point: iipsrv-reference §3.5.
+        ("PFL=2:10,20", .profile(resolution: 2, x1: 10, y1: 20, x2: 10, y2: 20)),
     ]
 
     @Test("JTL/PTL/WTL/ATL/TTL r,t; JTLS x,r,t,y; TIL r,t[-t2]; SPECTRA r,t,x,y; PFL r:x1,y1-x2,y2", arguments: tiles)
@@ -396,7 +398,7 @@ struct IIPMalformedParsingTests {
         "TIL=2,1,2", "TIL=2,5-99999999999999999999", "TIL=99999999999999999999,0", "TIL=2,5%2D9", "TIL=,5",
         "SPECTRA=2,3,10", "SPECTRA=2,3,10,20,1", "SPECTRA=2,3,-1,20", "SPECTRA=2:3,10,20", "SPECTRA=2,3,10.5,20",
         "SPECTRA=-1,0,0,0", "SPECTRA=0,0,0,2147483648",
-        "PFL=2:10,20", "PFL=10,20-30,40", "PFL=2:10,20-30", "PFL=2:10-20,30-40", "PFL=-1:0,0-1,1",
+        "PFL=10,20-30,40", "PFL=2:10,20-30", "PFL=2:10-20,30-40", "PFL=-1:0,0-1,1",
         "PFL=2:10,20-30,40-50,60", "PFL=2:-10,20-30,40", "PFL=a:1,2-3,4", "PFL=2:10,20,30,40", "PFL=2:10;20-30;40",
         "PFL=2:10,20-30,99999999999999999999", "PFL=:10,20-30,40", "PFL=2:10.5,20-30,40", "PFL=2%3A10,20-30,40",
     ]

@@ -5,7 +5,9 @@ public import IIPModel
 ///
 /// The full resolution is IFD 0, which must be tiled. Reduced resolutions come from IFD 0's SubIFDs when it has
 /// any (OME-TIFF style), otherwise from every later top-level IFD that is tiled and smaller than the level
-/// before it (untiled label or macro images are skipped). Each level keeps its own size and tile size.
+/// before it (untiled label or macro images are skipped). Each level keeps its own size and tile size. A stack
+/// (``TIFFStack``) opens one page at a time, each page's pyramid described like a file of its own, with the stack's
+/// layers in ``ImageDescription/stack``.
 ///
 /// Every header value is checked against ``ImageLimits`` when the file is opened, before anything is allocated
 /// from it: a first level whose size, tile size, tile bytes, tile count, sample size or samples per pixel are out
@@ -47,8 +49,26 @@ public final class PyramidTIFF {
     /// - Parameter limits: What the header may ask for (sizes, tile sizes, levels, samples).
     /// - Throws: ``ImagingError`` when the file is unreadable, untiled, has a sample layout this reader does not
     ///   handle, or a header value outside `limits` (``ImagingError/unsupportedLayout(_:)``).
-    public init(path: String, limits: ImageLimits) throws(ImagingError) {
+    public convenience init(path: String, limits: ImageLimits) throws(ImagingError) {
+        try self.init(path: path, limits: limits, page: 0)
+    }
+
+    /// Opens one page of `path`, a stack layer when the file is a stack (see ``TIFFStack``).
+    ///
+    /// - Parameters:
+    ///   - limits: What the header may ask for (sizes, tile sizes, levels, samples).
+    ///   - page: The stack layer, 0 for the first; a file that is not a stack has only page 0.
+    /// - Throws: ``ImagingError/invalidParameter(_:)`` for a page the file does not have, and what
+    ///   ``init(path:limits:)`` throws.
+    public init(path: String, limits: ImageLimits, page: Int) throws(ImagingError) {
         let file = try TIFFFile(path: path)
+        let stack = try TIFFStack(file, limits: limits)
+        if page != 0 {
+            guard page > 0, page < stack.pages.count else {
+                throw .invalidParameter("no stack layer \(page) (the file has \(max(stack.pages.count, 1)))")
+            }
+            try file.select(directoryAt: stack.pages[page].offset)
+        }
         guard file.isTiled else { throw .notTiled }
         let channels = Int(file.u16(TIFFTAG_SAMPLESPERPIXEL) ?? 1)
         let bits = Int(file.u16(TIFFTAG_BITSPERSAMPLE) ?? 1)
@@ -66,7 +86,9 @@ public final class PyramidTIFF {
             found.append(level)
         }
         let subIFDs = file.subIFDOffsets()
-        if !subIFDs.isEmpty {
+        if !stack.pages.isEmpty, !stack.pyramidsInSubIFDs {
+            // A stack of single-resolution pages.
+        } else if !subIFDs.isEmpty {
             for offset in subIFDs.prefix(max(limits.maxDirectories, 0)) {
                 try file.select(directoryAt: offset)
                 let subfileType = file.u32(TIFFTAG_SUBFILETYPE) ?? 0
@@ -92,6 +114,10 @@ public final class PyramidTIFF {
         let ordered = Array(found.reversed())
         var finished = description
         finished.levels = ordered.map(\.level)
+        if !stack.pages.isEmpty {
+            finished.stack = stack.pages.map(\.layer)
+            finished.horizontalViews = Array(stack.pages.indices)
+        }
         self.description = finished
         self.compressions = ordered.map(\.compression)
         self.levels = ordered

@@ -106,13 +106,62 @@ public struct PyramidTIFFWriter: Sendable {
         }
     }
 
+    /// One page of a stack: its pixels, and the DocumentName and STONITS scale written with it.
+    public struct StackPage: Sendable {
+        /// The page's full-resolution pixels.
+        public var pixels: PixelBuffer
+        /// DocumentName, or `nil` for none.
+        public var name: String?
+        /// STONITS, or `nil` for none.
+        public var scale: Double?
+
+        /// Creates a page.
+        public init(pixels: PixelBuffer, name: String? = nil, scale: Double? = nil) {
+            self.pixels = pixels
+            self.name = name
+            self.scale = scale
+        }
+    }
+
+    /// Writes a multi-page stack (iipsrv-reference §7.1): one top-level directory per page with SubfileType page;
+    /// with the `.subIFDs` layout each page's reduced levels go into its SubIFDs, otherwise pages have one level.
+    public func writeStack(_ pages: [StackPage], to path: String) throws(ImagingError) {
+        guard let first = pages.first?.pixels, first.bitsPerSample == 8 || first.bitsPerSample == 16,
+            (1...4).contains(first.channels), pages.allSatisfy({ $0.pixels.isConsistent })
+        else { throw .encodeFailed("cannot write this stack") }
+        let messages = UnsafeMutablePointer<iip_tiff_messages>.allocate(capacity: 1)
+        messages.initialize(to: iip_tiff_messages())
+        defer { messages.deallocate() }
+        guard let tif = iip_tiff_open(path, bigTIFF ? "w8" : "w", messages, 0) else {
+            throw .unreadable(path: path, reason: "cannot create")
+        }
+        defer { TIFFClose(tif) }
+        for page in pages {
+            var levels = [page.pixels]
+            if layout == .subIFDs {
+                while let last = levels.last, last.width > tileSize || last.height > tileSize {
+                    levels.append(Self.halve(last))
+                }
+                if levels.count > 1 {
+                    let offsets = [UInt64](repeating: 0, count: levels.count - 1)
+                    _ = iip_tiff_set_subifds(tif, UInt16(offsets.count), offsets)
+                }
+            }
+            for (index, level) in levels.enumerated() {
+                try writeDirectory(
+                    tif, level, index: index, fullWidth: page.pixels.width, messages: messages,
+                    page: index == 0 ? page : nil)
+            }
+        }
+    }
+
     private func tileSize(for level: Int) -> Int {
         level < levelTileSizes.count ? levelTileSizes[level] : tileSize
     }
 
     private func writeDirectory(
         _ tif: OpaquePointer, _ pixels: PixelBuffer, index: Int, fullWidth: Int,
-        messages: UnsafeMutablePointer<iip_tiff_messages>
+        messages: UnsafeMutablePointer<iip_tiff_messages>, page: StackPage? = nil
     ) throws(ImagingError) {
         func set(_ tag: Int32, _ value: Int) { _ = iip_tiff_set_int(tif, UInt32(tag), Int32(clamping: value)) }
         _ = iip_tiff_set_u32(tif, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(pixels.width))
@@ -168,6 +217,11 @@ public struct PyramidTIFFWriter: Sendable {
                 _ = iip_tiff_set_double(tif, UInt32(TIFFTAG_SMINSAMPLEVALUE), sampleRange.minimum)
                 _ = iip_tiff_set_double(tif, UInt32(TIFFTAG_SMAXSAMPLEVALUE), sampleRange.maximum)
             }
+        }
+        if let page {
+            _ = iip_tiff_set_u32(tif, UInt32(TIFFTAG_SUBFILETYPE), UInt32(FILETYPE_PAGE))
+            if let name = page.name { _ = iip_tiff_set_string(tif, UInt32(TIFFTAG_DOCUMENTNAME), name) }
+            if let scale = page.scale { _ = iip_tiff_set_double(tif, UInt32(TIFFTAG_STONITS), scale) }
         }
         if let resolution {
             let unit: Int =

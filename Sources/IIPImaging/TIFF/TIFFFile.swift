@@ -87,6 +87,11 @@ final class TIFFFile {
         return iip_tiff_get_float(handle, UInt32(tag), &value) == 1 ? value : nil
     }
 
+    func double(_ tag: Int32) -> Double? {
+        var value: Double = 0
+        return iip_tiff_get_double(handle, UInt32(tag), &value) == 1 ? value : nil
+    }
+
     func sampleValue(_ tag: Int32) -> Double? {
         var value: Double = 0
         return iip_tiff_get_sample_value(handle, UInt32(tag), &value) == 1 ? value : nil

@@ -1,4 +1,5 @@
 package import IIPImaging
+package import IIPProtocol
 import Metrics
 
 /// Decoded tiles kept for region exports: neighbouring and repeated exports read the same tiles, and decoding is
@@ -7,7 +8,7 @@ import Metrics
 /// The two caches share their shape on purpose rather than a generic actor: measured, a generic cache called from
 /// another module (the micro benchmarks) costs a malloc and about 20% per tile-cache hit, the server's hottest path.
 package actor DecodedTileCache {
-    /// Identifies a decoded tile: image path and modification time, resolution, tile.
+    /// Identifies a decoded tile: image path and modification time, view, resolution, tile.
     package struct Key: Sendable, Hashable {
         /// The image path as requested.
         package var imagePath: String
@@ -22,11 +23,15 @@ package actor DecodedTileCache {
         package var block: Bool
         /// JPEG 2000 quality layers asked for (LYR), `nil` for the default.
         package var layers: Int?
+        /// The view of a sequence or stack (SDS).
+        package var view: SequenceAngles
 
         /// Creates a key.
         package init(
-            imagePath: String, modified: Int64, resolution: Int, tile: Int, block: Bool = false, layers: Int? = nil
+            imagePath: String, modified: Int64, resolution: Int, tile: Int, block: Bool = false, layers: Int? = nil,
+            view: SequenceAngles = SequenceAngles()
         ) {
+            self.view = view
             self.layers = layers
             self.imagePath = imagePath
             self.modified = modified

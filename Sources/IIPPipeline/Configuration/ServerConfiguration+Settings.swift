@@ -26,8 +26,8 @@ extension ServerConfiguration {
             read: { $0.maxMetadataCacheSize = max(int($1), -1) }, show: { "\($0.maxMetadataCacheSize)" }),
         Setting(
             "FILENAME_PATTERN", .iipsrv, default: "_pyr_", range: "text",
-            "Marks the angle numbers in the file names of an image sequence.",
-            status: .notYet("image sequences"), read: { $0.filenamePattern = $1 }, show: { $0.filenamePattern }),
+            "Between the path and the angles in the file names of an image sequence (`<path><pattern>000_090.tif`).",
+            read: { $0.filenamePattern = $1 }, show: { $0.filenamePattern }),
         Setting(
             "JPEG_QUALITY", .iipsrv, default: "75", range: "1-100 (clamped)", "JPEG quality of tiles and exports.",
             read: { $0.jpegQuality = min(max(int($1), 1), 100) }, show: { "\($0.jpegQuality)" }),
@@ -136,7 +136,7 @@ extension ServerConfiguration {
             }, show: { "\($0.iiifVersion)" }),
         Setting(
             "IIIF_DELIMITER", .iipsrv, default: "\"\"", range: "text",
-            "Separates a page number from an IIIF identifier (the page part is removed).",
+            "Separates a page number from an IIIF identifier: it picks a stack layer or sequence view.",
             read: { $0.iiifDelimiter = $1 }, show: { $0.iiifDelimiter }),
         Setting(
             "IIIF_EXTRA_INFO", .iipsrv, default: "\"\"", range: "`\"key\": value` JSON text",

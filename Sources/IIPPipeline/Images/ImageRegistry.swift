@@ -49,7 +49,8 @@ package actor ImageRegistry {
         let now = clock.now
         if let entry = entries.value(for: path) {
             if now - entry.checkedAt < checkInterval { return entry.image }
-            let status = try? await executor.run { FileStatus.of(filePath) }
+            let statusPath = entry.image.filePath
+            let status = try? await executor.run { FileStatus.of(statusPath) }
             if let status, status == entry.image.status {
                 entries.insert(Entry(image: entry.image, checkedAt: clock.now), for: path, cost: 1)
                 return entry.image
@@ -57,9 +58,12 @@ package actor ImageRegistry {
             entries.removeValue(for: path)
         }
         if let running = opening[path] { return try await Self.typed(running, path: path) }
+        let sequenceBase = resolver.sequenceBase(for: path)
         let task = Task { [executor, handlesPerImage, opener] in
             try await executor.run { () throws(ImageAccessError) -> OpenImage in
-                try Self.open(path: path, filePath: filePath, handlesPerImage: handlesPerImage, opener: opener)
+                try Self.open(
+                    path: path, filePath: filePath, sequenceBase: sequenceBase, handlesPerImage: handlesPerImage,
+                    opener: opener)
             }
         }
         opening[path] = task
@@ -90,16 +94,29 @@ package actor ImageRegistry {
         }
     }
 
-    /// Stats and opens a file, reads its structure and keeps the handle as the pool's first. Blocking.
+    /// Stats and opens a file, or the first file of a sequence when `filePath` is not a file, reads its structure
+    /// and keeps the handle as the pool's first. Blocking.
     private static func open(
-        path: String, filePath: String, handlesPerImage: Int, opener: ImageSourceOpener
-    ) throws(ImageAccessError)
-        -> OpenImage
-    {
-        guard let status = FileStatus.of(filePath), status.isRegularFile else { throw .notFound(path) }
+        path: String, filePath: String, sequenceBase: String?, handlesPerImage: Int, opener: ImageSourceOpener
+    ) throws(ImageAccessError) -> OpenImage {
+        var sequence: ImageSequence?
+        var opened = filePath
+        if FileStatus.of(filePath)?.isRegularFile != true {
+            // iipsrv-reference §7.5: not a file, so perhaps a sequence (FILESYSTEM_SUFFIX does not apply).
+            guard let sequenceBase else { throw .notFound(path) }
+            switch ImageSequence.find(base: sequenceBase) {
+            case .success(let found):
+                sequence = found
+                opened = found.firstPath
+            case .failure(.none): throw .notFound(path)
+            case .failure(.multipleExtensions):
+                throw .unsupported(path: path, reason: "the image sequence has multiple file extensions")
+            }
+        }
+        guard let status = FileStatus.of(opened), status.isRegularFile else { throw .notFound(path) }
         let source: any ImageSource
         do {
-            source = try opener.open(path: filePath)
+            source = try opener.open(path: opened)
         } catch {
             switch error {
             case .unreadable: throw .unreadable(path: path, reason: "the image file is damaged or unreadable")
@@ -110,16 +127,29 @@ package actor ImageRegistry {
             }
         }
         // Every handle must describe the image as the first did: requests are planned with that description.
-        let description = source.description
-        let pool = HandlePool(first: source, maxIdle: handlesPerImage) { () throws(ImagingError) in
-            let another = try opener.open(path: filePath)
+        var description = source.description
+        let pool = HandlePool(first: source, maxIdle: handlesPerImage) {
+            [description, opened] () throws(ImagingError) in
+            let another = try opener.open(path: opened)
             guard another.description == description else {
                 throw .decodeFailed("the image changed since it was opened")
             }
             return another
         }
+        var views: ViewPools?
+        if let sequence {
+            description.horizontalViews = sequence.horizontalAngles
+            description.verticalViews = sequence.verticalAngles
+            views = ViewPools(
+                kind: .sequence(sequence), first: pool, description: description, maxIdle: handlesPerImage,
+                opener: opener)
+        } else if !description.stack.isEmpty {
+            views = ViewPools(
+                kind: .stack(filePath: opened, layers: description.stack.count), first: pool,
+                description: description, maxIdle: handlesPerImage, opener: opener)
+        }
         return OpenImage(
-            path: path, filePath: filePath, description: source.description, status: status, handles: pool,
-            regionReadings: source.description.levels.indices.map { source.regionReading(resolution: $0) })
+            path: path, filePath: opened, description: description, status: status, handles: pool,
+            regionReadings: description.levels.indices.map { source.regionReading(resolution: $0) }, views: views)
     }
 }

@@ -1,5 +1,6 @@
 package import IIPImaging
 package import IIPModel
+package import IIPProtocol
 import Synchronization
 
 /// An image the registry has opened: its description, its file status and a pool of handles for decoding.
@@ -15,6 +16,8 @@ package final class OpenImage: Sendable {
     /// How exports read regions, per resolution (``ImageSource/regionReading(resolution:)``).
     package let regionReadings: [RegionReading]
     let handles: HandlePool
+    /// The other views of a sequence or stack; `nil` for a single image, whose one view answers every angle.
+    let views: ViewPools?
     private let histogramMemo = Mutex<Histogram?>(nil)
     /// Documents already written (info.json by IIIF version and id): a handful at most (one per host and version).
     private let documentMemo = Mutex<[String: String]>([:])
@@ -22,9 +25,10 @@ package final class OpenImage: Sendable {
 
     init(
         path: String, filePath: String, description: ImageDescription, status: FileStatus, handles: HandlePool,
-        regionReadings: [RegionReading] = []
+        regionReadings: [RegionReading] = [], views: ViewPools? = nil
     ) {
         self.path = path
+        self.views = views
         self.regionReadings = regionReadings
         self.filePath = filePath
         self.description = description
@@ -55,9 +59,11 @@ package final class OpenImage: Sendable {
         return text
     }
 
-    /// The stored JPEG of a tile, ready to send without decoding, or `nil` (codec pass-through). Blocking.
-    package func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]? {
-        try handles.withSource { source throws(ImagingError) in
+    /// The stored JPEG of a tile of a view, ready to send without decoding, or `nil` (codec pass-through). Blocking.
+    package func storedJPEGTile(
+        resolution: Int, tile: Int, view: SequenceAngles = SequenceAngles()
+    ) throws(ImagingError) -> [UInt8]? {
+        try pool(for: view).withSource { source throws(ImagingError) in
             try source.storedJPEGTile(resolution: resolution, tile: tile)
         }
     }
@@ -67,17 +73,28 @@ package final class OpenImage: Sendable {
         resolution >= 0 && resolution < regionReadings.count ? regionReadings[resolution] : .tiles
     }
 
-    /// Decodes a region of a level in one call, with a handle nobody else is using. Blocking.
-    package func readRegion(resolution: Int, rect: PixelRect, layers: Int? = nil) throws(ImagingError) -> PixelBuffer {
-        try handles.withSource { source throws(ImagingError) in
+    /// Decodes a region of a level of a view in one call, with a handle nobody else is using. Blocking.
+    package func readRegion(
+        resolution: Int, rect: PixelRect, layers: Int? = nil, view: SequenceAngles = SequenceAngles()
+    ) throws(ImagingError) -> PixelBuffer {
+        try pool(for: view).withSource { source throws(ImagingError) in
             try source.readRegion(resolution: resolution, rect: rect, layers: layers)
         }
     }
 
-    /// Decodes a tile with a handle nobody else is using. A blocking call: run it on the ``CodecExecutor``.
-    package func readTile(resolution: Int, tile: Int, layers: Int? = nil) throws(ImagingError) -> PixelBuffer {
-        try handles.withSource { source throws(ImagingError) in
+    /// Decodes a tile of a view with a handle nobody else is using. A blocking call: run it on the
+    /// ``CodecExecutor``.
+    package func readTile(
+        resolution: Int, tile: Int, layers: Int? = nil, view: SequenceAngles = SequenceAngles()
+    ) throws(ImagingError) -> PixelBuffer {
+        try pool(for: view).withSource { source throws(ImagingError) in
             try source.readTile(resolution: resolution, tile: tile, layers: layers)
         }
+    }
+
+    /// The handles of a view: a single image's one pool whatever the angles (as iipsrv ignores SDS there).
+    private func pool(for view: SequenceAngles) throws(ImagingError) -> HandlePool {
+        guard let views else { return handles }
+        return try views.pool(for: view)
     }
 }

@@ -10,9 +10,12 @@ package struct PathResolver: Sendable {
     package var suffix: String
     /// The longest filesystem path accepted.
     package var maxLength: Int
+    /// FILENAME_PATTERN, between the path and the angles of a sequence's files; empty turns sequences off.
+    package var sequencePattern: String
 
     /// Creates a resolver.
-    package init(prefix: String, suffix: String, maxLength: Int = 4096) {
+    package init(prefix: String, suffix: String, maxLength: Int = 4096, sequencePattern: String = "_pyr_") {
+        self.sequencePattern = sequencePattern
         self.prefix = prefix
         self.suffix = suffix
         self.maxLength = maxLength
@@ -27,5 +30,15 @@ package struct PathResolver: Sendable {
         let path = prefix + requestPath + suffix
         guard path.utf8.count <= maxLength else { return nil }
         return path
+    }
+
+    /// The start of the file names of a sequence at `requestPath`: FILESYSTEM_PREFIX + path + FILENAME_PATTERN
+    /// (without FILESYSTEM_SUFFIX, as iipsrv), or `nil` when the path must not be opened or sequences are off.
+    package func sequenceBase(for requestPath: String) -> String? {
+        guard !sequencePattern.isEmpty, filePath(for: requestPath) != nil else {
+            return nil
+        }
+        let base = prefix + requestPath + sequencePattern
+        return base.utf8.count + 16 <= maxLength ? base : nil
     }
 }

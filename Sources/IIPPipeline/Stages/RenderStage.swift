@@ -87,6 +87,31 @@ package final class RenderStage: PipelineStage {
             return Product(
                 content: .body(bytes, mediaType: plan.rendering.format.mediaType), lastModified: lastModified,
                 delivery: plan.delivery)
+        case .samples(let plan):
+            let document = try await samples(plan, of: try Self.required(job.image))
+            return Product(
+                content: .body(text(document, image: job.image), mediaType: document.mediaType),
+                lastModified: lastModified, delivery: document.delivery)
+        }
+    }
+
+    // MARK: - Samples
+
+    /// SPECTRA and PFL: the plan's pixels read from every view, as stored, on the codec threads.
+    private func samples(_ plan: SamplePlan, of image: OpenImage) async throws(Interruption) -> Document {
+        do {
+            return try await executor.run { () throws(ImagingError) -> Document in
+                var values: [[Double]] = []
+                var floatingPoint = false
+                for view in plan.views {
+                    let pixels = try image.readRegion(resolution: plan.resolution, rect: plan.rect, view: view.angles)
+                    floatingPoint = pixels.sampleFormat == .floatingPoint
+                    values.append(pixels.sampleValues)
+                }
+                return plan.document(values: values, floatingPoint: floatingPoint)
+            }
+        } catch {
+            throw Interruption.from(error)
         }
     }
 
@@ -132,11 +157,12 @@ package final class RenderStage: PipelineStage {
     ) throws(ImagingError) -> ByteBuffer {
         // Codec pass-through: a stored JPEG tile that nothing changes is sent as stored (iipsrv-reference §3.3).
         if passThrough, rendering.allowsPassThrough,
-            let stored = try image.storedJPEGTile(resolution: resolution, tile: index)
+            let stored = try image.storedJPEGTile(resolution: resolution, tile: index, view: rendering.angles)
         {
             return ByteBuffer(bytes: stored)
         }
-        let pixels = try decode.tile(image, resolution: resolution, tile: index, layers: rendering.layers)
+        let pixels = try decode.tile(
+            image, resolution: resolution, tile: index, layers: rendering.layers, view: rendering.angles)
         let description = image.description
         let output = RenderTarget(
             rendering: rendering,
@@ -214,7 +240,8 @@ package final class RenderStage: PipelineStage {
         case .direct:
             return try await executor.run { [self] in
                 let pixels = try image.readRegion(
-                    resolution: export.resolution, rect: rect, layers: plan.rendering.layers)
+                    resolution: export.resolution, rect: rect, layers: plan.rendering.layers,
+                    view: plan.rendering.angles)
                 return try finish(pixels, of: image, as: output)
             }
         case .blocks(let blockGrid):
@@ -228,16 +255,18 @@ package final class RenderStage: PipelineStage {
                 group.addTask { [executor, decode, decodedTiles] in
                     let key = DecodedTileCache.Key(
                         imagePath: image.path, modified: image.status.modified, resolution: export.resolution,
-                        tile: index, block: blocks, layers: plan.rendering.layers)
+                        tile: index, block: blocks, layers: plan.rendering.layers, view: plan.rendering.angles)
                     let pixels = try await decodedTiles.tile(for: key) {
                         try await executor.run { () throws(ImagingError) -> PixelBuffer in
                             guard blocks else {
                                 return try decode.tile(
-                                    image, resolution: export.resolution, tile: index, layers: plan.rendering.layers)
+                                    image, resolution: export.resolution, tile: index, layers: plan.rendering.layers,
+                                    view: plan.rendering.angles)
                             }
                             guard let area = grid.tileRect(index) else { throw .noSuchTile(index) }
                             return try image.readRegion(
-                                resolution: export.resolution, rect: area, layers: plan.rendering.layers)
+                                resolution: export.resolution, rect: area, layers: plan.rendering.layers,
+                                view: plan.rendering.angles)
                         }
                     }
                     return (index, pixels)

@@ -31,11 +31,13 @@ public final class IIIFPlanner: Sendable {
             guard let image else { throw .notFound("IIIF: no image") }
             return try info(
                 image: image, rawArgument: rawArgument, request: request, version: version, negotiated: negotiated)
-        case .image(_, let imageRequest):
+        case .image(let identifier, let imageRequest):
             guard let image else { throw .notFound("IIIF: no image") }
+            // IIIF_DELIMITER: a page index after the identifier picks a stack layer or sequence view (§4.2).
+            let page = IIIFRequestParser.splitPage(identifier: identifier, delimiter: settings.iiifDelimiter).page
             return try self.image(
                 imageRequest, image: image, rawArgument: rawArgument, request: request, version: version,
-                negotiated: negotiated)
+                negotiated: negotiated, angles: page.map { SequenceAngles(horizontal: $0) } ?? SequenceAngles())
         }
     }
 
@@ -65,7 +67,7 @@ public final class IIIFPlanner: Sendable {
 
     private func image(
         _ imageRequest: IIIFImageRequest, image: ImageDescription, rawArgument: String, request: ServerRequest,
-        version: IIIFVersion, negotiated: Bool
+        version: IIIFVersion, negotiated: Bool, angles: SequenceAngles
     ) throws(ProtocolError) -> ImagePlan {
         let plan = try IIIFImagePlanner.plan(
             imageRequest, imageWidth: image.width, imageHeight: image.height, version: version,
@@ -90,7 +92,7 @@ public final class IIIFPlanner: Sendable {
         }
         let rendering = Rendering(
             format: plan.format, quality: settings.qualities.value(for: plan.format, requested: nil),
-            processing: processing)
+            processing: processing, angles: angles)
         if processing.isIdentity, let match = IIIFTileMatch.match(plan, in: image) {
             return .tile(
                 TilePlan(resolution: match.resolution, tile: match.tile, rendering: rendering, delivery: delivery))

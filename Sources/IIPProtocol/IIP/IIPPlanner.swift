@@ -135,14 +135,92 @@ public final class IIPPlanner: Sendable {
             return try tileRangePlan(resolution: resolution, first: first, last: last, view: &view)
         case .convert(let format):
             return regionPlan(format: format, view: &view)
-        case .spectra:
-            view.errors.append(IIPError(.unsupportedCommand, "SPECTRA"))
-        case .profile:
-            view.errors.append(IIPError(.unsupportedCommand, "PFL"))
+        case .spectra(let resolution, let tile, let x, let y):
+            return try spectraPlan(resolution: resolution, tile: tile, x: x, y: y, view: &view)
+        case .profile(let resolution, let x1, let y1, let x2, let y2):
+            return try profilePlan(resolution: resolution, from: (x1, y1), to: (x2, y2), view: &view)
         case .zoomify, .deepZoom, .iiif:
             break  // delegated before they are applied
         }
         return nil
+    }
+
+    // MARK: - SPECTRA and PFL (iipsrv-reference §3.5)
+
+    /// The views SPECTRA and PFL read: every horizontal view (sequence band or stack layer) at the vertical angle
+    /// in force, named by the stack layer's name or the angle.
+    private static func sampleViews(_ image: ImageDescription, vertical: Int) -> [SamplePlan.View] {
+        image.horizontalViews.map { angle in
+            let layer = image.stack.first { $0.index == angle }
+            let name = layer.map { $0.name.isEmpty ? String(angle) : $0.name } ?? String(angle)
+            return SamplePlan.View(
+                angles: SequenceAngles(horizontal: angle, vertical: image.stack.isEmpty ? vertical : 0), name: name,
+                scale: layer?.scale ?? 1)
+        }
+    }
+
+    /// SPECTRA: one pixel of a tile, `x`, `y` inside the tile, in every view.
+    private func spectraPlan(
+        resolution: Int, tile: Int, x: Int, y: Int, view: inout View
+    ) throws(ProtocolError) -> ImagePlan? {
+        guard let image = view.image else {
+            view.errors.append(IIPError(.imageUnavailable, "SPECTRA"))
+            return nil
+        }
+        guard resolution < image.resolutionCount else {
+            throw .notFound("Asked for non-existent resolution: \(resolution)")
+        }
+        let level = image.levels[resolution]
+        guard tile < level.tileCount, let rect = level.tileRect(tile) else {
+            throw .notFound("Asked for non-existent tile: \(tile)")
+        }
+        guard x < rect.width, y < rect.height else {
+            throw .badRequest("SPECTRA :: Error: x,y coordinates outside of tile boundaries")
+        }
+        return .samples(
+            SamplePlan(
+                kind: .spectra, resolution: resolution,
+                rect: PixelRect(x: rect.x + x, y: rect.y + y, width: 1, height: 1),
+                views: Self.sampleViews(image, vertical: view.angles.vertical),
+                bitsPerSample: Self.bitsAsRead(image)))
+    }
+
+    /// PFL: a horizontal line when `to` is right of `from`, else a vertical one when it is below, else one pixel.
+    private func profilePlan(
+        resolution: Int, from: (x: Int, y: Int), to: (x: Int, y: Int), view: inout View
+    ) throws(ProtocolError) -> ImagePlan? {
+        guard let image = view.image else {
+            view.errors.append(IIPError(.imageUnavailable, "PFL"))
+            return nil
+        }
+        guard resolution < image.resolutionCount else {
+            throw .badRequest("PFL :: Invalid resolution number: \(resolution)")
+        }
+        let level = image.levels[resolution]
+        let rect: PixelRect
+        if to.x > from.x {
+            rect = PixelRect(x: from.x, y: from.y, width: to.x - from.x, height: 1)
+        } else if to.y > from.y {
+            rect = PixelRect(x: from.x, y: from.y, width: 1, height: to.y - from.y)
+        } else {
+            rect = PixelRect(x: from.x, y: from.y, width: 1, height: 1)
+        }
+        guard rect.x + rect.width <= level.width, rect.y + rect.height <= level.height else {
+            throw .badRequest("PFL :: Invalid coordinates: \(from.x),\(from.y)-\(to.x),\(to.y)")
+        }
+        return .samples(
+            SamplePlan(
+                kind: .profile, resolution: resolution, rect: rect,
+                views: Self.sampleViews(image, vertical: view.angles.vertical), bitsPerSample: Self.bitsAsRead(image)))
+    }
+
+    /// The sample size sources hand out: 2-7 bits widened to 8, 9-15 to 16.
+    private static func bitsAsRead(_ image: ImageDescription) -> Int {
+        switch image.bitsPerSample {
+        case ...8: 8
+        case ...16: 16
+        default: 32
+        }
     }
 
     /// The command that asks for a tile in `format`.

@@ -13,6 +13,8 @@ public enum ImagePlan: Sendable {
     case tiles(TileRangePlan)
     /// A region of the image, resized and encoded (CVT, IIIF and DeepZoom requests that are not one tile).
     case region(RegionPlan)
+    /// Raw sample values of every view at one place, as text (SPECTRA, PFL).
+    case samples(SamplePlan)
 }
 
 /// What a protocol adds to its answer beyond the bytes: Link relations, private caching, a file name.

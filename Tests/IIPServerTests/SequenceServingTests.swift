@@ -1,0 +1,156 @@
+import FastCGI
+import Foundation
+import IIPImaging
+import IIPModel
+import IIPTestSupport
+import Testing
+
+/// Image sequences (FILENAME_PATTERN, iipsrv-reference §7.5) and multi-page TIFF stacks (§7.1) through every
+/// protocol and both frontends, and sequences against iipsrv 1.1, which reads them too.
+@Suite("Sequences and stacks", .serialized)
+struct SequenceServingTests {
+    static let sequence = "sequence"
+    static let stack = "serve-stack.tif"
+    static let flatStack = "serve-flat-stack.tif"
+
+    init() throws {
+        try SequenceFixtures.makeSequence(Self.sequence, width: 700, height: 500)
+        try SequenceFixtures.makeStack(Self.stack, width: 600, height: 400, pages: 3, subIFDs: true)
+        try SequenceFixtures.makeStack(Self.flatStack, width: 300, height: 200, pages: 4, subIFDs: false)
+    }
+
+    static let objectQuery =
+        "OBJ=IIP,1.0&OBJ=Max-size&OBJ=Tile-size&OBJ=Resolution-number&OBJ=Horizontal-views&OBJ=Vertical-views"
+
+    // Every protocol answers for a sequence (its first view) and a stack (its first layer), through nginx and over
+    // HTTP, with the same bytes.
+    @Test(arguments: [sequence, stack])
+    func everyProtocolThroughBothFrontends(name: String) async throws {
+        try await TestServer.with(fastCGI: .tcp(host: "127.0.0.1", port: 0)) { server in
+            let nginx = try await NginxFrontend.start(upstream: .tcp(port: try #require(server.fastCGIPort)))
+            defer { Task { await nginx.stop() } }
+            for target in JPEG2000ServingTests.requests(name) {
+                let viaNginx = try await nginx.get(target)
+                let direct = try await server.get(target)
+                #expect(direct.status == 200, "\(target): \(direct.text.prefix(200))")
+                #expect(viaNginx.status == direct.status, "\(target)")
+                let same = target.hasSuffix("info.json") ? viaNginx.body.count > 0 : viaNginx.body == direct.body
+                #expect(same, "\(target)")
+            }
+        }
+    }
+
+    // SDS picks a view: its tiles and exports are those of the view's own file, and each view is cached apart.
+    @Test func sdsPicksTheViewsFile() async throws {
+        try await TestServer.with { server in
+            let views = try await server.get("/?FIF=\(Self.sequence)&OBJ=Horizontal-views&OBJ=Vertical-views")
+            #expect(views.text == "Horizontal-views:0 10 20\r\nVertical-views:0 90\r\n")
+            var bodies: Set<[UInt8]> = []
+            for view in SequenceFixtures.views {
+                let file = SequenceFixtures.fileName(
+                    Self.sequence, horizontal: view.horizontal, vertical: view.vertical)
+                for query in ["JTL=2,1", "WID=300&RGN=0.2,0.2,0.5,0.5&CVT=png"] {
+                    let viaSequence = try await server.get(
+                        "/?FIF=\(Self.sequence)&SDS=\(view.horizontal),\(view.vertical)&\(query)")
+                    let viaFile = try await server.get("/?FIF=\(file)&\(query)")
+                    #expect(viaSequence.status == 200 && viaSequence.body == viaFile.body, "\(file) \(query)")
+                    bodies.insert(viaSequence.body)
+                }
+            }
+            #expect(bodies.count == SequenceFixtures.views.count * 2)
+            // No SDS is the 0, 90 view.
+            let plain = try await server.get("/?FIF=\(Self.sequence)&JTL=2,1")
+            let first = try await server.get("/?FIF=\(Self.sequence)&SDS=0,90&JTL=2,1")
+            #expect(plain.body == first.body)
+        }
+    }
+
+    @Test func missingViewsAndBrokenSequencesAre4xx() async throws {
+        // Two files for the first view, with different extensions.
+        let two = "two-extensions"
+        try SequenceFixtures.makeSequence(two, width: 100, height: 100)
+        let first = Fixtures.path(SequenceFixtures.fileName(two, horizontal: 0, vertical: 90))
+        _ = try? FileManager.default.removeItem(atPath: first.replacingOccurrences(of: ".tif", with: ".jp2"))
+        try FileManager.default.copyItem(atPath: first, toPath: first.replacingOccurrences(of: ".tif", with: ".jp2"))
+        try await TestServer.with { server in
+            let missing = try await server.get("/?FIF=\(Self.sequence)&SDS=30,90&JTL=0,0")
+            #expect((400..<500).contains(missing.status), "\(missing.status)")
+            let vertical = try await server.get("/?FIF=\(Self.sequence)&SDS=10,0&JTL=0,0")
+            #expect((400..<500).contains(vertical.status), "\(vertical.status)")
+            let extensions = try await server.get("/?FIF=\(two)&OBJ=Max-size")
+            #expect(extensions.status == 404)
+            #expect(extensions.text.contains("multiple file extensions"))
+            let none = try await server.get("/?FIF=no-such-sequence&OBJ=Max-size")
+            #expect(none.status == 404)
+            #expect(none.text.contains("is neither a file nor part of an image sequence"))
+            // Glob characters name files, never patterns.
+            let pattern = try await server.get("/?FIF=seq*&OBJ=Max-size")
+            #expect(pattern.status == 404)
+            let healthy = try await server.get("/?FIF=\(Self.sequence)&JTL=0,0")
+            #expect(healthy.status == 200)
+        }
+    }
+
+    // A stack's layers are its views: SDS or an IIIF page index picks one.
+    @Test(arguments: [stack, flatStack])
+    func stackLayersAreViews(name: String) async throws {
+        let size = name == Self.stack ? (600, 400) : (300, 200)
+        let pages = name == Self.stack ? 3 : 4
+        try await TestServer.with(TestServer.configuration { $0.iiifDelimiter = "," }) { server in
+            let views = try await server.get("/?FIF=\(name)&OBJ=Horizontal-views")
+            #expect(views.text == "Horizontal-views:" + (0..<pages).map(String.init).joined(separator: " ") + "\r\n")
+            for page in 0..<pages {
+                let picture = SequenceFixtures.stackPage(name, page: page, width: size.0, height: size.1)
+                let tile = try await server.get("/?FIF=\(name)&SDS=\(page)&JTL=\(name == Self.stack ? 2 : 0),0")
+                let decoded = try ImageComparison.decodeJPEG(tile.body)
+                let height = min(256, size.1)
+                let expected = picture.cropped(x: 0, y: 0, width: 256, height: height)
+                try #require(decoded.width == 256 && decoded.height == height)
+                #expect(ImageComparison.psnr(decoded, expected) > 30, "\(name) page \(page)")
+                let iiif = try await server.get("/iiif/\(name),\(page)/0,0,256,\(height)/max/0/default.jpg")
+                #expect(iiif.status == 200, "\(name),\(page) via IIIF: \(iiif.status)")
+                let viaIIIF = try ImageComparison.decodeJPEG(iiif.body)
+                try #require(viaIIIF.width == 256 && viaIIIF.height == height)
+                let equal = ImageComparison.psnr(viaIIIF, expected) > 30
+                #expect(equal, "\(name),\(page) via IIIF: \(iiif.status)")
+            }
+            let outside = try await server.get("/?FIF=\(name)&SDS=\(pages)&JTL=0,0")
+            #expect((400..<500).contains(outside.status))
+        }
+    }
+
+    // MARK: - Against iipsrv 1.1
+
+    @Test(.enabled(if: ReferenceServer.enabled, "no reference iipsrv (run .ci/test)"))
+    func sequencesMatchIipsrv() async throws {
+        try await TestServer.with(TestServer.configuration { $0.codecPassthrough = false }) { server in
+            let ours = try await server.get("/?FIF=\(Self.sequence)&\(Self.objectQuery)")
+            let theirs = try await ReferenceServer.get("FIF=\(Self.sequence)&\(Self.objectQuery)")
+            #expect(ours.status == 200 && theirs.status == 200)
+            #expect(ours.text == theirs.text)
+            var psnrs: [Double] = []
+            for view in SequenceFixtures.views {
+                for query in ["JTL=0,0", "JTL=2,3", "WID=350&RGN=0.1,0.1,0.5,0.5&CVT=jpeg"] {
+                    // 1.1 resets the angles at FIF, so SDS comes after it.
+                    let full = "FIF=\(Self.sequence)&SDS=\(view.horizontal),\(view.vertical)&\(query)"
+                    let a = try ImageComparison.decodeJPEG(try await server.get("/?\(full)").body)
+                    let b = try ImageComparison.decodeJPEG(try await ReferenceServer.get(full).body)
+                    #expect(a.width == b.width && a.height == b.height, "\(full)")
+                    guard a.bytes.count == b.bytes.count else { continue }
+                    let psnr = ImageComparison.psnr(a, b)
+                    psnrs.append(psnr)
+                    #expect(psnr > 30, "\(full): PSNR \(psnr)")
+                }
+            }
+            let finite = psnrs.filter(\.isFinite)
+            print(
+                "differential sequence: \(psnrs.count) answers equal in size, PSNR \(finite.min() ?? .infinity) ... \(finite.max() ?? .infinity) dB"
+            )
+            for query in ["FIF=no-such-sequence&OBJ=Max-size"] {
+                let a = try await server.get("/?\(query)")
+                let b = try await ReferenceServer.get(query)
+                #expect(a.status == b.status, "\(query): \(a.status) against \(b.status)")
+            }
+        }
+    }
+}

@@ -51,7 +51,10 @@ public final class Pipeline: Sendable {
             executor: executor, capacity: configuration.maxMetadataCacheSize,
             checkInterval: configuration.fileCheckDuration, handlesPerImage: configuration.maxHandlesPerImage,
             opener: ImageSourceOpener(
-                limits: ImageLimits(maxImageSide: configuration.maxImageSide), layers: configuration.maxLayers,
+                limits: ImageLimits(
+                    maxImageSide: configuration.maxImageSide, maxTileBytes: configuration.maxTileBytes,
+                    maxCodestreamTiles: configuration.maxJPEG2000Tiles),
+                layers: configuration.maxLayers,
                 modules: modules))
         tileCache = TileCache(budgetBytes: configuration.tileCacheBytes)
         decodedTiles = DecodedTileCache(budgetBytes: configuration.decodedCacheBytes)

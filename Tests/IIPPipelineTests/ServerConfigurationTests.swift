@@ -208,6 +208,7 @@ import Testing
             "OMP_NUM_THREADS", "MAX_REQUESTS_IN_FLIGHT", "MAX_REQUESTS_QUEUED", "MAX_HANDLES_PER_IMAGE",
             "FILE_CHECK_INTERVAL", "MAX_QUERY_LENGTH", "HTTP_IDLE_TIMEOUT", "MAX_EXPORTS_IN_FLIGHT",
             "MAX_EXPORT_PIXELS", "MAX_IMAGE_SIDE", "MAX_TILE_RANGE", "MAX_DECODED_CACHE_SIZE", "MEMORY_TRIM_INTERVAL",
+            "MAX_TILE_BYTES", "MAX_JPEG2000_TILES",
         ]
         #expect(names == Set(reference))
         let c = configuration(["MAX_CVT": "-1", "JPEG_QUALITY": "90"])

@@ -110,6 +110,31 @@ struct JPEG2000ServingTests {
         }
     }
 
+    // MAX_JPEG2000_TILES and MAX_TILE_BYTES bound what a file may declare: over them it is refused, under them
+    // served.
+    @Test func theCodestreamTileAndTileByteLimitsAreSettings() async throws {
+        let tiff = try Fixtures.make(FixtureSpec("limits-rgb.tif", width: 600, height: 400))
+        try await TestServer.with(
+            TestServer.configuration {
+                $0.maxJPEG2000Tiles = 8
+                $0.maxTileBytes = 100_000
+            }
+        ) { server in
+            // 1500 x 1100 in 512-pixel codestream tiles: 9 tiles. 256 x 256 RGB tiles: 196,608 bytes.
+            let archival = try await server.get("/?FIF=\(Self.archival.name)&OBJ=Max-size")
+            #expect((400..<500).contains(archival.status), "\(archival.status)")
+            let stored = try await server.get("/?FIF=\(tiff)&OBJ=Max-size")
+            #expect((400..<500).contains(stored.status), "\(stored.status)")
+            let small = try await server.get("/?FIF=\(Self.lossless.name)&OBJ=Max-size")
+            #expect(small.status == 200)
+        }
+        try await TestServer.with { server in
+            let archival = try await server.get("/?FIF=\(Self.archival.name)&OBJ=Max-size")
+            let stored = try await server.get("/?FIF=\(tiff)&OBJ=Max-size")
+            #expect(archival.status == 200 && stored.status == 200)
+        }
+    }
+
     // MARK: - Against iipsrv 1.1
 
     static let objectQuery =

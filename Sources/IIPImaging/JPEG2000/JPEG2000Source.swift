@@ -255,10 +255,34 @@ public final class JPEG2000Source: ImageSource {
     private func decode(
         x0: Int, y0: Int, x1: Int, y1: Int, reduce: Int, layers: Int
     ) throws(ImagingError) -> PixelBuffer {
-        guard let codec = opj_create_decompress(self.codec) else { throw .decodeFailed("JPEG 2000: no codec") }
+        try Self.withDecoder(file, codec: codec, reduce: reduce, layers: layers) {
+            (codec, stream, image, messages) throws(ImagingError) -> PixelBuffer in
+            guard opj_set_decode_area(codec, image, Int32(x0), Int32(y0), Int32(x1), Int32(y1)) != 0 else {
+                throw .decodeFailed("JPEG 2000: " + messages.describe("cannot set the decode area"))
+            }
+            guard opj_decode(codec, stream, image) != 0, opj_end_decompress(codec, stream) != 0 else {
+                throw .decodeFailed("JPEG 2000: " + messages.describe("the codestream is damaged"))
+            }
+            return try interleave(image)
+        }
+    }
+
+    /// Runs `body` with a new single-threaded OpenJPEG decompressor over the file, set up for `reduce` and `layers`
+    /// (0: all), its messages captured, and the main header read into an image that `body` may decode into.
+    /// OpenJPEG's decompressors are single-use, so each read makes one. A header OpenJPEG cannot read throws
+    /// `unreadableHeader` with OpenJPEG's message.
+    private static func withDecoder<T>(
+        _ file: OpenJPEGFileReader, codec format: OPJ_CODEC_FORMAT, reduce: Int = 0, layers: Int = 0,
+        unreadableHeader: (String) -> ImagingError = { .decodeFailed("JPEG 2000: " + $0) },
+        _ body: (
+            UnsafeMutablePointer<opj_codec_t?>, UnsafeMutablePointer<opj_stream_t?>, UnsafeMutablePointer<opj_image_t>,
+            OpenJPEGMessages
+        ) throws(ImagingError) -> T
+    ) throws(ImagingError) -> T {
+        guard let codec = opj_create_decompress(format) else { throw .decodeFailed("JPEG 2000: no codec") }
         defer { opj_destroy_codec(codec) }
         let messages = OpenJPEGMessages()
-        return try withExtendedLifetime(messages) { () throws(ImagingError) -> PixelBuffer in
+        return try withExtendedLifetime(messages) { () throws(ImagingError) -> T in
             OpenJPEGMessages.install(on: codec, messages)
             var parameters = opj_dparameters_t()
             opj_set_default_decoder_parameters(&parameters)
@@ -268,19 +292,13 @@ public final class JPEG2000Source: ImageSource {
                 throw .decodeFailed("JPEG 2000: " + messages.describe("cannot set up the decoder"))
             }
             _ = opj_codec_set_threads(codec, 1)
-            return try file.withStream { stream throws(ImagingError) -> PixelBuffer in
+            return try file.withStream { stream throws(ImagingError) -> T in
                 var image: UnsafeMutablePointer<opj_image_t>?
                 guard opj_read_header(stream, codec, &image) != 0, let image else {
-                    throw .decodeFailed("JPEG 2000: " + messages.describe("cannot read the header"))
+                    throw unreadableHeader(messages.describe("cannot read the header"))
                 }
                 defer { opj_image_destroy(image) }
-                guard opj_set_decode_area(codec, image, Int32(x0), Int32(y0), Int32(x1), Int32(y1)) != 0 else {
-                    throw .decodeFailed("JPEG 2000: " + messages.describe("cannot set the decode area"))
-                }
-                guard opj_decode(codec, stream, image) != 0, opj_end_decompress(codec, stream) != 0 else {
-                    throw .decodeFailed("JPEG 2000: " + messages.describe("the codestream is damaged"))
-                }
-                return try interleave(image)
+                return try body(codec, stream, image, messages)
             }
         }
     }
@@ -361,58 +379,43 @@ public final class JPEG2000Source: ImageSource {
     private static func readHeader(_ file: OpenJPEGFileReader, codec format: OPJ_CODEC_FORMAT) throws(ImagingError)
         -> Header
     {
-        guard let codec = opj_create_decompress(format) else { throw .decodeFailed("JPEG 2000: no codec") }
-        defer { opj_destroy_codec(codec) }
-        let messages = OpenJPEGMessages()
-        return try withExtendedLifetime(messages) { () throws(ImagingError) -> Header in
-            OpenJPEGMessages.install(on: codec, messages)
-            var parameters = opj_dparameters_t()
-            opj_set_default_decoder_parameters(&parameters)
-            guard opj_setup_decoder(codec, &parameters) != 0 else {
-                throw .decodeFailed("JPEG 2000: " + messages.describe("cannot set up the decoder"))
-            }
-            return try file.withStream { stream throws(ImagingError) -> Header in
-                var image: UnsafeMutablePointer<opj_image_t>?
-                guard opj_read_header(stream, codec, &image) != 0, let image else {
-                    throw .unsupportedFormat("JPEG 2000: " + messages.describe("unreadable header"))
-                }
-                defer { opj_image_destroy(image) }
-                var header = Header()
-                header.x0 = Int(image.pointee.x0)
-                header.y0 = Int(image.pointee.y0)
-                header.x1 = Int(image.pointee.x1)
-                header.y1 = Int(image.pointee.y1)
-                header.components = Int(image.pointee.numcomps)
-                let space = image.pointee.color_space
-                header.colorSpaceSupported =
-                    space != OPJ_CLRSPC_SYCC && space != OPJ_CLRSPC_EYCC && space != OPJ_CLRSPC_CMYK
-                if let comps = image.pointee.comps, header.components > 0 {
-                    let first = comps.pointee
-                    header.precision = Int(first.prec)
-                    header.signed = first.sgnd != 0
-                    for index in 0..<header.components {
-                        let component = (comps + index).pointee
-                        if component.dx != 1 || component.dy != 1 || component.prec != first.prec
-                            || component.sgnd != first.sgnd
-                        {
-                            header.uniform = false
-                        }
+        try withDecoder(file, codec: format, unreadableHeader: { .unsupportedFormat("JPEG 2000: " + $0) }) {
+            (codec, _, image, _) throws(ImagingError) -> Header in
+            var header = Header()
+            header.x0 = Int(image.pointee.x0)
+            header.y0 = Int(image.pointee.y0)
+            header.x1 = Int(image.pointee.x1)
+            header.y1 = Int(image.pointee.y1)
+            header.components = Int(image.pointee.numcomps)
+            let space = image.pointee.color_space
+            header.colorSpaceSupported =
+                space != OPJ_CLRSPC_SYCC && space != OPJ_CLRSPC_EYCC && space != OPJ_CLRSPC_CMYK
+            if let comps = image.pointee.comps, header.components > 0 {
+                let first = comps.pointee
+                header.precision = Int(first.prec)
+                header.signed = first.sgnd != 0
+                for index in 0..<header.components {
+                    let component = (comps + index).pointee
+                    if component.dx != 1 || component.dy != 1 || component.prec != first.prec
+                        || component.sgnd != first.sgnd
+                    {
+                        header.uniform = false
                     }
                 }
-                var info: UnsafeMutablePointer<opj_codestream_info_v2_t>? = opj_get_cstr_info(codec)
-                if let codestream = info?.pointee {
-                    header.layers = Int(codestream.m_default_tile_info.numlayers)
-                    // The smallest count over the components: a COC may give one fewer decomposition levels.
-                    if let components = codestream.m_default_tile_info.tccp_info, codestream.nbcomps > 0 {
-                        header.resolutions =
-                            (0..<Int(codestream.nbcomps)).map {
-                                Int(components[$0].numresolutions)
-                            }.min() ?? 0
-                    }
-                }
-                opj_destroy_cstr_info(&info)
-                return header
             }
+            var info: UnsafeMutablePointer<opj_codestream_info_v2_t>? = opj_get_cstr_info(codec)
+            if let codestream = info?.pointee {
+                header.layers = Int(codestream.m_default_tile_info.numlayers)
+                // The smallest count over the components: a COC may give one fewer decomposition levels.
+                if let components = codestream.m_default_tile_info.tccp_info, codestream.nbcomps > 0 {
+                    header.resolutions =
+                        (0..<Int(codestream.nbcomps)).map {
+                            Int(components[$0].numresolutions)
+                        }.min() ?? 0
+                }
+            }
+            opj_destroy_cstr_info(&info)
+            return header
         }
     }
 }

@@ -235,6 +235,22 @@ extension ServerConfiguration {
                 if value > 0 { configuration.maxImageSide = value }
             }, show: { "\($0.maxImageSide)" }),
         Setting(
+            "MAX_TILE_BYTES", .server, default: "268435456", range: "> 0 bytes",
+            "Largest decoded tile a file may declare, and largest area decoded for one tile of a virtual JPEG 2000 or "
+                + "JPEG level; larger files or tiles are refused.",
+            read: { configuration, text in
+                let value = double(text)
+                if value > 0 { configuration.maxTileBytes = Int(min(value, 1e15)) }
+            }, show: { "\($0.maxTileBytes)" }),
+        Setting(
+            "MAX_JPEG2000_TILES", .server, default: "16384", range: "> 0",
+            "Most tiles a JPEG 2000 codestream may declare; more refuses the file (OpenJPEG copies each tile's coding "
+                + "parameters on every decode).",
+            read: { configuration, text in
+                let value = int(text)
+                if value > 0 { configuration.maxJPEG2000Tiles = value }
+            }, show: { "\($0.maxJPEG2000Tiles)" }),
+        Setting(
             "MAX_TILE_RANGE", .server, default: "1024", range: "> 0",
             "Most tiles one TIL request may ask for; more answers 400.",
             read: { configuration, text in

@@ -114,6 +114,12 @@ public struct ServerConfiguration: Sendable {
     /// MAX_IMAGE_SIDE: the largest width or height an image file may claim; larger files are refused (404) before
     /// anything is allocated for them. Default 4,194,304 (2^22).
     public var maxImageSide = 1 << 22
+    /// MAX_TILE_BYTES: the largest decoded tile a file may declare, and the largest area decoded for one tile of a
+    /// virtual level (JPEG 2000, JPEG), in bytes. Default 268,435,456 (256 MiB).
+    public var maxTileBytes = 256 << 20
+    /// MAX_JPEG2000_TILES: the most tiles a JPEG 2000 codestream may declare (OpenJPEG copies coding parameters
+    /// for each one on every decode). Default 16,384.
+    public var maxJPEG2000Tiles = 16384
     /// MAX_TILE_RANGE: the most tiles one TIL request may ask for; more answers 400. Default 1024.
     public var maxTileRange = 1024
     /// MEMORY_TRIM_INTERVAL: the shortest time, in seconds, between two returns of freed export memory to the system

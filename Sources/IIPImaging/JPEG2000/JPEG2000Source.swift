@@ -269,11 +269,11 @@ public final class JPEG2000Source: ImageSource {
 
     /// Runs `body` with a new single-threaded OpenJPEG decompressor over the file, set up for `reduce` and `layers`
     /// (0: all), its messages captured, and the main header read into an image that `body` may decode into.
-    /// OpenJPEG's decompressors are single-use, so each read makes one. A header OpenJPEG cannot read throws
-    /// `unreadableHeader` with OpenJPEG's message.
+    /// OpenJPEG's decompressors are single-use, so each read makes one. A header OpenJPEG cannot read is not JPEG
+    /// 2000 when `opening` (``ImagingError/unsupportedFormat(_:)``), a damaged file otherwise.
     private static func withDecoder<T>(
         _ file: OpenJPEGFileReader, codec format: OPJ_CODEC_FORMAT, reduce: Int = 0, layers: Int = 0,
-        unreadableHeader: (String) -> ImagingError = { .decodeFailed("JPEG 2000: " + $0) },
+        opening: Bool = false,
         _ body: (
             UnsafeMutablePointer<opj_codec_t?>, UnsafeMutablePointer<opj_stream_t?>, UnsafeMutablePointer<opj_image_t>,
             OpenJPEGMessages
@@ -295,7 +295,8 @@ public final class JPEG2000Source: ImageSource {
             return try file.withStream { stream throws(ImagingError) -> T in
                 var image: UnsafeMutablePointer<opj_image_t>?
                 guard opj_read_header(stream, codec, &image) != 0, let image else {
-                    throw unreadableHeader(messages.describe("cannot read the header"))
+                    let reason = "JPEG 2000: " + messages.describe("cannot read the header")
+                    throw opening ? .unsupportedFormat(reason) : .decodeFailed(reason)
                 }
                 defer { opj_image_destroy(image) }
                 return try body(codec, stream, image, messages)
@@ -379,7 +380,7 @@ public final class JPEG2000Source: ImageSource {
     private static func readHeader(_ file: OpenJPEGFileReader, codec format: OPJ_CODEC_FORMAT) throws(ImagingError)
         -> Header
     {
-        try withDecoder(file, codec: format, unreadableHeader: { .unsupportedFormat("JPEG 2000: " + $0) }) {
+        try withDecoder(file, codec: format, opening: true) {
             (codec, _, image, _) throws(ImagingError) -> Header in
             var header = Header()
             header.x0 = Int(image.pointee.x0)

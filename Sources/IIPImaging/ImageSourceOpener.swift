@@ -16,12 +16,19 @@ public struct ImageSourceOpener: Sendable {
     public var layers: Int
     /// The decoder modules, chosen by file extension before the built-in formats.
     public var modules: DecoderModules
+    /// Tries a module on a file in a child process before opening it here (DECODER_MODULE_CHECK); `nil` trusts
+    /// modules.
+    public var probe: DecoderModuleProbe?
 
     /// Creates an opener.
-    public init(limits: ImageLimits = .default, layers: Int = 0, modules: DecoderModules = DecoderModules()) {
+    public init(
+        limits: ImageLimits = .default, layers: Int = 0, modules: DecoderModules = DecoderModules(),
+        probe: DecoderModuleProbe? = nil
+    ) {
         self.limits = limits
         self.layers = layers
         self.modules = modules
+        self.probe = probe
     }
 
     /// Opens `path` (a blocking call): with the module that reads its extension, if any (modules take precedence,
@@ -40,6 +47,7 @@ public struct ImageSourceOpener: Sendable {
             return try PyramidTIFF(path: path, limits: limits, page: page)
         }
         if let module = modules.module(forPath: path) {
+            try probe?.check(module: module, file: path)
             return try ModuleImageSource(module: module, path: path, limits: limits)
         }
         guard let kind = try Self.sniff(path) else { throw .unsupportedFormat("unrecognised file signature") }

@@ -15,4 +15,17 @@ extension Pipeline {
         }
         return modules
     }
+
+    /// The decoder module check (DECODER_MODULE_CHECK), when modules are loaded, the check is on, and there is an
+    /// executable to run it with.
+    static func moduleProbe(
+        _ configuration: ServerConfiguration, modules: DecoderModules, logger: Logger
+    ) -> DecoderModuleProbe? {
+        guard configuration.decoderModuleCheck > 0, !modules.loaded.isEmpty,
+            let executable = configuration.decoderModuleProbeExecutable
+        else { return nil }
+        return DecoderModuleProbe(
+            executable: executable, timeout: .milliseconds(Int(configuration.decoderModuleCheck * 1000))
+        ) { refusal in logger.error("\(refusal)") }
+    }
 }

@@ -55,7 +55,7 @@ public final class Pipeline: Sendable {
                     maxImageSide: configuration.maxImageSide, maxTileBytes: configuration.maxTileBytes,
                     maxCodestreamTiles: configuration.maxJPEG2000Tiles),
                 layers: configuration.maxLayers,
-                modules: modules))
+                modules: modules, probe: Self.moduleProbe(configuration, modules: modules, logger: logger)))
         tileCache = TileCache(budgetBytes: configuration.tileCacheBytes)
         decodedTiles = DecodedTileCache(budgetBytes: configuration.decodedCacheBytes)
         admission = Admission(

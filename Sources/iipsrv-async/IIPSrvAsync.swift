@@ -1,5 +1,6 @@
 import ArgumentParser
 import FastCGI
+import IIPImaging
 import IIPPipeline
 import IIPServer
 import Logging
@@ -40,6 +41,12 @@ struct IIPSrvAsync: AsyncParsableCommand {
     @Option(name: .customLong("generate-demo"), help: "Write the demo pyramid TIFF to PATH and exit.")
     var demoPath: String?
 
+    @Option(name: .customLong("probe-decoder-module"), help: .hidden)
+    var probeModule: String?
+
+    @Option(name: .customLong("probe-file"), help: .hidden)
+    var probeFile: String?
+
     func validate() throws {
         if fastCGI != nil && bind != nil { throw ValidationError("give --fcgi or --bind, not both") }
         guard UInt16(socketMode, radix: 8).map({ $0 <= 0o777 }) ?? false else {
@@ -73,6 +80,11 @@ struct IIPSrvAsync: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // The decoder module check's child process (DECODER_MODULE_CHECK): try the module on the file and exit.
+        if let probeModule, let probeFile {
+            DecoderModuleProbe.run(modulePath: probeModule, file: probeFile)
+            return
+        }
         if let demoPath {
             try DemoImage.write(to: demoPath)
             print("wrote \(demoPath)")
@@ -80,7 +92,8 @@ struct IIPSrvAsync: AsyncParsableCommand {
         }
         let frontends = try frontends()
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let configuration = ServerConfiguration(environment: Environment.variables(), cores: max(cores, 1))
+        var configuration = ServerConfiguration(environment: Environment.variables(), cores: max(cores, 1))
+        configuration.decoderModuleProbeExecutable = Self.executablePath()
 
         let destination = LogDestination(logFile: configuration.logFile)
         let level = IIPLogHandler.level(verbosity: configuration.verbosity)
@@ -105,6 +118,16 @@ struct IIPSrvAsync: AsyncParsableCommand {
             metrics: { registry.emitToBuffer() })
         try await application.run()
         logger.info("iipsrv-async stopped")
+    }
+}
+
+extension IIPSrvAsync {
+    /// This program's own file (`/proc/self/exe`), which the decoder module check runs; `nil` when unknown.
+    static func executablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

@@ -213,4 +213,45 @@ struct DecoderModuleServingTests {
         let setting = lines.first { $0.contains("Setting DECODER_MODULES to ") }
         #expect(setting != nil && !(setting ?? "").contains("no effect"))
     }
+
+    // DECODER_MODULE_CHECK: a module that crashes or hangs on a file is tried in a child process first, so the
+    // file costs its requests a 404 and a log line, and the server goes on.
+    @Test func aModuleThatCrashesOrHangsCostsOneImageNotTheServer() async throws {
+        let folder = try TestEnvironment.temporaryFolder("module-check")
+        let log = folder + "/iipsrv.log"
+        let modules = [
+            try DecoderModuleFixtures.make(DecoderModuleFixtures.reader),
+            try DecoderModuleFixtures.make(DecoderModuleFixtures.crashesOnOpen),
+            try DecoderModuleFixtures.make(DecoderModuleFixtures.hangsOnOpen),
+        ]
+        for name in ["checked.ppm", "checked.crashppm", "checked.hangppm"] {
+            try DecoderModuleFixtures.picture(name, width: 300, height: 200)
+        }
+        let port = try TestEnvironment.freePort()
+        let server = try ExternalProcess(
+            TestEnvironment.serverExecutable, ["--http", "127.0.0.1:\(port)"],
+            environment: [
+                "FILESYSTEM_PREFIX": Fixtures.directory + "/", "LOGFILE": log, "VERBOSITY": "1",
+                "DECODER_MODULES": modules.joined(separator: ","), "DECODER_MODULE_CHECK": "2",
+            ],
+            logDirectory: folder)
+        try await TestEnvironment.waitForPort(port, of: server)
+        let crash = try await TestHTTPClient.get(port: port, "/?FIF=checked.crashppm&JTL=0,0")
+        #expect(crash.status == 404, "\(crash.status): \(crash.text)")
+        #expect(crash.text.contains("crashed on the file"), "\(crash.text)")
+        let hang = try await TestHTTPClient.get(port: port, "/iiif/checked.hangppm/info.json")
+        #expect(hang.status == 404, "\(hang.status): \(hang.text)")
+        #expect(hang.text.contains("did not finish with the file"), "\(hang.text)")
+        for target in ["/?FIF=checked.ppm&JTL=1,0", "/iiif/checked.ppm/full/max/0/default.jpg"] {
+            let good = try await TestHTTPClient.get(port: port, target)
+            #expect(good.status == 200, "\(target): \(good.status)")
+        }
+        let again = try await TestHTTPClient.get(port: port, "/?FIF=checked.crashppm&OBJ=Max-size")
+        #expect(again.status == 404)
+        await server.stop()
+        // One error line per refused file, however many requests it got.
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.filter { $0.contains("checked.crashppm: the ppm decoder module crashed on the file") }.count == 1)
+        #expect(lines.filter { $0.contains("checked.hangppm: the ppm decoder module did not finish") }.count == 1)
+    }
 }

@@ -33,6 +33,12 @@ public enum DecoderModuleFixtures {
     /// Refuses every `.failppm` file on open, naming it by its full path.
     public static let failsOpen = Build(
         "ppm_failopen.so", ["PPM_MODULE_FAIL_OPEN", #"PPM_MODULE_EXTENSIONS="failppm""#])
+    /// Crashes (SIGSEGV) on opening any `.crashppm` file.
+    public static let crashesOnOpen = Build(
+        "ppm_crash.so", ["PPM_MODULE_CRASH_OPEN", #"PPM_MODULE_EXTENSIONS="crashppm""#])
+    /// Never returns from opening a `.hangppm` file.
+    public static let hangsOnOpen = Build(
+        "ppm_hang.so", ["PPM_MODULE_HANG_OPEN", #"PPM_MODULE_EXTENSIONS="hangppm""#])
     /// Reports success on open without a handle, for `.nullppm` files.
     public static let nullHandle = Build(
         "ppm_nullhandle.so", ["PPM_MODULE_NULL_HANDLE", #"PPM_MODULE_EXTENSIONS="nullppm""#])

@@ -38,7 +38,9 @@
  *    the file is damaged or unreadable, answered 404). After a failure on a handle, error_text() gives the reason.
  *  - Text. name, extensions and error texts are NUL-terminated UTF-8; the server reads at most 1,024 bytes of
  *    any of them.
- *  - Crashes. A module runs inside the server's process: a module that crashes takes the server with it.
+ *  - Crashes. A module runs inside the server's process. Before a module first opens a file, the server tries it
+ *    in a child process (open, describe, read the first tile of level 0; DECODER_MODULE_CHECK): a crash or hang
+ *    there refuses the file. A crash on any other call takes the server with it.
  *
  * Every integer in this ABI has an explicit width. abi_version is the first member of the table in every version,
  * so that the server can refuse a table of another version before reading anything else.

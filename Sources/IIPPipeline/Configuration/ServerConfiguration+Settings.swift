@@ -251,6 +251,15 @@ extension ServerConfiguration {
                 if value > 0 { configuration.maxJPEG2000Tiles = value }
             }, show: { "\($0.maxJPEG2000Tiles)" }),
         Setting(
+            "DECODER_MODULE_CHECK", .server, default: "10", range: ">= 0 seconds",
+            "Seconds a decoder module may take, in a child process, to open a file and read a first tile before the "
+                + "server opens the file with it; a module that crashes or runs longer costs that image a 404 and a "
+                + "log line, not the server. 0 trusts modules.",
+            read: { configuration, text in
+                let value = double(text)
+                if value >= 0 { configuration.decoderModuleCheck = min(value, 86400) }
+            }, show: { "\(Int($0.decoderModuleCheck))" }),
+        Setting(
             "MAX_TILE_RANGE", .server, default: "1024", range: "> 0",
             "Most tiles one TIL request may ask for; more answers 400.",
             read: { configuration, text in

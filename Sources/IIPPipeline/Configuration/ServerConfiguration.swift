@@ -120,6 +120,12 @@ public struct ServerConfiguration: Sendable {
     /// MAX_JPEG2000_TILES: the most tiles a JPEG 2000 codestream may declare (OpenJPEG copies coding parameters
     /// for each one on every decode). Default 16,384.
     public var maxJPEG2000Tiles = 16384
+    /// DECODER_MODULE_CHECK: seconds a decoder module may take, in a child process, to open a file and read its
+    /// first tile before the server opens the file with it; 0 trusts modules. Default 10.
+    public var decoderModuleCheck: Double = 10
+    /// The program that runs the decoder module check (this server's own executable, which knows
+    /// `--probe-decoder-module`); `nil` when there is none, as when the pipeline runs inside another program.
+    public var decoderModuleProbeExecutable: String?
     /// MAX_TILE_RANGE: the most tiles one TIL request may ask for; more answers 400. Default 1024.
     public var maxTileRange = 1024
     /// MEMORY_TRIM_INTERVAL: the shortest time, in seconds, between two returns of freed export memory to the system

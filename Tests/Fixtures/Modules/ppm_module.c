@@ -134,7 +134,18 @@ static int32_t ppm_open(const char *path, iipsrv_async_image **result, char *err
         h /= 2;
         image->levels++;
     }
-#if defined(PPM_MODULE_FAIL_OPEN)
+#if defined(PPM_MODULE_CRASH_OPEN)
+    // A test build that crashes on every file, as a buggy module might on a hostile one.
+    (void)result;
+    close(fd);
+    free(image);
+    volatile int *nowhere = NULL;
+    *nowhere = 1;
+    return IIPSRV_ASYNC_MODULE_FAILED;
+#elif defined(PPM_MODULE_HANG_OPEN)
+    // A test build that never returns.
+    for (;;) pause();
+#elif defined(PPM_MODULE_FAIL_OPEN)
     snprintf(error, error_capacity, "this test build refuses every file (%s)", path);
     close(fd);
     free(image);

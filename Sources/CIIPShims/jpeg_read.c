@@ -41,6 +41,22 @@ static void iip_jpeg_prepare(struct jpeg_decompress_struct *info, iip_jpeg_error
     error->message_size = message_size;
 }
 
+// A progressive file may declare any number of scans, each a pass over the whole coefficient image: more than
+// this many is refused (libjpeg-turbo's own advice for untrusted files).
+enum { IIP_JPEG_MAX_SCANS = 500 };
+
+static void iip_jpeg_progress(j_common_ptr info) {
+    if (!info->is_decompressor) return;
+    j_decompress_ptr decompress = (j_decompress_ptr)info;
+    if (decompress->input_scan_number > IIP_JPEG_MAX_SCANS) {
+        iip_jpeg_error *error = (iip_jpeg_error *)info->err;
+        if (error->message != NULL && error->message_size > 0) {
+            snprintf(error->message, error->message_size, "more than %d progressive scans", IIP_JPEG_MAX_SCANS);
+        }
+        longjmp(error->jump, 1);
+    }
+}
+
 static unsigned char *iip_jpeg_copy(const unsigned char *data, size_t length) {
     unsigned char *copy = (unsigned char *)malloc(length > 0 ? length : 1);
     if (copy != NULL) memcpy(copy, data, length);
@@ -134,6 +150,8 @@ int iip_jpeg_decode_area(FILE *file, int scale_denominator, uint32_t x, uint32_t
         return 0;
     }
     jpeg_create_decompress(&info);
+    struct jpeg_progress_mgr progress = {.progress_monitor = iip_jpeg_progress};
+    info.progress = &progress;
     if (max_memory > 0) info.mem->max_memory_to_use = (long)max_memory;
     rewind(file);
     jpeg_stdio_src(&info, file);

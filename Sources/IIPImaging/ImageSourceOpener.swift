@@ -82,4 +82,18 @@ public struct ImageSourceOpener: Sendable {
         let count = fread(&header, 1, header.count, file)
         return ImageFileKind(header: header.prefix(count))
     }
+
+    /// Runs `open`, replacing an ``ImagingError/unreadable(path:reason:)`` (whose text names the filesystem path)
+    /// by a ``ImagingError/decodeFailed(_:)`` that does not: for opens whose errors reach a client after the
+    /// image's first open, such as a second handle or a sequence view.
+    public static func withoutPaths<T>(_ open: () throws(ImagingError) -> T) throws(ImagingError) -> T {
+        do {
+            return try open()
+        } catch {
+            if case .unreadable(_, let reason) = error {
+                throw .decodeFailed("the image file cannot be read: \(reason)")
+            }
+            throw error
+        }
+    }
 }

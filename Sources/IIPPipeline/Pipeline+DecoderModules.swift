@@ -21,9 +21,11 @@ extension Pipeline {
     static func moduleProbe(
         _ configuration: ServerConfiguration, modules: DecoderModules, logger: Logger
     ) -> DecoderModuleProbe? {
-        guard configuration.decoderModuleCheck > 0, !modules.loaded.isEmpty,
-            let executable = configuration.decoderModuleProbeExecutable
-        else { return nil }
+        guard configuration.decoderModuleCheck > 0, !modules.loaded.isEmpty else { return nil }
+        guard let executable = configuration.decoderModuleProbeExecutable else {
+            logger.warning("DECODER_MODULE_CHECK is on but this program cannot run the check: modules are trusted")
+            return nil
+        }
         return DecoderModuleProbe(
             executable: executable, timeout: .milliseconds(Int(configuration.decoderModuleCheck * 1000))
         ) { refusal in logger.error("\(refusal)") }

@@ -83,9 +83,12 @@ struct SequenceServingTests {
             let none = try await server.get("/?FIF=no-such-sequence&OBJ=Max-size")
             #expect(none.status == 404)
             #expect(none.text.contains("is neither a file nor part of an image sequence"))
-            // Glob characters name files, never patterns.
-            let pattern = try await server.get("/?FIF=seq*&OBJ=Max-size")
-            #expect(pattern.status == 404)
+            // Glob characters name files, never patterns, whatever combining marks surround them.
+            for path in ["seq*", "sequenc%3F", "%5Bs%5Dequence", ".%5B%CC%81.%D8%80%5D/sequence"] {
+                let pattern = try await server.get("/?FIF=\(path)&OBJ=Max-size")
+                #expect(pattern.status == 404, "\(path)")
+                #expect(pattern.text.contains("is neither a file nor part of an image sequence"), "\(path)")
+            }
             let healthy = try await server.get("/?FIF=\(Self.sequence)&JTL=0,0")
             #expect(healthy.status == 200)
         }

@@ -133,11 +133,24 @@ struct SpectraProfileTests {
                 let answer = try await server.get("/?\(query)")
                 #expect((400..<500).contains(answer.status), "\(query): \(answer.status)")
             }
+            let longest = try await server.get("/?FIF=\(Self.bands)&PFL=1:0,0-399,0")
+            #expect(longest.status == 200)
             let message = try await server.get("/?FIF=\(Self.bands)&SPECTRA=1,0,256,0")
             #expect(message.text.contains("SPECTRA :: Error: x,y coordinates outside of tile boundaries"))
             // A view missing from a sparse grid of angles: no filesystem path in the answer.
             let sparse = try await server.get("/?FIF=\(Self.bands)&SDS=10,0&JTL=0,0")
             #expect(!sparse.text.contains("/"), "\(sparse.text)")
+        }
+    }
+
+    // PFL and SPECTRA read at most MAX_EXPORT_PIXELS / 16 samples over all views.
+    @Test func profilesAreBoundedByTheExportLimit() async throws {
+        try await TestServer.with(TestServer.configuration { $0.maxExportPixels = 16 * 100 }) { server in
+            // 3 bands x 40 pixels x 1 channel = 120 values, over 100.
+            let long = try await server.get("/?FIF=\(Self.bands)&PFL=1:0,0-40,0")
+            #expect(long.status == 400, "\(long.status)")
+            let short = try await server.get("/?FIF=\(Self.bands)&PFL=1:0,0-30,0")
+            #expect(short.status == 200, "\(short.status)")
         }
     }
 }

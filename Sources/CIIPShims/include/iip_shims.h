@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <tiffio.h>
 
@@ -23,6 +24,10 @@ TIFF *iip_tiff_open(const char *path, const char *mode, iip_tiff_messages *messa
 /// Returns the heap's free pages to the system (glibc's malloc_trim(0); nothing elsewhere). Walks every malloc
 /// arena: a blocking call. Returns 1 when memory was released.
 int iip_release_free_memory(void);
+
+/// Adds "close every descriptor from `descriptor` up" to spawn file actions (glibc's
+/// posix_spawn_file_actions_addclosefrom_np). Returns 0 on success.
+int iip_spawn_close_from(posix_spawn_file_actions_t *actions, int descriptor);
 
 /// Silences libtiff's process-global handlers, which would otherwise print to stderr.
 void iip_tiff_silence_global_handlers(void);

@@ -1,3 +1,4 @@
+import CIIPShims
 import Synchronization
 
 #if canImport(Glibc)
@@ -9,11 +10,12 @@ import Synchronization
 /// Tries a decoder module on a file in a child process before the server trusts the module with it.
 ///
 /// Modules run inside the server, so one that crashes or loops on a file would take every request down with it.
-/// Before a module first opens a file, the server runs itself as `executable --probe-decoder-module MODULE
-/// --probe-file FILE` (see ``run(modulePath:file:)``), which loads the module, opens and describes the file and
+/// Before a module first opens a file, the server runs itself as `executable --probe-decoder-module=MODULE
+/// --probe-file=FILE` (see ``run(modulePath:file:)``), which loads the module, opens and describes the file and
 /// reads the first tile of its smallest level. A child killed by a signal, or still running after `timeout`,
-/// refuses the file with ``ImagingError/decodeFailed(_:)`` (a 404, with a log line); any other ending lets the
-/// server open the file itself, where an error the module reports is answered as usual. A file that passed is not
+/// refuses the file with ``ImagingError/decodeFailed(_:)`` (a 404, with a log line), and so does any ending but a
+/// clean exit; after a clean exit the server opens the file itself, where an error the module reports is answered
+/// as usual. A file that passed is not
 /// tried again until its size or modification time changes.
 public struct DecoderModuleProbe: Sendable {
     /// The program run as the child: this server's own executable.
@@ -67,7 +69,10 @@ public struct DecoderModuleProbe: Sendable {
         for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] {
             posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", O_RDWR, 0)
         }
-        let arguments = [executable, "--probe-decoder-module", module.path, "--probe-file", file]
+        // The server's other descriptors (sockets, open images) stay out of the child.
+        _ = iip_spawn_close_from(&actions, 3)
+        // `--name=value`, so that a path starting with `-` is never read as an option.
+        let arguments = [executable, "--probe-decoder-module=" + module.path, "--probe-file=" + file]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         // The child's environment: the server's, with Swift's crash backtraces off (they would only delay the exit).
@@ -91,7 +96,11 @@ public struct DecoderModuleProbe: Sendable {
         while true {
             let done = waitpid(child, &result, WNOHANG)
             if done == child { break }
-            if done < 0 && errno != EINTR { return nil }
+            if done < 0 && errno != EINTR {
+                kill(child, SIGKILL)
+                _ = waitpid(child, &result, 0)
+                return "the decoder module check lost its child process (\(String(cString: strerror(errno))))"
+            }
             if clock.now >= deadline {
                 kill(child, SIGKILL)
                 _ = waitpid(child, &result, 0)
@@ -104,6 +113,11 @@ public struct DecoderModuleProbe: Sendable {
         let signal = result & 0x7F
         if signal != 0 && signal != 0x7F {
             return "the \(module.name) decoder module crashed on the file (signal \(signal)); refused"
+        }
+        // Only a clean exit passes: anything else means the check itself did not run as it should.
+        let exitStatus = (result >> 8) & 0xFF
+        guard signal == 0, exitStatus == 0 else {
+            return "the decoder module check of the \(module.name) module failed (status \(result)); refused"
         }
         return nil
     }

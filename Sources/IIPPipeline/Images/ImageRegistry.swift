@@ -130,7 +130,8 @@ package actor ImageRegistry {
         var description = source.description
         let pool = HandlePool(first: source, maxIdle: handlesPerImage) {
             [description, opened] () throws(ImagingError) in
-            let another = try opener.open(path: opened)
+            let another = try ImageSourceOpener.withoutPaths { () throws(ImagingError) in try opener.open(path: opened)
+            }
             guard another.description == description else {
                 throw .decodeFailed("the image changed since it was opened")
             }

@@ -92,6 +92,12 @@ package final class OpenImage: Sendable {
         }
     }
 
+    /// The view `angles` select, for cache keys: the angles of a sequence or stack, the one view of a single image
+    /// whatever SDS says (so that SDS cannot make one tile many cache entries).
+    package func view(_ angles: SequenceAngles) -> SequenceAngles {
+        views == nil ? SequenceAngles() : angles
+    }
+
     /// The handles of a view: a single image's one pool whatever the angles (as iipsrv ignores SDS there).
     private func pool(for view: SequenceAngles) throws(ImagingError) -> HandlePool {
         guard let views else { return handles }

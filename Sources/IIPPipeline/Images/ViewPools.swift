@@ -22,7 +22,10 @@ final class ViewPools: Sendable {
     private let description: ImageDescription
     private let maxIdle: Int
     private let opener: ImageSourceOpener
-    private let pools = Mutex<[SequenceAngles: HandlePool]>([:])
+    private let pools: Mutex<LRUStore<SequenceAngles, HandlePool>>
+    /// The most views kept open per image besides the first; the least recently used is closed beyond it (its
+    /// handles close once the decodes using them end).
+    static let maxOpenViews = 32
 
     /// Creates the views of an image whose first view is served by `first`.
     init(
@@ -33,6 +36,7 @@ final class ViewPools: Sendable {
         self.description = description
         self.maxIdle = maxIdle
         self.opener = opener
+        self.pools = Mutex(LRUStore(budget: Self.maxOpenViews))
     }
 
     /// The pool of the view `angles`, opening its first handle if needed. Blocking: call it on a codec thread.
@@ -59,16 +63,14 @@ final class ViewPools: Sendable {
             (path, page) = (sequence.path(horizontal: angles.horizontal, vertical: angles.vertical), 0)
         }
         if key == Self.firstKey(kind) { return first }
-        if let known = pools.withLock({ $0[key] }) { return known }
-        let source: any ImageSource
-        do {
-            source = try opener.open(path: path, page: page)
-        } catch {
-            // A sparse grid of angles has no file for this pair; never show the filesystem path.
-            if case .unreadable = error {
-                throw .invalidParameter("no view at angles \(angles.horizontal), \(angles.vertical)")
-            }
-            throw error
+        if let known = pools.withLock({ $0.value(for: key) }) { return known }
+        // A sparse grid of angles has no file for this pair (and a FIFO would block the open): never show the
+        // filesystem path.
+        guard FileStatus.of(path)?.isRegularFile == true else {
+            throw .invalidParameter("no view at angles \(angles.horizontal), \(angles.vertical)")
+        }
+        let source = try ImageSourceOpener.withoutPaths { () throws(ImagingError) in
+            try opener.open(path: path, page: page)
         }
         let expected = description
         guard Self.compatible(source.description, expected) else {
@@ -76,15 +78,17 @@ final class ViewPools: Sendable {
                 "the view at \(angles.horizontal), \(angles.vertical) differs in size or samples from the first")
         }
         let pool = HandlePool(first: source, maxIdle: maxIdle) { [opener] () throws(ImagingError) in
-            let another = try opener.open(path: path, page: page)
+            let another = try ImageSourceOpener.withoutPaths { () throws(ImagingError) in
+                try opener.open(path: path, page: page)
+            }
             guard Self.compatible(another.description, expected) else {
                 throw .decodeFailed("the image changed since it was opened")
             }
             return another
         }
         return pools.withLock { known in
-            if let existing = known[key] { return existing }
-            known[key] = pool
+            if let existing = known.value(for: key) { return existing }
+            _ = known.insert(pool, for: key, cost: 1)
             return pool
         }
     }

@@ -97,8 +97,17 @@ package final class RenderStage: PipelineStage {
 
     // MARK: - Samples
 
-    /// SPECTRA and PFL: the plan's pixels read from every view, as stored, on the codec threads.
+    /// SPECTRA and PFL: the plan's pixels read from every view, as stored, on the codec threads. At most
+    /// MAX_EXPORT_PIXELS / 16 samples over all views (each becomes a number in the text answer).
     private func samples(_ plan: SamplePlan, of image: OpenImage) async throws(Interruption) -> Document {
+        let limit = max(maxExportPixels / 16, 1)
+        guard
+            let count = Int.checkedProduct(
+                plan.views.count, plan.rect.width, plan.rect.height, max(image.description.channels, 1)),
+            count <= limit
+        else {
+            throw .imaging(.tooLarge("the profile would have more than \(limit) values (MAX_EXPORT_PIXELS / 16)"))
+        }
         do {
             return try await executor.run { () throws(ImagingError) -> Document in
                 var values: [[Double]] = []
@@ -137,7 +146,8 @@ package final class RenderStage: PipelineStage {
     ) async throws(Interruption) -> ByteBuffer {
         let key = TileKey(
             imagePath: image.path, modified: image.status.modified, resolution: resolution, tile: index,
-            horizontalAngle: rendering.angles.horizontal, verticalAngle: rendering.angles.vertical,
+            horizontalAngle: image.view(rendering.angles).horizontal,
+            verticalAngle: image.view(rendering.angles).vertical,
             format: rendering.format, quality: rendering.quality, processing: rendering.processing,
             layers: rendering.layers)
         do {
@@ -255,7 +265,8 @@ package final class RenderStage: PipelineStage {
                 group.addTask { [executor, decode, decodedTiles] in
                     let key = DecodedTileCache.Key(
                         imagePath: image.path, modified: image.status.modified, resolution: export.resolution,
-                        tile: index, block: blocks, layers: plan.rendering.layers, view: plan.rendering.angles)
+                        tile: index, block: blocks, layers: plan.rendering.layers,
+                        view: image.view(plan.rendering.angles))
                     let pixels = try await decodedTiles.tile(for: key) {
                         try await executor.run { () throws(ImagingError) -> PixelBuffer in
                             guard blocks else {

@@ -23,6 +23,12 @@ public struct FixtureSpec: Sendable, Hashable {
     public var planarSeparate = false
     /// Palette colour: the 1-channel 8-bit picture is the indices into ``Fixtures/colorMap``.
     public var palette = false
+    /// With ``palette``: write the colours the indices stand for as 8-bit RGB instead, the twin a palette fixture
+    /// is compared with (its reduced levels are averaged, the palette fixture's subsampled).
+    public var expandPalette = false
+    /// The fixture whose picture is drawn (the seed comes from its name), so that twins stored differently hold the
+    /// same pixels; `nil` for this fixture's own.
+    public var pictureName: String?
     /// SMinSampleValue and SMaxSampleValue tags.
     public var sampleRange: ClosedRange<Double>?
     /// Tile compression.
@@ -111,10 +117,11 @@ public enum Fixtures {
         if written.contains(spec.name) { return spec.name }
         var pixels = picture(spec)
         if spec.cieLab { pixels = cieLabPicture(pixels) }
+        if spec.palette && spec.expandPalette { pixels = expandPalette(pixels, colorMap) }
         var writer = PyramidTIFFWriter()
         writer.float64 = spec.float64
         writer.planarSeparate = spec.planarSeparate
-        writer.colorMap = spec.palette ? colorMap : nil
+        writer.colorMap = spec.palette && !spec.expandPalette ? colorMap : nil
         writer.sampleRange = spec.sampleRange.map { ($0.lowerBound, $0.upperBound) }
         writer.cieLab = spec.cieLab
         writer.tileSize = spec.tileSize
@@ -144,7 +151,7 @@ public enum Fixtures {
     public static func picture(_ spec: FixtureSpec) -> PixelBuffer {
         let rendered = TestPattern.render(
             width: spec.width, height: spec.height, channels: spec.channels, bits: spec.bits == 8 ? 8 : 16,
-            seed: seed(for: spec.name))
+            seed: seed(for: spec.pictureName ?? spec.name))
         let values: [Int] =
             spec.bits == 8
             ? rendered.bytes.map(Int.init)

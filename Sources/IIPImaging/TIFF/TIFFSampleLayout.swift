@@ -82,9 +82,9 @@ struct TIFFSampleLayout: Hashable {
 
     /// 64-bit floats, native byte order as libtiff hands them out, narrowed to 32-bit floats, `count` of them.
     ///
-    /// NaN stays NaN and infinities stay infinite (the floating-point chain makes every non-finite value 0); finite
-    /// values beyond `Float`'s range are clamped to its largest magnitude rather than becoming infinite, and values
-    /// nearer zero than its smallest become 0 or a subnormal, as `Float(_:)` rounds them.
+    /// NaN stays NaN and infinities stay infinite; finite values beyond `Float`'s range are clamped to its largest
+    /// magnitude rather than becoming infinite, and values nearer zero than its smallest become 0 or a subnormal,
+    /// as `Float(_:)` rounds them.
     static func narrowDoubles(_ raw: [UInt8], count: Int) throws(ImagingError) -> [UInt8] {
         guard count >= 0, count <= raw.count / 8 else {
             throw .decodeFailed("64-bit tile data shorter than \(count) samples")

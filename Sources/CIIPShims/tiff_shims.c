@@ -1,8 +1,10 @@
 #include "iip_shims.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int iip_tiff_error_handler(TIFF *tif, void *user_data, const char *module, const char *fmt, va_list ap) {
     (void)tif;
@@ -65,6 +67,70 @@ int iip_tiff_get_extrasamples(TIFF *tif, uint16_t *count, const uint16_t **types
 
 int iip_tiff_get_sample_value(TIFF *tif, uint32_t tag, double *out) { return TIFFGetField(tif, tag, out); }
 
+int iip_tiff_get_colormap(TIFF *tif, const uint16_t **red, const uint16_t **green, const uint16_t **blue) {
+    return TIFFGetField(tif, TIFFTAG_COLORMAP, red, green, blue);
+}
+
+/* Reads `length` bytes at `offset` of the file behind `tif`; 1 when all were read. */
+static int iip_tiff_pread(TIFF *tif, uint64_t offset, void *buffer, size_t length) {
+    int fd = TIFFFileno(tif);
+    if (fd < 0 || offset > (uint64_t)INT64_MAX - length) return 0;
+    size_t done = 0;
+    while (done < length) {
+        ssize_t got = pread(fd, (char *)buffer + done, length - done, (off_t)(offset + done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return 0;
+        done += (size_t)got;
+    }
+    return 1;
+}
+
+/* An unsigned integer of `count` bytes in the file's byte order. */
+static uint64_t iip_tiff_unpack(const unsigned char *bytes, int count, int little) {
+    uint64_t value = 0;
+    for (int index = 0; index < count; index++) {
+        int at = little ? count - 1 - index : index;
+        value = value << 8 | bytes[at];
+    }
+    return value;
+}
+
+int iip_tiff_stored_short(TIFF *tif, uint64_t offset, uint32_t tag, uint16_t *out) {
+    /* The file's own byte order: "II" little-endian, "MM" big-endian. */
+    unsigned char header[2];
+    if (!iip_tiff_pread(tif, 0, header, 2)) return 0;
+    int little = header[0] == 'I' && header[1] == 'I';
+    if (!little && !(header[0] == 'M' && header[1] == 'M')) return 0;
+    int big = TIFFIsBigTIFF(tif);
+    unsigned char count_bytes[8];
+    int count_size = big ? 8 : 2;
+    if (offset == 0 || !iip_tiff_pread(tif, offset, count_bytes, (size_t)count_size)) return 0;
+    uint64_t count = iip_tiff_unpack(count_bytes, count_size, little);
+    if (count > 65535) return 0; /* libtiff refuses such directories too */
+    size_t entry_size = big ? 20 : 12;
+    unsigned char entry[20];
+    for (uint64_t index = 0; index < count; index++) {
+        if (!iip_tiff_pread(tif, offset + (uint64_t)count_size + index * entry_size, entry, entry_size)) return 0;
+        uint64_t entry_tag = iip_tiff_unpack(entry, 2, little);
+        if (entry_tag != tag) continue;
+        uint64_t type = iip_tiff_unpack(entry + 2, 2, little);
+        uint64_t values = iip_tiff_unpack(entry + 4, big ? 8 : 4, little);
+        const unsigned char *value = entry + (big ? 12 : 8);
+        if (values < 1) return 0;
+        if (type == TIFF_SHORT) {
+            *out = (uint16_t)iip_tiff_unpack(value, 2, little);
+        } else if (type == TIFF_LONG && values == 1) {
+            uint64_t wide = iip_tiff_unpack(value, 4, little);
+            if (wide > UINT16_MAX) return 0;
+            *out = (uint16_t)wide;
+        } else {
+            return 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 int iip_tiff_set_u16(TIFF *tif, uint32_t tag, uint16_t value) { return TIFFSetField(tif, tag, (int)value); }
 int iip_tiff_set_u32(TIFF *tif, uint32_t tag, uint32_t value) { return TIFFSetField(tif, tag, value); }
 int iip_tiff_set_int(TIFF *tif, uint32_t tag, int value) { return TIFFSetField(tif, tag, value); }
@@ -81,4 +147,8 @@ int iip_tiff_set_subifds(TIFF *tif, uint16_t count, const uint64_t *offsets) {
 
 int iip_tiff_set_extrasamples(TIFF *tif, uint16_t count, const uint16_t *types) {
     return TIFFSetField(tif, TIFFTAG_EXTRASAMPLES, count, types);
+}
+
+int iip_tiff_set_colormap(TIFF *tif, const uint16_t *red, const uint16_t *green, const uint16_t *blue) {
+    return TIFFSetField(tif, TIFFTAG_COLORMAP, red, green, blue);
 }

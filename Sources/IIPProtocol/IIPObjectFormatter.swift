@@ -109,12 +109,12 @@ public enum IIPObjectFormatter {
         return "Min-Max-sample-values:" + text
     }
 
-    /// `Colorspace,0-<levels-1>,0:<calibrated> 0 <space> <planes> <plane indices>`.
+    /// `Colorspace,0-<levels-1>,0:<calibrated> 0 <space> <planes> <plane indices>`: the colour planes only, 1 for
+    /// grey and 3 otherwise, whatever alpha or extra bands the image has, as iipsrv 1.1 and master answer.
     static func colorspaceLine(_ image: ImageDescription) -> String {
         let calibrated = image.colorSpace == .cieLAB ? 1 : 0
-        let planes = (0..<max(image.channels, 0)).map(String.init).joined(separator: " ")
-        return "Colorspace,0-\(image.resolutionCount - 1),0:\(calibrated) 0 \(image.colorSpace.protocolCode) "
-            + "\(image.channels) \(planes)"
+        let planes = image.colorSpace.protocolCode == 1 ? "1 0" : "3 0 1 2"
+        return "Colorspace,0-\(image.resolutionCount - 1),0:\(calibrated) 0 \(image.colorSpace.protocolCode) \(planes)"
     }
 
     static func legacyLine(_ field: LegacyMetadataField, _ metadata: ImageMetadata) -> String? {

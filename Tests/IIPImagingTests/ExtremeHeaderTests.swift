@@ -99,7 +99,7 @@ import Testing
             #expect(pixels.bitsPerSample == 8 && pixels.bytes.allSatisfy { $0 == 0 || $0 == 255 })
             Self.expectEveryTileDecodes(tiff)
         case (65535, .failure(let error)):
-            #expect(error == .unsupportedLayout("65535-bit samples"))
+            #expect(error == .unsupportedLayout("65535-bit unsigned samples"))
         case (0, .failure):
             break
         default:
@@ -206,17 +206,14 @@ import Testing
     }
 
     @Test func sampleLayoutsOnTheEdge() throws {
-        // Planar 1-bit RGB: opens, but tiles are refused (the reader expands one plane of bits only).
-        let planarBits = try Self.write(
-            "planar-1bit",
-            HandmadeTIFF.tiled(
-                width: 40, height: 40, tileWidth: 16, tileHeight: 16, bitsPerSample: 1, samplesPerPixel: 3, planar: 2))
-        let planar = try PyramidTIFF(path: planarBits)
-        #expect(throws: ImagingError.unsupportedLayout("planar 1-bit data with 3 samples")) {
-            try planar.readTile(resolution: 0, tile: 0)
-        }
-        // Contiguous 1-bit RGB, planar 16-bit RGB and 32-bit float decode.
+        // Planar and contiguous 1-bit RGB, planar 16-bit RGB, 32 and 64-bit floats decode.
         for (name, directory) in [
+            (
+                "planar-1bit",
+                HandmadeTIFF.tiled(
+                    width: 40, height: 40, tileWidth: 16, tileHeight: 16, bitsPerSample: 1, samplesPerPixel: 3,
+                    planar: 2)
+            ),
             (
                 "contig-1bit",
                 HandmadeTIFF.tiled(
@@ -233,21 +230,31 @@ import Testing
                 HandmadeTIFF.tiled(
                     width: 40, height: 40, tileWidth: 16, tileHeight: 16, bitsPerSample: 32, sampleFormat: 3)
             ),
+            (
+                "float-64bit",
+                HandmadeTIFF.tiled(
+                    width: 40, height: 40, tileWidth: 16, tileHeight: 16, bitsPerSample: 64, sampleFormat: 3)
+            ),
         ] {
             Self.expectEveryTileDecodes(try PyramidTIFF(path: try Self.write(name, directory)))
         }
         // Unsupported sample sizes and photometric interpretations.
         for (name, directory, error) in [
             (
-                "float-64bit",
-                HandmadeTIFF.tiled(
-                    width: 40, height: 40, tileWidth: 16, tileHeight: 16, bitsPerSample: 64, sampleFormat: 3),
-                ImagingError.unsupportedLayout("64-bit samples")
+                "int-64bit",
+                HandmadeTIFF.tiled(width: 40, height: 40, tileWidth: 16, tileHeight: 16, bitsPerSample: 64),
+                ImagingError.unsupportedLayout("64-bit unsigned samples")
             ),
             (
                 "int-24bit",
                 HandmadeTIFF.tiled(width: 40, height: 40, tileWidth: 16, tileHeight: 16, bitsPerSample: 24),
-                .unsupportedLayout("24-bit samples")
+                .unsupportedLayout("24-bit unsigned samples")
+            ),
+            (
+                "signed-4bit",
+                HandmadeTIFF.tiled(
+                    width: 40, height: 40, tileWidth: 16, tileHeight: 16, bitsPerSample: 4, sampleFormat: 2),
+                .unsupportedLayout("4-bit signed samples")
             ),
             (
                 "photometric-99",

@@ -160,11 +160,17 @@ struct IIPObjectFormatterTests {
         (.greyscale, 1, "Colorspace,0-2,0:0 0 1 1 0"),
         (.binary, 1, "Colorspace,0-2,0:0 0 1 1 0"),
         (.sRGB, 3, "Colorspace,0-2,0:0 0 3 3 0 1 2"),
-        (.sRGB, 4, "Colorspace,0-2,0:0 0 3 4 0 1 2 3"),
+        // The colour planes only, whatever the extra bands (iipsrv 1.1 and master alike).
+        (.sRGB, 4, "Colorspace,0-2,0:0 0 3 3 0 1 2"),
+        (.sRGB, 6, "Colorspace,0-2,0:0 0 3 3 0 1 2"),
+        (.greyscale, 2, "Colorspace,0-2,0:0 0 1 1 0"),
+        (.greyscale, 7, "Colorspace,0-2,0:0 0 1 1 0"),
         (.cieLAB, 3, "Colorspace,0-2,0:1 0 4 3 0 1 2"),
     ]
 
-    @Test("Colorspace line per colour space (binary counts as grey, LAB is calibrated)", arguments: colorspaces)
+    @Test(
+        "Colorspace line per colour space (binary counts as grey, LAB is calibrated, extra bands are not planes)",
+        arguments: colorspaces)
     func colorspace(space: ColorSpace, channels: Int, expected: String) {
         #expect(answer(.colorspace, TestImages.rgbLike(colorSpace: space, channels: channels)) == .lines([expected]))
     }

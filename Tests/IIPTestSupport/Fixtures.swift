@@ -12,8 +12,25 @@ public struct FixtureSpec: Sendable, Hashable {
     public var height: Int
     /// Samples per pixel.
     public var channels: Int = 3
-    /// Bits per sample (8 or 16).
+    /// Bits per sample of the pixels (8, 16 or 32; see ``Fixtures/picture(_:)``).
     public var bits: Int = 8
+    /// How the samples are encoded: signed integers are the unsigned picture less half the range, floats the
+    /// unsigned picture scaled into ``sampleRange`` (0...1 without one).
+    public var sampleFormat: SampleFormat = .unsignedInteger
+    /// 32-bit float pixels stored as 64-bit floats.
+    public var float64 = false
+    /// Bands in separate planes.
+    public var planarSeparate = false
+    /// Palette colour: the 1-channel 8-bit picture is the indices into ``Fixtures/colorMap``.
+    public var palette = false
+    /// With ``palette``: write the colours the indices stand for as 8-bit RGB instead, the twin a palette fixture
+    /// is compared with (its reduced levels are averaged, the palette fixture's subsampled).
+    public var expandPalette = false
+    /// The fixture whose picture is drawn (the seed comes from its name), so that twins stored differently hold the
+    /// same pixels; `nil` for this fixture's own.
+    public var pictureName: String?
+    /// SMinSampleValue and SMaxSampleValue tags.
+    public var sampleRange: ClosedRange<Double>?
     /// Tile compression.
     public var compression: PyramidTIFFWriter.Compression = .jpeg(quality: 90)
     /// Tile size of every level.
@@ -98,11 +115,14 @@ public enum Fixtures {
         defer { lock.unlock() }
         let path = directory + "/" + spec.name
         if written.contains(spec.name) { return spec.name }
-        let seedForName = seed(for: spec.name)
-        var pixels = TestPattern.render(
-            width: spec.width, height: spec.height, channels: spec.channels, bits: spec.bits, seed: seedForName)
+        var pixels = picture(spec)
         if spec.cieLab { pixels = cieLabPicture(pixels) }
+        if spec.palette && spec.expandPalette { pixels = expandPalette(pixels, colorMap) }
         var writer = PyramidTIFFWriter()
+        writer.float64 = spec.float64
+        writer.planarSeparate = spec.planarSeparate
+        writer.colorMap = spec.palette && !spec.expandPalette ? colorMap : nil
+        writer.sampleRange = spec.sampleRange.map { ($0.lowerBound, $0.upperBound) }
         writer.cieLab = spec.cieLab
         writer.tileSize = spec.tileSize
         writer.levelTileSizes = spec.levelTileSizes
@@ -123,6 +143,72 @@ public enum Fixtures {
         _ = rename(temporary, path)
         written.insert(spec.name)
         return spec.name
+    }
+
+    /// The full-resolution pixels a fixture stores: the test pattern in 8 or 16 bits, or for 32 bits the 16-bit
+    /// pattern times 65537; then as ``FixtureSpec/sampleFormat`` says: signed integers less half their range
+    /// (so adding it back gives the unsigned picture), floats scaled into ``FixtureSpec/sampleRange`` or 0...1.
+    public static func picture(_ spec: FixtureSpec) -> PixelBuffer {
+        let rendered = TestPattern.render(
+            width: spec.width, height: spec.height, channels: spec.channels, bits: spec.bits == 8 ? 8 : 16,
+            seed: seed(for: spec.pictureName ?? spec.name))
+        let values: [Int] =
+            spec.bits == 8
+            ? rendered.bytes.map(Int.init)
+            : rendered.bytes.withUnsafeBytes {
+                $0.bindMemory(to: UInt16.self).map { Int($0) * (spec.bits == 32 ? 65537 : 1) }
+            }
+        let half = 1 << (spec.bits - 1)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * spec.bits / 8)
+        func append<T>(_ value: T) { withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) } }
+        for value in values {
+            switch (spec.bits, spec.sampleFormat) {
+            case (8, .signedInteger): append(Int8(value - half))
+            case (8, _): append(UInt8(value))
+            case (16, .signedInteger): append(Int16(value - half))
+            case (16, _): append(UInt16(value))
+            case (_, .floatingPoint):
+                let range = spec.sampleRange ?? 0...1
+                let unit = Double(value) / 4_294_967_295
+                append(Float(range.lowerBound + unit * (range.upperBound - range.lowerBound)))
+            case (_, .signedInteger): append(Int32(value - half))
+            default: append(UInt32(value))
+            }
+        }
+        return PixelBuffer(
+            width: spec.width, height: spec.height, channels: spec.channels, bitsPerSample: spec.bits,
+            sampleFormat: spec.sampleFormat, bytes: bytes)
+    }
+
+    /// The ColorMap of ``FixtureSpec/palette`` fixtures: 256 colours, none a grey, with neighbouring indices far
+    /// apart in colour (so that reading indices as grey, or the wrong entry, shows).
+    public static let colorMap: PyramidTIFFWriter.ColorMap = {
+        var red: [UInt16] = []
+        var green: [UInt16] = []
+        var blue: [UInt16] = []
+        for index in 0..<256 {
+            red.append(UInt16((index * 37 + 11) % 256 * 257))
+            green.append(UInt16((255 - index) * 257))
+            // Off x * 257 by a few units: rounding to 8 bits gives x back, keeping the high byte would not.
+            blue.append(UInt16((index * 91 + 100) % 256) * 257 ^ UInt16(index % 7))
+        }
+        return PyramidTIFFWriter.ColorMap(red: red, green: green, blue: blue)
+    }()
+
+    /// What a palette picture looks like: each index replaced by its ColorMap entry rounded to 8 bits.
+    public static func expandPalette(_ indices: PixelBuffer, _ map: PyramidTIFFWriter.ColorMap) -> PixelBuffer {
+        let values: [Int] =
+            indices.bitsPerSample == 16
+            ? indices.bytes.withUnsafeBytes { $0.bindMemory(to: UInt16.self).map(Int.init) }
+            : indices.bytes.map(Int.init)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * 3)
+        func eight(_ value: UInt16) -> UInt8 { UInt8((Double(value) / 257).rounded()) }
+        for index in values {
+            bytes += [eight(map.red[index]), eight(map.green[index]), eight(map.blue[index])]
+        }
+        return PixelBuffer(width: indices.width, height: indices.height, channels: 3, bytes: bytes)
     }
 
     /// The samples a ``FixtureSpec/cieLab`` fixture stores: L as drawn, a and b in 0...127 (positive as signed

@@ -27,7 +27,7 @@ public enum TestPattern {
     /// Renders a picture.
     ///
     /// - Parameters:
-    ///   - channels: 1 (grey) or 3 (RGB), or 2/4 with an alpha band.
+    ///   - channels: 1 (grey) or 3 (RGB), or 2/4 with an alpha band; more are bands of a multispectral image.
     ///   - bits: 8 or 16.
     ///   - seed: Chooses the shapes and phases.
     public static func render(width: Int, height: Int, channels: Int, bits: Int = 8, seed: UInt64) -> PixelBuffer {
@@ -58,9 +58,11 @@ public enum TestPattern {
                     value = shape.colour
                 }
                 for c in 0..<channels {
+                    // Bands past the fourth (multispectral files) are waves of their own.
                     let channelValue =
                         channels == 1 || (channels == 2 && c == 0)
-                        ? (value[0] + value[1] + value[2]) / 3 : value[min(c, 3)]
+                        ? (value[0] + value[1] + value[2]) / 3
+                        : c < 4 ? value[c] : 0.5 + 0.45 * sin(fx * Double(3 + c) + fy * Double(c) + phase)
                     let sample = Int((min(max(channelValue, 0), 1) * maximum).rounded())
                     let index = (y * width + x) * channels + c
                     if bits == 16 {

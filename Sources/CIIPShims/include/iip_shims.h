@@ -45,6 +45,15 @@ int iip_tiff_get_subifds(TIFF *tif, uint16_t *count, const uint64_t **offsets);
 int iip_tiff_get_extrasamples(TIFF *tif, uint16_t *count, const uint16_t **types);
 /// Per-sample SMINSAMPLEVALUE / SMAXSAMPLEVALUE, read as one double (libtiff's default representation).
 int iip_tiff_get_sample_value(TIFF *tif, uint32_t tag, double *out);
+/// COLORMAP: three uint16 arrays (red, green, blue) of 2^BitsPerSample entries each, owned by libtiff. Absent
+/// (0) when the file has none, or one of another length (libtiff ignores a ColorMap of the wrong count).
+int iip_tiff_get_colormap(TIFF *tif, const uint16_t **red, const uint16_t **green, const uint16_t **blue);
+/// A SHORT (or one LONG) tag of the directory at file offset `offset` as the file stores it, read from the file
+/// rather than from libtiff's directory: libtiff rewrites some values while reading (a palette image without a
+/// usable ColorMap becomes MinIsBlack or RGB). The offset is the caller's: libtiff's TIFFCurrentDirOffset reads 0
+/// once TIFFReadDirectory has gone past the last directory, whose fields stay loaded. Returns 1 and the first value, or 0 when the
+/// tag is absent or unreadable.
+int iip_tiff_stored_short(TIFF *tif, uint64_t offset, uint32_t tag, uint16_t *out);
 
 int iip_tiff_set_u16(TIFF *tif, uint32_t tag, uint16_t value);
 int iip_tiff_set_u32(TIFF *tif, uint32_t tag, uint32_t value);
@@ -54,6 +63,8 @@ int iip_tiff_set_string(TIFF *tif, uint32_t tag, const char *value);
 int iip_tiff_set_bytes(TIFF *tif, uint32_t tag, uint32_t count, const void *data);
 int iip_tiff_set_subifds(TIFF *tif, uint16_t count, const uint64_t *offsets);
 int iip_tiff_set_extrasamples(TIFF *tif, uint16_t count, const uint16_t *types);
+/// COLORMAP: three arrays of 2^BitsPerSample entries (set BitsPerSample first; libtiff copies that many).
+int iip_tiff_set_colormap(TIFF *tif, const uint16_t *red, const uint16_t *green, const uint16_t *blue);
 
 /// Opens the system log with ident `ident` (facility LOG_USER), as iipsrv's LOGFILE=syslog does.
 void iip_syslog_open(const char *ident);

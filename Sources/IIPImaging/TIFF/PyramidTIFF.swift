@@ -26,6 +26,8 @@ public final class PyramidTIFF {
 
     private let file: TIFFFile
     private let levels: [LevelDirectory]
+    /// How every level stores its samples.
+    private let layout: TIFFSampleLayout
 
     /// Where one level lives in the file and how it is stored.
     struct LevelDirectory {
@@ -34,6 +36,8 @@ public final class PyramidTIFF {
         var compression: Int
         var photometric: Int
         var planarSeparate: Bool
+        /// The level's own ColorMap, for palette images.
+        var palette: TIFFPalette?
     }
 
     /// Opens `path` and reads its structure, within the default ``ImageLimits``.
@@ -70,13 +74,9 @@ public final class PyramidTIFF {
             try file.select(directoryAt: stack.pages[page].offset)
         }
         guard file.isTiled else { throw .notTiled }
-        let channels = Int(file.u16(TIFFTAG_SAMPLESPERPIXEL) ?? 1)
-        let bits = Int(file.u16(TIFFTAG_BITSPERSAMPLE) ?? 1)
-        let formatCode = Int(file.u16(TIFFTAG_SAMPLEFORMAT) ?? UInt16(SAMPLEFORMAT_UINT))
-        let format = try Self.sampleFormat(channels: channels, bits: bits, formatCode: formatCode, limits: limits)
-        let first = try Self.readLevel(file, channels: channels, bits: bits, limits: limits)
-        let description = try Self.describe(
-            file, first: first, channels: channels, bits: bits, format: format, limits: limits)
+        let layout = try TIFFSampleLayout.read(file, limits: limits)
+        let first = try Self.readLevel(file, layout: layout, limits: limits)
+        let description = try Self.describe(file, first: first, layout: layout, limits: limits)
         var found = [first]
 
         func add(_ level: LevelDirectory) throws(ImagingError) {
@@ -93,8 +93,8 @@ public final class PyramidTIFF {
                 try file.select(directoryAt: offset)
                 let subfileType = file.u32(TIFFTAG_SUBFILETYPE) ?? 0
                 guard subfileType & UInt32(FILETYPE_REDUCEDIMAGE) != 0, file.isTiled,
-                    let level = try? Self.readLevel(file, channels: channels, bits: bits, limits: limits),
-                    Self.fits(level, after: found.last, file, channels, bits)
+                    let level = try? Self.readLevel(file, layout: layout, limits: limits),
+                    Self.fits(level, after: found.last)
                 else { continue }
                 try add(level)
             }
@@ -103,8 +103,8 @@ public final class PyramidTIFF {
             while examined < limits.maxDirectories, file.readNextDirectory() {
                 examined += 1
                 guard file.isTiled,
-                    let level = try? Self.readLevel(file, channels: channels, bits: bits, limits: limits),
-                    Self.fits(level, after: found.last, file, channels, bits)
+                    let level = try? Self.readLevel(file, layout: layout, limits: limits),
+                    Self.fits(level, after: found.last)
                 else { continue }
                 try add(level)
             }
@@ -121,14 +121,17 @@ public final class PyramidTIFF {
         self.description = finished
         self.compressions = ordered.map(\.compression)
         self.levels = ordered
+        self.layout = layout
         self.limits = limits
         self.file = file
     }
 
     /// Decodes one tile, cropped at the image edges, with samples as stored (8, 16 or 32 bits).
     ///
-    /// One-bit data is expanded to 0/255 and MinIsWhite data is inverted, so that 0 is always black.
-    /// YCbCr JPEG tiles are converted to RGB by libjpeg.
+    /// One-bit data is expanded to 0/255, 2-14-bit data widened to 8 or 16 bits, 64-bit floats narrowed to 32-bit
+    /// floats, and MinIsWhite data is inverted, so that 0 is always black. Palette indices become 8-bit RGB
+    /// through the level's ColorMap (``TIFFPalette``). Separate planes are interleaved. YCbCr JPEG tiles are
+    /// converted to RGB by libjpeg.
     ///
     /// - Parameters:
     ///   - resolution: IIP resolution number, 0 = smallest.
@@ -149,12 +152,12 @@ public final class PyramidTIFF {
         }
         let tileSize = Int(TIFFTileSize(file.handle))
         let level = directory.level
-        let channels = description.channels
-        let bits = description.bitsPerSample
+        let channels = layout.channels
+        let bits = layout.bits
         let planes = directory.planarSeparate ? channels : 1
         let samplesPerPlane = directory.planarSeparate ? 1 : channels
         // Validated at open: every factor is bounded, so these products cannot overflow.
-        let sourceRowBytes =
+        var sourceRowBytes =
             (level.tileWidth * samplesPerPlane * bits + 7) / 8
         let expected = sourceRowBytes * level.tileHeight
         guard tileSize >= expected, tileSize > 0 else {
@@ -163,7 +166,6 @@ public final class PyramidTIFF {
         guard tileSize <= limits.maxTileBytes else {
             throw .unsupportedLayout("a tile of \(tileSize) bytes exceeds \(limits.maxTileBytes)")
         }
-        if bits % 8 != 0, planes > 1 { throw .unsupportedLayout("planar \(bits)-bit data with \(channels) samples") }
 
         var planeBuffers: [[UInt8]] = []
         for plane in 0..<planes {
@@ -181,24 +183,52 @@ public final class PyramidTIFF {
                 TIFFReadEncodedTile(file.handle, planeTile, $0.baseAddress, tmsize_t(tileSize))
             }
             guard read >= 0 else { throw .decodeFailed(file.lastError ?? "cannot read tile \(tile)") }
+            if bits == 64 {
+                // Narrowed as read: the rest of the pipeline sees 32-bit floats, rows half as long.
+                raw = try TIFFSampleLayout.narrowDoubles(raw, count: expected / 8)
+            }
             planeBuffers.append(raw)
         }
+        if bits == 64 { sourceRowBytes /= 2 }
 
-        let outBits = Self.widenedBits(bits)
+        let maxBytes = max(limits.maxTileBytes, limits.maxBufferBytes)
         var pixels = try PixelBuffer.zeroed(
-            width: rect.width, height: rect.height, channels: channels, bitsPerSample: outBits,
-            sampleFormat: description.sampleFormat, maxBytes: max(limits.maxTileBytes, limits.maxBufferBytes))
-        if bits == 1 {
-            try Self.unpackBits(planeBuffers[0], sourceRowBytes: sourceRowBytes, into: &pixels)
-        } else if bits % 8 != 0 {
-            try Self.unpackSamples(planeBuffers[0], bits: bits, sourceRowBytes: sourceRowBytes, into: &pixels)
+            width: rect.width, height: rect.height, channels: layout.decodedChannels, bitsPerSample: layout.decodedBits,
+            sampleFormat: description.sampleFormat, maxBytes: maxBytes)
+        if let palette = directory.palette {
+            try palette.expand(planeBuffers[0], sourceRowBytes: sourceRowBytes, into: &pixels)
         } else if planes == 1 {
-            try Self.crop(planeBuffers[0], sourceRowBytes: sourceRowBytes, into: &pixels)
+            try Self.unpack(planeBuffers[0], bits: bits, sourceRowBytes: sourceRowBytes, into: &pixels)
+        } else if bits % 8 != 0 {
+            // Packed samples in separate planes: each plane unpacked on its own, then interleaved.
+            var unpacked: [[UInt8]] = []
+            for plane in planeBuffers {
+                var single = try PixelBuffer.zeroed(
+                    width: rect.width, height: rect.height, channels: 1, bitsPerSample: layout.decodedBits,
+                    sampleFormat: description.sampleFormat, maxBytes: maxBytes)
+                try Self.unpack(plane, bits: bits, sourceRowBytes: sourceRowBytes, into: &single)
+                unpacked.append(single.bytes)
+            }
+            try Self.interleave(unpacked, tileWidth: rect.width, into: &pixels)
         } else {
             try Self.interleave(planeBuffers, tileWidth: level.tileWidth, into: &pixels)
         }
         if directory.photometric == Int(PHOTOMETRIC_MINISWHITE) { Self.invert(&pixels) }
         return pixels
+    }
+
+    /// Copies contiguous samples of any depth into `pixels`: 1-bit ones expanded to 0/255, 2-14-bit ones widened,
+    /// 8, 16 and 32-bit ones cropped.
+    private static func unpack(
+        _ raw: [UInt8], bits: Int, sourceRowBytes: Int, into pixels: inout PixelBuffer
+    ) throws(ImagingError) {
+        if bits == 1 {
+            try unpackBits(raw, sourceRowBytes: sourceRowBytes, into: &pixels)
+        } else if bits % 8 != 0 {
+            try unpackSamples(raw, bits: bits, sourceRowBytes: sourceRowBytes, into: &pixels)
+        } else {
+            try crop(raw, sourceRowBytes: sourceRowBytes, into: &pixels)
+        }
     }
 
     /// The stored JPEG of one tile as a standalone JPEG, cropped losslessly at the image edges, or `nil` when the
@@ -215,7 +245,7 @@ public final class PyramidTIFF {
     ) throws(ImagingError) -> (jpeg: [UInt8], rect: PixelRect, level: PyramidLevel)? {
         guard resolution >= 0, resolution < levels.count else { throw .noSuchResolution(resolution) }
         let directory = levels[resolution]
-        guard directory.compression == Int(COMPRESSION_JPEG), description.bitsPerSample == 8,
+        guard directory.compression == Int(COMPRESSION_JPEG), layout.bits == 8, directory.palette == nil,
             !directory.planarSeparate, description.channels == 1 || description.channels == 3,
             directory.photometric != Int(PHOTOMETRIC_MINISWHITE)
         else { return nil }
@@ -265,32 +295,52 @@ public final class PyramidTIFF {
 
     // MARK: - Structure
 
-    /// Reads and checks the size and tiling of the selected directory.
+    /// Reads and checks the size, tiling and sample layout of the selected directory, and its ColorMap when it is
+    /// a palette image.
     ///
     /// - Throws: ``ImagingError/notTiled`` without tile tags, ``ImagingError/unsupportedLayout(_:)`` when a value
-    ///   is outside `limits`.
+    ///   is outside `limits` or the samples are not stored as `layout` says.
     private static func readLevel(
-        _ file: TIFFFile, channels: Int, bits: Int, limits: ImageLimits
+        _ file: TIFFFile, layout: TIFFSampleLayout, limits: ImageLimits
     ) throws(ImagingError) -> LevelDirectory {
         guard let width = file.u32(TIFFTAG_IMAGEWIDTH), let height = file.u32(TIFFTAG_IMAGELENGTH),
             let tileWidth = file.u32(TIFFTAG_TILEWIDTH), let tileHeight = file.u32(TIFFTAG_TILELENGTH)
         else { throw .notTiled }
+        guard try TIFFSampleLayout.read(file, limits: limits) == layout else {
+            throw .unsupportedLayout("a level whose samples are stored unlike the first level's")
+        }
         let level = PyramidLevel(
             width: Int(width), height: Int(height), tileWidth: Int(tileWidth), tileHeight: Int(tileHeight))
         let planarSeparate = file.u16(TIFFTAG_PLANARCONFIG) == UInt16(PLANARCONFIG_SEPARATE)
-        try check(level, channels: channels, bits: bits, planarSeparate: planarSeparate, limits: limits)
+        try check(
+            level, channels: layout.channels, bits: layout.bits, planarSeparate: planarSeparate, limits: limits,
+            decodedChannels: layout.decodedChannels)
+        var palette: TIFFPalette?
+        if layout.palette {
+            guard let map = file.colorMap(bits: layout.bits) else {
+                throw .unsupportedLayout("a palette colour image without a ColorMap")
+            }
+            palette = try TIFFPalette(bits: layout.bits, red: map.red, green: map.green, blue: map.blue)
+        }
         return LevelDirectory(
             offset: file.currentDirectoryOffset,
             level: level,
             compression: Int(file.u16(TIFFTAG_COMPRESSION) ?? UInt16(COMPRESSION_NONE)),
             photometric: Int(file.u16(TIFFTAG_PHOTOMETRIC) ?? UInt16(PHOTOMETRIC_MINISBLACK)),
-            planarSeparate: planarSeparate)
+            planarSeparate: planarSeparate, palette: palette)
     }
 
-    /// Checks a level's sizes, its decoded tile size and its tile count against `limits`, with overflow-checked
-    /// arithmetic, so that every later product of these values fits an `Int` and every tile number a `UInt32`.
+    /// Checks a level's sizes, its stored and decoded tile sizes and its tile count against `limits`, with
+    /// overflow-checked arithmetic, so that every later product of these values fits an `Int` and every tile number
+    /// a `UInt32`.
+    ///
+    /// - Parameters:
+    ///   - channels: Samples per pixel as stored.
+    ///   - bits: Bits per sample as stored.
+    ///   - decodedChannels: Samples per pixel once decoded, when not `channels` (3 for palette indices).
     static func check(
-        _ level: PyramidLevel, channels: Int, bits: Int, planarSeparate: Bool, limits: ImageLimits
+        _ level: PyramidLevel, channels: Int, bits: Int, planarSeparate: Bool, limits: ImageLimits,
+        decodedChannels: Int? = nil
     ) throws(ImagingError) {
         guard level.width >= 1, level.height >= 1, level.width <= limits.maxImageSide,
             level.height <= limits.maxImageSide
@@ -304,9 +354,15 @@ public final class PyramidTIFF {
             throw .unsupportedLayout(
                 "tile size \(level.tileWidth)x\(level.tileHeight) (each side must be 1 to \(limits.maxTileSide))")
         }
-        // Decoded bytes of one tile, all planes (1-bit data is expanded to a byte per sample).
-        let decoded = Int.checkedProduct(level.tileWidth, level.tileHeight, channels, widenedBits(bits) / 8)
-        guard let decoded, decoded <= limits.maxTileBytes else {
+        // Decoded bytes of one tile, all planes (1-bit data is expanded to a byte per sample), and stored bytes of
+        // all its planes as libtiff hands them out (64-bit floats take twice their decoded size).
+        let decoded = Int.checkedProduct(
+            level.tileWidth, level.tileHeight, decodedChannels ?? channels, widenedBits(bits) / 8)
+        let storedRowBits = Int.checkedProduct(level.tileWidth, planarSeparate ? 1 : channels, bits)
+        let stored = storedRowBits.flatMap {
+            Int.checkedProduct(($0 + 7) / 8, level.tileHeight, planarSeparate ? channels : 1)
+        }
+        guard let decoded, let stored, decoded <= limits.maxTileBytes, stored <= limits.maxTileBytes else {
             throw .unsupportedLayout(
                 "a \(level.tileWidth)x\(level.tileHeight) tile of \(channels)x\(bits)-bit samples exceeds "
                     + "\(limits.maxTileBytes) bytes")
@@ -324,45 +380,23 @@ public final class PyramidTIFF {
         }
     }
 
-    /// A reduced level must be smaller than the one before it and share its sample layout.
-    private static func fits(
-        _ level: LevelDirectory, after previous: LevelDirectory?, _ file: TIFFFile, _ channels: Int, _ bits: Int
-    ) -> Bool {
+    /// A reduced level must be smaller than the one before it (``readLevel(_:layout:limits:)`` checked that it
+    /// shares its sample layout).
+    private static func fits(_ level: LevelDirectory, after previous: LevelDirectory?) -> Bool {
         guard let previous, level.level.width < previous.level.width || level.level.height < previous.level.height,
             level.level.width <= previous.level.width, level.level.height <= previous.level.height
         else { return false }
-        return Int(file.u16(TIFFTAG_SAMPLESPERPIXEL) ?? 1) == channels
-            && Int(file.u16(TIFFTAG_BITSPERSAMPLE) ?? 1) == bits
+        return true
     }
 
-    /// The sample format, when this reader handles `bits`-bit samples of that format and `channels` is within
-    /// `limits`.
-    private static func sampleFormat(
-        channels: Int, bits: Int, formatCode: Int, limits: ImageLimits
-    ) throws(ImagingError) -> SampleFormat {
-        guard channels >= 1, channels <= limits.maxSamplesPerPixel else {
-            throw .unsupportedLayout("\(channels) samples per pixel (1 to \(limits.maxSamplesPerPixel))")
-        }
-        let format: SampleFormat
-        switch formatCode {
-        case Int(SAMPLEFORMAT_INT): format = .signedInteger
-        case Int(SAMPLEFORMAT_IEEEFP): format = .floatingPoint
-        default: format = .unsignedInteger
-        }
-        switch (bits, format) {
-        case (1, .unsignedInteger), (2, .unsignedInteger), (4, .unsignedInteger), (6, .unsignedInteger),
-            (10, .unsignedInteger), (12, .unsignedInteger), (14, .unsignedInteger),
-            (8, .unsignedInteger), (8, .signedInteger), (16, .unsignedInteger),
-            (16, .signedInteger), (32, _):
-            return format
-        default:
-            throw .unsupportedLayout("\(bits)-bit samples")
-        }
-    }
-
+    /// The description of the image whose first level is selected: palette images are described as the 8-bit sRGB
+    /// they are read as, others with their stored depth and bands.
     private static func describe(
-        _ file: TIFFFile, first: LevelDirectory, channels: Int, bits: Int, format: SampleFormat, limits: ImageLimits
+        _ file: TIFFFile, first: LevelDirectory, layout: TIFFSampleLayout, limits: ImageLimits
     ) throws(ImagingError) -> ImageDescription {
+        let channels = layout.decodedChannels
+        let bits = layout.palette ? 8 : layout.bits
+        let format = layout.format
         let colorSpace: ColorSpace
         switch first.photometric {
         case Int(PHOTOMETRIC_MINISBLACK), Int(PHOTOMETRIC_MINISWHITE): colorSpace = bits == 1 ? .binary : .greyscale
@@ -373,8 +407,11 @@ public final class PyramidTIFF {
 
         // Sample values from the file: only finite ones are kept (NaN or infinity would poison normalisation).
         let defaultMax = ImageDescription.defaultMaximum(bits: bits, format: format)
-        var minimum = file.sampleValue(TIFFTAG_SMINSAMPLEVALUE).flatMap { $0.isFinite ? $0 : nil } ?? 0
-        var maximum = file.sampleValue(TIFFTAG_SMAXSAMPLEVALUE).flatMap { $0.isFinite ? $0 : nil } ?? defaultMax
+        // A palette image's range tags describe its indices, not the colours it is read as.
+        let tagged = !layout.palette
+        var minimum = (tagged ? file.sampleValue(TIFFTAG_SMINSAMPLEVALUE) : nil).flatMap { $0.isFinite ? $0 : nil } ?? 0
+        var maximum =
+            (tagged ? file.sampleValue(TIFFTAG_SMAXSAMPLEVALUE) : nil).flatMap { $0.isFinite ? $0 : nil } ?? defaultMax
         // 2-14-bit samples are widened to 8 or 16 bits when read: their range follows.
         if bits > 1, bits % 8 != 0 {
             let scale = Double((1 << widenedBits(bits)) - 1) / Double((1 << bits) - 1)
@@ -481,9 +518,10 @@ public final class PyramidTIFF {
         }
     }
 
-    /// The sample size a depth is read into: 1-8 bits become 8, 9-16 become 16 (iipsrv-reference §6.1).
+    /// The sample size a depth is read into: 1-8 bits become 8, 9-16 become 16 (iipsrv-reference §6.1), 32 stays
+    /// 32 and 64-bit floats are narrowed to 32.
     static func widenedBits(_ bits: Int) -> Int {
-        bits <= 8 ? 8 : bits <= 16 ? 16 : bits
+        bits <= 8 ? 8 : bits <= 16 ? 16 : 32
     }
 
     /// A `bits`-wide sample widened by bit replication, as master reads 2-14-bit TIFFs (iipsrv-reference §6.1):

@@ -4,8 +4,30 @@ public import IIPModel
 
 /// Writes tiled multi-resolution TIFFs: the demo image, and the fixtures the tests generate.
 ///
-/// Each level is the previous one halved (rounding down) with a 2x2 box filter, until a level fits in one tile.
+/// Each level is the previous one halved (rounding down) with a 2x2 box filter, until a level fits in one tile
+/// (palette indices are subsampled instead: averaging indices would mix unrelated colours).
+///
+/// Every sample layout ``PyramidTIFF`` reads can be written: 8 and 16-bit integers (unsigned or signed), 2-14-bit
+/// packed ones (``packedBits``), 32-bit integers and floats, 64-bit floats (``float64``), any number of bands,
+/// interleaved or in separate planes (``planarSeparate``), and palette colour (``colorMap``).
 public struct PyramidTIFFWriter: Sendable {
+    /// A palette image's ColorMap: red, green and blue, 16 bits each, one entry per index.
+    public struct ColorMap: Sendable, Hashable {
+        /// Red of each index.
+        public var red: [UInt16]
+        /// Green of each index.
+        public var green: [UInt16]
+        /// Blue of each index.
+        public var blue: [UInt16]
+
+        /// Creates a ColorMap; the three arrays must have the same length, at most 2^bits of the indices.
+        public init(red: [UInt16], green: [UInt16], blue: [UInt16]) {
+            self.red = red
+            self.green = green
+            self.blue = blue
+        }
+    }
+
     /// Tile compression.
     public enum Compression: Sendable, Hashable {
         /// Uncompressed.
@@ -42,6 +64,8 @@ public struct PyramidTIFFWriter: Sendable {
     public var layout: Layout = .ifds
     /// Write BigTIFF instead of classic TIFF.
     public var bigTIFF = false
+    /// Write big-endian (Motorola, `MM`) byte order instead of the machine's.
+    public var bigEndian = false
     /// For JPEG compression of colour images: store RGB (Photometric 2) instead of YCbCr.
     public var jpegAsRGB = false
     /// Text fields to write.
@@ -59,23 +83,38 @@ public struct PyramidTIFFWriter: Sendable {
     public var cieLab = false
     /// Store 2-14-bit samples: the pixels (8-bit for up to 8 bits, 16-bit above) hold values below
     /// `2^packedBits`, written packed MSB-first with BitsPerSample = `packedBits`; not with JPEG compression.
+    /// With ``colorMap``, 1, 2 or 4-bit palette indices.
     public var packedBits: Int?
+    /// Store each band in a plane of its own (PlanarConfiguration 2, every band's tiles after the previous band's)
+    /// instead of interleaving them; not with JPEG compression.
+    public var planarSeparate = false
+    /// Store 32-bit float pixels as 64-bit IEEE floats (BitsPerSample 64); every value widens exactly.
+    public var float64 = false
+    /// Store 1-channel unsigned pixels (8 or 16-bit, or ``packedBits`` 1, 2 or 4) as palette indices
+    /// (Photometric 3) with this ColorMap, padded with black to 2^bits entries; not with JPEG compression.
+    public var colorMap: ColorMap?
 
     /// Creates a writer with the defaults: 256-pixel tiles, Deflate, IFD pyramid, classic TIFF.
     public init() {}
 
-    /// Writes `pixels` (8 or 16-bit unsigned, 1 to 4 channels) and its reduced levels to `path`.
+    /// Writes `pixels` and its reduced levels to `path`.
     ///
-    /// - Throws: ``ImagingError/encodeFailed(_:)`` for other pixels, an empty image, sizes beyond TIFF's 32-bit
-    ///   fields, tile sizes outside 16...65536 or not a multiple of 16, or a libtiff failure.
+    /// The pixels may have any number of channels up to 65,535 (1 is grey, 3 RGB, 2 and 4 add an alpha band, 5 or
+    /// more are grey with unspecified extra bands, as multispectral files store them) of 8 or 16-bit integers,
+    /// unsigned or signed, or 32-bit integers or floats.
+    ///
+    /// - Throws: ``ImagingError/encodeFailed(_:)`` for other pixels or options that do not go together, an empty
+    ///   image, sizes beyond TIFF's 32-bit fields, tile sizes outside 16...65536 or not a multiple of 16, or a
+    ///   libtiff failure.
     public func write(_ pixels: PixelBuffer, to path: String) throws(ImagingError) {
-        guard pixels.bitsPerSample == 8 || pixels.bitsPerSample == 16, (1...4).contains(pixels.channels),
-            pixels.sampleFormat == .unsignedInteger, pixels.isConsistent, pixels.width > 0, pixels.height > 0,
-            pixels.width <= Int(UInt32.max), pixels.height <= Int(UInt32.max)
+        guard [8, 16, 32].contains(pixels.bitsPerSample), (1...65535).contains(pixels.channels),
+            pixels.sampleFormat != .floatingPoint || pixels.bitsPerSample == 32, pixels.isConsistent,
+            pixels.width > 0, pixels.height > 0, pixels.width <= Int(UInt32.max), pixels.height <= Int(UInt32.max)
         else {
             throw .encodeFailed(
                 "cannot write \(pixels.width)x\(pixels.height)x\(pixels.channels) \(pixels.bitsPerSample)-bit pixels")
         }
+        try checkOptions(for: pixels)
         let sides = [tileSize] + levelTileSizes
         guard sides.allSatisfy({ $0 >= 16 && $0 <= 65536 && $0 % 16 == 0 }) else {
             throw .encodeFailed("tile sizes must be multiples of 16 from 16 to 65536: \(sides)")
@@ -83,7 +122,7 @@ public struct PyramidTIFFWriter: Sendable {
         let messages = UnsafeMutablePointer<iip_tiff_messages>.allocate(capacity: 1)
         messages.initialize(to: iip_tiff_messages())
         defer { messages.deallocate() }
-        guard let tif = iip_tiff_open(path, bigTIFF ? "w8" : "w", messages, 0) else {
+        guard let tif = iip_tiff_open(path, openMode, messages, 0) else {
             throw .unreadable(path: path, reason: "cannot create")
         }
         defer { TIFFClose(tif) }
@@ -94,7 +133,7 @@ public struct PyramidTIFFWriter: Sendable {
                 last.width > tileSize(for: levels.count - 1)
                     || last.height > tileSize(for: levels.count - 1), last.width > 1 || last.height > 1
             {
-                levels.append(Self.halve(last))
+                levels.append(Self.halve(last, nearest: colorMap != nil))
             }
         }
         for (index, level) in levels.enumerated() {
@@ -132,7 +171,7 @@ public struct PyramidTIFFWriter: Sendable {
         let messages = UnsafeMutablePointer<iip_tiff_messages>.allocate(capacity: 1)
         messages.initialize(to: iip_tiff_messages())
         defer { messages.deallocate() }
-        guard let tif = iip_tiff_open(path, bigTIFF ? "w8" : "w", messages, 0) else {
+        guard let tif = iip_tiff_open(path, openMode, messages, 0) else {
             throw .unreadable(path: path, reason: "cannot create")
         }
         defer { TIFFClose(tif) }
@@ -155,6 +194,38 @@ public struct PyramidTIFFWriter: Sendable {
         }
     }
 
+    /// libtiff's mode for the file: BigTIFF or classic, big-endian or the machine's order.
+    private var openMode: String {
+        "w" + (bigTIFF ? "8" : "") + (bigEndian ? "b" : "")
+    }
+
+    /// Refuses options that do not go with each other or with `pixels`.
+    private func checkOptions(for pixels: PixelBuffer) throws(ImagingError) {
+        var jpeg = false
+        if case .jpeg = compression { jpeg = true }
+        if let packedBits {
+            guard pixels.sampleFormat == .unsignedInteger, (1...16).contains(packedBits),
+                packedBits <= pixels.bitsPerSample, pixels.bitsPerSample <= 16, !jpeg
+            else { throw .encodeFailed("\(packedBits)-bit packed samples from \(pixels.bitsPerSample)-bit pixels") }
+        }
+        if float64, pixels.sampleFormat != .floatingPoint || jpeg {
+            throw .encodeFailed("64-bit floats are written from 32-bit float pixels, not with JPEG compression")
+        }
+        if planarSeparate, jpeg || layout == .stripped {
+            throw .encodeFailed("separate planes are written tiled and not with JPEG compression")
+        }
+        if let colorMap {
+            let bits = packedBits ?? pixels.bitsPerSample
+            guard pixels.channels == 1, pixels.sampleFormat == .unsignedInteger, [1, 2, 4, 8, 16].contains(bits),
+                !jpeg, layout != .stripped, colorMap.red.count == colorMap.green.count,
+                colorMap.red.count == colorMap.blue.count, colorMap.red.count <= 1 << bits
+            else { throw .encodeFailed("a palette of \(colorMap.red.count) colours for these pixels") }
+        }
+        if (pixels.bitsPerSample == 32 || pixels.sampleFormat != .unsignedInteger) && jpeg {
+            throw .encodeFailed("JPEG compression of \(pixels.bitsPerSample)-bit pixels")
+        }
+    }
+
     private func tileSize(for level: Int) -> Int {
         level < levelTileSizes.count ? levelTileSizes[level] : tileSize
     }
@@ -164,19 +235,30 @@ public struct PyramidTIFFWriter: Sendable {
         messages: UnsafeMutablePointer<iip_tiff_messages>, page: StackPage? = nil
     ) throws(ImagingError) {
         func set(_ tag: Int32, _ value: Int) { _ = iip_tiff_set_int(tif, UInt32(tag), Int32(clamping: value)) }
+        let bits = float64 ? 64 : packedBits ?? pixels.bitsPerSample
         _ = iip_tiff_set_u32(tif, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(pixels.width))
         _ = iip_tiff_set_u32(tif, UInt32(TIFFTAG_IMAGELENGTH), UInt32(pixels.height))
-        _ = iip_tiff_set_u16(tif, UInt32(TIFFTAG_BITSPERSAMPLE), UInt16(packedBits ?? pixels.bitsPerSample))
+        _ = iip_tiff_set_u16(tif, UInt32(TIFFTAG_BITSPERSAMPLE), UInt16(bits))
         _ = iip_tiff_set_u16(tif, UInt32(TIFFTAG_SAMPLESPERPIXEL), UInt16(pixels.channels))
-        _ = iip_tiff_set_u16(tif, UInt32(TIFFTAG_PLANARCONFIG), UInt16(PLANARCONFIG_CONTIG))
-        _ = iip_tiff_set_u16(tif, UInt32(TIFFTAG_SAMPLEFORMAT), UInt16(SAMPLEFORMAT_UINT))
+        _ = iip_tiff_set_u16(
+            tif, UInt32(TIFFTAG_PLANARCONFIG), UInt16(planarSeparate ? PLANARCONFIG_SEPARATE : PLANARCONFIG_CONTIG))
+        let format: Int32 =
+            switch pixels.sampleFormat {
+            case .unsignedInteger: SAMPLEFORMAT_UINT
+            case .signedInteger: SAMPLEFORMAT_INT
+            case .floatingPoint: SAMPLEFORMAT_IEEEFP
+            }
+        _ = iip_tiff_set_u16(tif, UInt32(TIFFTAG_SAMPLEFORMAT), UInt16(format))
         if index > 0 { _ = iip_tiff_set_u32(tif, UInt32(TIFFTAG_SUBFILETYPE), UInt32(FILETYPE_REDUCEDIMAGE)) }
+        let colour = pixels.channels == 3 || pixels.channels == 4
         if pixels.channels == 2 || pixels.channels == 4 {
             let extra: [UInt16] = [UInt16(EXTRASAMPLE_UNASSALPHA)]
             _ = iip_tiff_set_extrasamples(tif, 1, extra)
+        } else if pixels.channels > 4 {
+            let extra = [UInt16](repeating: UInt16(EXTRASAMPLE_UNSPECIFIED), count: pixels.channels - 1)
+            _ = iip_tiff_set_extrasamples(tif, UInt16(extra.count), extra)
         }
 
-        let colour = pixels.channels >= 3
         var photometric =
             colour ? Int(PHOTOMETRIC_RGB) : Int(minIsWhite ? PHOTOMETRIC_MINISWHITE : PHOTOMETRIC_MINISBLACK)
         switch compression {
@@ -193,6 +275,16 @@ public struct PyramidTIFFWriter: Sendable {
             if colour && !jpegAsRGB { photometric = Int(PHOTOMETRIC_YCBCR) }
         }
         if cieLab && colour { photometric = Int(PHOTOMETRIC_CIELAB) }
+        if let colorMap {
+            photometric = Int(PHOTOMETRIC_PALETTE)
+            // libtiff wants exactly 2^bits entries per colour.
+            let count = 1 << bits
+            func padded(_ values: [UInt16]) -> [UInt16] { values + Array(repeating: 0, count: count - values.count) }
+            let red = padded(colorMap.red)
+            let green = padded(colorMap.green)
+            let blue = padded(colorMap.blue)
+            _ = iip_tiff_set_colormap(tif, red, green, blue)
+        }
         set(TIFFTAG_PHOTOMETRIC, photometric)
         if photometric == Int(PHOTOMETRIC_YCBCR) { set(TIFFTAG_JPEGCOLORMODE, Int(JPEGCOLORMODE_RGB)) }
 
@@ -257,13 +349,20 @@ public struct PyramidTIFFWriter: Sendable {
             for tile in 0..<level.tileCount {
                 guard let rect = level.tileRect(tile) else { continue }
                 var buffer = PixelBuffer(
-                    width: side, height: side, channels: stored.channels, bitsPerSample: stored.bitsPerSample)
+                    width: side, height: side, channels: stored.channels, bitsPerSample: stored.bitsPerSample,
+                    sampleFormat: stored.sampleFormat)
                 buffer.blit(stored.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height), atX: 0, y: 0)
-                if let packedBits { buffer.bytes = Self.pack(buffer, bits: packedBits) }
-                let status = buffer.bytes.withUnsafeMutableBytes { raw in
-                    TIFFWriteEncodedTile(tif, UInt32(tile), raw.baseAddress, tmsize_t(raw.count))
+                let planes = planarSeparate ? (0..<stored.channels).map { Self.plane(buffer, $0) } : [buffer]
+                for (number, plane) in planes.enumerated() {
+                    var bytes = plane.bytes
+                    if let packedBits { bytes = Self.pack(plane, bits: packedBits) }
+                    if float64 { bytes = Self.widenFloats(bytes) }
+                    let status = bytes.withUnsafeMutableBytes { raw in
+                        TIFFWriteEncodedTile(
+                            tif, UInt32(tile + number * level.tileCount), raw.baseAddress, tmsize_t(raw.count))
+                    }
+                    guard status >= 0 else { throw .encodeFailed(Self.message(messages)) }
                 }
-                guard status >= 0 else { throw .encodeFailed(Self.message(messages)) }
             }
         }
         guard TIFFWriteDirectory(tif) == 1 else { throw .encodeFailed(Self.message(messages)) }
@@ -297,35 +396,81 @@ public struct PyramidTIFFWriter: Sendable {
         return output
     }
 
-    /// Halves both dimensions (rounding down, at least 1) with a 2x2 box filter.
-    static func halve(_ pixels: PixelBuffer) -> PixelBuffer {
+    /// One band of interleaved pixels.
+    static func plane(_ pixels: PixelBuffer, _ channel: Int) -> PixelBuffer {
+        let size = pixels.bytesPerSample
+        var output = PixelBuffer(
+            width: pixels.width, height: pixels.height, channels: 1, bitsPerSample: pixels.bitsPerSample,
+            sampleFormat: pixels.sampleFormat)
+        for pixel in 0..<pixels.width * pixels.height {
+            let from = (pixel * pixels.channels + channel) * size
+            output.bytes[pixel * size..<(pixel + 1) * size] = pixels.bytes[from..<from + size]
+        }
+        return output
+    }
+
+    /// 32-bit floats (native byte order) widened to 64-bit ones.
+    static func widenFloats(_ bytes: [UInt8]) -> [UInt8] {
+        let floats = bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        return floats.map(Double.init).withUnsafeBytes { Array($0) }
+    }
+
+    /// Halves both dimensions (rounding down, at least 1) with a 2x2 box filter, integers rounded half up (floor of
+    /// the sum plus 2, over 4), or by taking the top-left pixel of each 2x2 block when `nearest` is set.
+    static func halve(_ pixels: PixelBuffer, nearest: Bool = false) -> PixelBuffer {
         let width = max(pixels.width / 2, 1)
         let height = max(pixels.height / 2, 1)
         let channels = pixels.channels
+        let size = pixels.bytesPerSample
+        let format = pixels.sampleFormat
         var output = PixelBuffer(
-            width: width, height: height, channels: channels, bitsPerSample: pixels.bitsPerSample)
-        func sample(_ x: Int, _ y: Int, _ c: Int) -> Int {
-            let xx = min(x, pixels.width - 1)
-            let yy = min(y, pixels.height - 1)
-            let index = (yy * pixels.width + xx) * channels + c
-            if pixels.bitsPerSample == 16 {
-                return Int(pixels.bytes[index * 2]) | Int(pixels.bytes[index * 2 + 1]) << 8
-            }
-            return Int(pixels.bytes[index])
-        }
-        for y in 0..<height {
-            for x in 0..<width {
-                for c in 0..<channels {
-                    let sum =
-                        sample(2 * x, 2 * y, c) + sample(2 * x + 1, 2 * y, c) + sample(2 * x, 2 * y + 1, c)
-                        + sample(2 * x + 1, 2 * y + 1, c)
-                    let value = (sum + 2) / 4
-                    let index = (y * width + x) * channels + c
-                    if pixels.bitsPerSample == 16 {
-                        output.bytes[index * 2] = UInt8(value & 0xFF)
-                        output.bytes[index * 2 + 1] = UInt8(value >> 8)
-                    } else {
-                        output.bytes[index] = UInt8(value)
+            width: width, height: height, channels: channels, bitsPerSample: pixels.bitsPerSample,
+            sampleFormat: format)
+        pixels.bytes.withUnsafeBytes { source in
+            output.bytes.withUnsafeMutableBytes { target in
+                // Every 8, 16 and 32-bit integer, and the sum of four, is exact in a Double.
+                func sample(_ x: Int, _ y: Int, _ c: Int) -> Double {
+                    let offset =
+                        ((min(y, pixels.height - 1) * pixels.width + min(x, pixels.width - 1)) * channels + c)
+                        * size
+                    switch (size, format) {
+                    case (1, .signedInteger): return Double(source.load(fromByteOffset: offset, as: Int8.self))
+                    case (1, _): return Double(source[offset])
+                    case (2, .signedInteger):
+                        return Double(source.loadUnaligned(fromByteOffset: offset, as: Int16.self))
+                    case (2, _): return Double(source.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+                    case (_, .floatingPoint):
+                        return Double(source.loadUnaligned(fromByteOffset: offset, as: Float.self))
+                    case (_, .signedInteger):
+                        return Double(source.loadUnaligned(fromByteOffset: offset, as: Int32.self))
+                    default: return Double(source.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+                    }
+                }
+                func store(_ value: Double, at offset: Int) {
+                    switch (size, format) {
+                    case (1, .signedInteger): target.storeBytes(of: Int8(value), toByteOffset: offset, as: Int8.self)
+                    case (1, _): target.storeBytes(of: UInt8(value), toByteOffset: offset, as: UInt8.self)
+                    case (2, .signedInteger): target.storeBytes(of: Int16(value), toByteOffset: offset, as: Int16.self)
+                    case (2, _): target.storeBytes(of: UInt16(value), toByteOffset: offset, as: UInt16.self)
+                    case (_, .floatingPoint): target.storeBytes(of: Float(value), toByteOffset: offset, as: Float.self)
+                    case (_, .signedInteger): target.storeBytes(of: Int32(value), toByteOffset: offset, as: Int32.self)
+                    default: target.storeBytes(of: UInt32(value), toByteOffset: offset, as: UInt32.self)
+                    }
+                }
+                for y in 0..<height {
+                    for x in 0..<width {
+                        for c in 0..<channels {
+                            let value: Double
+                            if nearest {
+                                value = sample(2 * x, 2 * y, c)
+                            } else {
+                                let sum =
+                                    sample(2 * x, 2 * y, c) + sample(2 * x + 1, 2 * y, c) + sample(2 * x, 2 * y + 1, c)
+                                    + sample(2 * x + 1, 2 * y + 1, c)
+                                value = format == .floatingPoint ? sum / 4 : ((sum + 2) / 4).rounded(.down)
+                            }
+                            store(value, at: ((y * width + x) * channels + c) * size)
+                        }
                     }
                 }
             }

@@ -121,6 +121,31 @@ final class TIFFFile {
         return Array(UnsafeBufferPointer(start: offsets, count: Int(count)))
     }
 
+    /// The ColorMap of the selected directory: red, green and blue, 2^BitsPerSample 16-bit entries each, or `nil`
+    /// when the directory has none of that length (libtiff drops one of another length while reading).
+    ///
+    /// - Parameter bits: The directory's BitsPerSample, 1 to 16: the length libtiff checked the arrays against.
+    func colorMap(bits: Int) -> (red: [UInt16], green: [UInt16], blue: [UInt16])? {
+        guard (1...16).contains(bits) else { return nil }
+        var red: UnsafePointer<UInt16>?
+        var green: UnsafePointer<UInt16>?
+        var blue: UnsafePointer<UInt16>?
+        guard iip_tiff_get_colormap(handle, &red, &green, &blue) == 1, let red, let green, let blue else { return nil }
+        let count = 1 << bits
+        return (
+            Array(UnsafeBufferPointer(start: red, count: count)),
+            Array(UnsafeBufferPointer(start: green, count: count)),
+            Array(UnsafeBufferPointer(start: blue, count: count))
+        )
+    }
+
+    /// A SHORT tag of the selected directory as the file stores it, which libtiff may have rewritten while reading
+    /// the directory (Photometric of a palette image without a usable ColorMap), or `nil` when absent.
+    func storedU16(_ tag: Int32) -> UInt16? {
+        var value: UInt16 = 0
+        return iip_tiff_stored_short(handle, currentDirectoryOffset, UInt32(tag), &value) == 1 ? value : nil
+    }
+
     func extraSampleCount() -> Int {
         var count: UInt16 = 0
         var types: UnsafePointer<UInt16>?

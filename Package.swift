@@ -65,7 +65,8 @@ let package = Package(
         .target(
             name: "IIPImaging",
             dependencies: [
-                "IIPModel", "CTIFF", "CTurboJPEG", "COpenJPEG", "CPNG", "CWebP", "CGIF", "CIIPShims", "CIIPDecoderModule",
+                "IIPModel", "CTIFF", "CTurboJPEG", "COpenJPEG", "CPNG", "CWebP", "CGIF", "CIIPShims",
+                "CIIPDecoderModule",
             ],
             swiftSettings: swiftSettings
         ),

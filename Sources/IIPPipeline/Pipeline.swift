@@ -67,7 +67,9 @@ public final class Pipeline: Sendable {
             encode: EncodeStage(maxICC: configuration.maxICC, tiffCompression: configuration.tiffCompression),
             executor: executor, decodedTiles: decodedTiles,
             exports: AsyncLimiter(permits: configuration.maxExportsInFlight) { reclaimer.exportsWentIdle() },
-            passThrough: configuration.codecPassthrough, maxExportPixels: configuration.maxExportPixels)
+            passThrough: configuration.codecPassthrough, maxExportPixels: configuration.maxExportPixels,
+            watermark: Self.loadWatermark(configuration, logger: logger),
+            watermarkProbability: configuration.watermarkProbability)
 
         // The chain.
         stages = Admitted(

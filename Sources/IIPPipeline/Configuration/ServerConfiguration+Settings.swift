@@ -80,15 +80,16 @@ extension ServerConfiguration {
             "JPEG2000 quality layers decoded: 0 half of them, -1 all, a count at most that many; a request's LYR overrides it (only below it when it is a count).",
             read: { $0.maxLayers = int($1) }, show: { "\($0.maxLayers)" }),
         Setting(
-            "WATERMARK", .iipsrv, default: "\"\"", range: "a TIFF path", "An image blended into tiles and exports.",
-            status: .notYet("watermarking"), read: { $0.watermark = $1 }, show: { $0.watermark }),
+            "WATERMARK", .iipsrv, default: "\"\"", range: "a TIFF path",
+            "An image added to tiles and exports (iipsrv's additive blend); unreadable: a log line, no watermark.",
+            read: { $0.watermark = $1 }, show: { $0.watermark }),
         Setting(
             "WATERMARK_PROBABILITY", .iipsrv, default: "1", range: "0-1 (clamped)",
-            "Share of tiles that get the watermark.", status: .notYet("watermarking"),
+            "Share of tiles (and export blocks) that get the watermark; a tile is rolled once while it is cached.",
             read: { $0.watermarkProbability = min(max(double($1), 0), 1) }, show: { "\($0.watermarkProbability)" }),
         Setting(
             "WATERMARK_OPACITY", .iipsrv, default: "1", range: "0-1 (clamped)", "Opacity of the watermark.",
-            status: .notYet("watermarking"), read: { $0.watermarkOpacity = min(max(double($1), 0), 1) },
+            read: { $0.watermarkOpacity = min(max(double($1), 0), 1) },
             show: { "\($0.watermarkOpacity)" }),
         Setting(
             "MEMCACHED_SERVERS", .iipsrv, default: "localhost", range: "host[:port], comma-separated",

@@ -39,16 +39,22 @@ package final class RenderStage: PipelineStage {
     let exports: AsyncLimiter
     let passThrough: Bool
     let maxExportPixels: Int
+    let watermark: Watermark?
+    let watermarkProbability: Double
 
     /// Creates the stage.
     ///
     /// - Parameters:
     ///   - passThrough: CODEC_PASSTHROUGH: send stored JPEG tiles that nothing changes as stored.
     ///   - maxExportPixels: MAX_EXPORT_PIXELS: the most source or output pixels one export may have.
+    ///   - watermark: WATERMARK, and WATERMARK_PROBABILITY, the share of tiles (and export blocks) marked.
     package init(
         cacheLookup: CacheLookupStage, encode: EncodeStage, executor: CodecExecutor, decodedTiles: DecodedTileCache,
-        exports: AsyncLimiter, passThrough: Bool, maxExportPixels: Int
+        exports: AsyncLimiter, passThrough: Bool, maxExportPixels: Int, watermark: Watermark? = nil,
+        watermarkProbability: Double = 1
     ) {
+        self.watermark = watermark
+        self.watermarkProbability = min(max(watermarkProbability, 0), 1)
         self.cacheLookup = cacheLookup
         decode = DecodeStage()
         transform = TransformStage()
@@ -165,8 +171,12 @@ package final class RenderStage: PipelineStage {
     private func renderTile(
         _ resolution: Int, _ index: Int, _ rendering: Rendering, of image: OpenImage
     ) throws(ImagingError) -> ByteBuffer {
+        // The watermark roll (iipsrv-reference §6.5) comes first: a tile it marks cannot be sent as stored. Tiles
+        // are cached marked or not, so the roll is made once per tile while it stays in the cache, as in iipsrv 1.1.
+        var generator = SystemRandomNumberGenerator()
+        let marked = watermark != nil && Double.random(in: 0..<1, using: &generator) < watermarkProbability
         // Codec pass-through: a stored JPEG tile that nothing changes is sent as stored (iipsrv-reference §3.3).
-        if passThrough, rendering.allowsPassThrough,
+        if passThrough, !marked, rendering.allowsPassThrough,
             let stored = try image.storedJPEGTile(resolution: resolution, tile: index, view: rendering.angles)
         {
             return ByteBuffer(bytes: stored)
@@ -174,9 +184,10 @@ package final class RenderStage: PipelineStage {
         let pixels = try decode.tile(
             image, resolution: resolution, tile: index, layers: rendering.layers, view: rendering.angles)
         let description = image.description
-        let output = RenderTarget(
+        var output = RenderTarget(
             rendering: rendering,
             scale: Double(description.levels[resolution].width) / Double(max(description.width, 1)))
+        output.watermark = marked ? .tile : nil
         return try finish(pixels, of: image, as: output)
     }
 
@@ -238,10 +249,13 @@ package final class RenderStage: PipelineStage {
         let export = plan.export
         let level = image.description.levels[export.resolution]
         let rect = export.sourceRect
+        let full = image.description.fullLevel
         let output = RenderTarget(
             rendering: plan.rendering, scale: Double(export.outputWidth) / Double(max(export.fullRect.width, 1)),
             size: (export.outputWidth, export.outputHeight), resampling: plan.resampling,
-            compression: plan.compression, descriptive: true)
+            compression: plan.compression, descriptive: true,
+            // Master's blocks: twice the full resolution's larger tile side.
+            watermark: watermark == nil ? nil : .export(block: 2 * max(full.tileWidth, full.tileHeight)))
         // Decode the tiles (or the source's blocks) that cover the region, in parallel on the codec threads, kept
         // a while for neighbouring exports; or the whole region in one call when the source says so.
         let grid: PyramidLevel
@@ -305,6 +319,16 @@ package final class RenderStage: PipelineStage {
         var compression: String?
         /// Exports carry the image's text fields and XMP; tiles only ICC and density.
         var descriptive = false
+        /// Where the watermark goes, when it is on.
+        var watermark: WatermarkPlacement?
+    }
+
+    /// How the watermark is placed (iipsrv-reference §6.5).
+    enum WatermarkPlacement: Sendable {
+        /// A tile the roll chose: once, at a random place inside it.
+        case tile
+        /// An export: each `block`-pixel square rolled and placed apart.
+        case export(block: Int)
     }
 
     /// Transform and encode for every kind of request (tiles, tile ranges, exports): decoded samples to encoded
@@ -316,7 +340,15 @@ package final class RenderStage: PipelineStage {
         let settings = TransformStage.Settings(
             image: image.description, processing: rendering.processing, histogram: histogram,
             outputSize: output.size, resampling: output.resampling, format: rendering.format)
-        let ready = try transform.run(pixels, settings: settings)
+        var ready = try transform.run(pixels, settings: settings)
+        if let watermark, let placement = output.watermark {
+            var generator = SystemRandomNumberGenerator()
+            switch placement {
+            case .tile: watermark.mark(tile: &ready, probability: 1, using: &generator)
+            case .export(let block):
+                watermark.mark(export: &ready, block: block, probability: watermarkProbability, using: &generator)
+            }
+        }
         let metadata = encode.metadata(
             for: image.description, scale: output.scale, processing: rendering.processing,
             descriptive: output.descriptive)

@@ -14,11 +14,16 @@ public struct IIPQueryToken: Sendable, Hashable {
     /// Splits a request string the way iipsrv does (iipsrv-reference §1.3).
     ///
     /// The string is split on `&`; empty tokens are skipped; each token is split at its first `=`, and a
-    /// token whose name or value is empty is dropped. No URL decoding happens here: each command decides.
+    /// token whose name or value is empty is dropped, except a bare `INV`, which takes no argument. No URL decoding
+    /// happens here: each command decides.
     public static func tokenize(_ query: String) -> [IIPQueryToken] {
         var tokens: [IIPQueryToken] = []
         for part in query.split(separator: "&", omittingEmptySubsequences: true) {
-            guard let equals = part.firstIndex(of: "=") else { continue }
+            guard let equals = part.firstIndex(of: "=") else {
+                // A bare INV (no `=`), as OpenSeadragon's IIP tile source sends it, inverts; 1.1 drops it.
+                if part.lowercased() == "inv" { tokens.append(IIPQueryToken(name: "inv", rawValue: "")) }
+                continue
+            }
             let name = part[..<equals]
             let value = part[part.index(after: equals)...]
             guard !name.isEmpty, !value.isEmpty else { continue }

@@ -481,6 +481,8 @@ struct IIPRequestParsingTests {
     func emptyRequests() {
         #expect(IIPRequestParser().parse("") == [])
         #expect(IIPRequestParser().parse("&&INV=&FIF=&=x") == [])
+        // A bare INV inverts, as master and the viewers that send it expect.
+        #expect(IIPRequestParser().parse("INV") == [.command(.invert)])
     }
 
     @Test("The integer limit is Int32.max")

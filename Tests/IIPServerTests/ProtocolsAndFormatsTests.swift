@@ -69,6 +69,19 @@ struct ProtocolsAndFormatsTests {
         }
     }
 
+    // A bare INV (no `=`), as OpenSeadragon's IIP tile source sends it, inverts like INV=1; INV= does nothing.
+    @Test func aBareINVInverts() async throws {
+        try await TestServer.with { server in
+            let bare = try await server.get("/?FIF=rgb-jpeg-odd.tif&INV&JTL=1,0")
+            let valued = try await server.get("/?FIF=rgb-jpeg-odd.tif&INV=1&JTL=1,0")
+            let plain = try await server.get("/?FIF=rgb-jpeg-odd.tif&JTL=1,0")
+            let empty = try await server.get("/?FIF=rgb-jpeg-odd.tif&INV=&JTL=1,0")
+            #expect(bare.status == 200 && bare.body == valued.body)
+            #expect(bare.body != plain.body)
+            #expect(empty.body == plain.body)
+        }
+    }
+
     @Test func baseURIRedirectsToInfoJSON() async throws {
         try await Self.server.check { server in
             let redirect = try await server.get("/iiif/rgb-jpeg-odd.tif", headers: [("Host", "h.example.org:8080")])

@@ -82,7 +82,9 @@ public enum IIIFInfo {
             }
         }
         if let extra = extraInfo(settings.extraInfo) { members.append(extra) }
-        if let service = physicalDimensionsService(image.resolution) { members.append(member("service", service)) }
+        if let service = physicalDimensionsService(image.resolution, id: version == .v3 ? id : nil) {
+            members.append(member("service", service))
+        }
         return "{\n  " + members.joined(separator: ",\n  ") + "\n}"
     }
 
@@ -165,7 +167,9 @@ public enum IIIFInfo {
         return members
     }
 
-    private static func physicalDimensionsService(_ resolution: PhysicalResolution?) -> String? {
+    /// The physdim service; in 3.0 with the `id` and `type` every 3.0 service needs (an id inside this document,
+    /// `<image id>#physdim`, and the type `PhysicalDimensions`), which the validator checks.
+    private static func physicalDimensionsService(_ resolution: PhysicalResolution?, id: String?) -> String? {
         guard let resolution, resolution.x > 0, resolution.x.isFinite else { return nil }
         let units: String
         switch resolution.unit {
@@ -173,8 +177,9 @@ public enum IIIFInfo {
         case .centimetre: units = "cm"
         case .none: return nil
         }
+        let identity = id.map { "\"id\" : \(string($0 + "#physdim")), \"type\" : \"PhysicalDimensions\", " } ?? ""
         let service =
-            "{ \"@context\" : \"http://iiif.io/api/annex/services/physdim/1/context.json\", "
+            "{ \"@context\" : \"http://iiif.io/api/annex/services/physdim/1/context.json\", " + identity
             + "\"profile\" : \"http://iiif.io/api/annex/services/physdim\", "
             + "\"physicalScale\" : \(1 / resolution.x), \"physicalUnits\" : \"\(units)\" }"
         return objectArray([service])

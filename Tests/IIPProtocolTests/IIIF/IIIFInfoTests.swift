@@ -117,6 +117,7 @@ struct IIIFInfoTests {
         #expect(description["maxArea"] as? Int == 20_000_000)
     }
 
+    // In 3.0 every service needs an id and a type (the validator's info_json test checks them).
     @Test("physical dimensions service")
     func physicalDimensions() throws {
         let json = IIIFInfo.json(version: .v3, image: TestImages.described, id: "x", settings: IIIFInfoSettings())
@@ -125,6 +126,7 @@ struct IIIFInfoTests {
                 """
                   "service" : [
                      { "@context" : "http://iiif.io/api/annex/services/physdim/1/context.json", \
+                "id" : "x#physdim", "type" : "PhysicalDimensions", \
                 "profile" : "http://iiif.io/api/annex/services/physdim", "physicalScale" : 0.1, "physicalUnits" : "cm" }
                   ]
                 }
@@ -133,6 +135,8 @@ struct IIIFInfoTests {
         inches.resolution = PhysicalResolution(x: 300, y: 300, unit: .inch)
         let info = try object(IIIFInfo.json(version: .v2, image: inches, id: "x", settings: IIIFInfoSettings()))
         let service = try #require((info["service"] as? [[String: Any]])?.first)
+        // 2.1 keeps the annex's own form, without id and type.
+        #expect(service["id"] == nil && service["type"] == nil)
         #expect(service["physicalUnits"] as? String == "in")
         #expect(abs((service["physicalScale"] as? Double ?? 0) - 1.0 / 300) < 1e-12)
         var unitless = TestImages.rgb

@@ -1,5 +1,6 @@
 import Foundation
 import IIPImaging
+import IIPModel
 import IIPTestSupport
 
 /// The official IIIF Image API validator (PyPI `iiif-validator` 1.0.5), installed by `.ci/install-deps`, and the
@@ -50,8 +51,8 @@ enum IIIFValidator {
     /// The folder of the JPEG 2000 copy of the grid (same identifier, so the server gets its own prefix).
     static var jpeg2000Folder: String { Fixtures.path("validator-jp2") }
 
-    /// Writes the 1000x1000 grid of 100-pixel squares named after the validator's identifier: a pyramid TIFF in
-    /// the fixtures folder, or with `jpeg2000` a lossless JP2 (OpenJPEG) in ``jpeg2000Folder``.
+    /// Writes the 1000x1000 grid of 100-pixel squares named after the validator's identifier: a pyramid TIFF at 300
+    /// pixels per inch in the fixtures folder, or with `jpeg2000` a lossless JP2 (OpenJPEG) in ``jpeg2000Folder``.
     static func prepareGrid(jpeg2000: Bool = false) async throws {
         let colours = try await colours()
         var pixels = PixelBuffer(width: 1000, height: 1000, channels: 3)
@@ -74,6 +75,8 @@ enum IIIFValidator {
         }
         var writer = PyramidTIFFWriter()
         writer.compression = .deflate
+        // A capture resolution, so that info.json carries the physical dimensions service the validator checks.
+        writer.resolution = PhysicalResolution(x: 300, y: 300, unit: .inch)
         let path = Fixtures.path(identifier)
         try writer.write(pixels, to: path + ".partial")
         _ = rename(path + ".partial", path)

@@ -371,4 +371,37 @@ struct SampleLayoutComparisonTests {
 
     /// Like iipsrv 1.1, which decodes and re-encodes every tile: pass-through off.
     static let server = SharedTestServer(TestServer.configuration { $0.codecPassthrough = false })
+
+    /// The records of a TIL answer: each `Tile,r,n,0/len:` line and the 8 bytes after it, in order.
+    static func tileRecords(_ body: [UInt8]) -> [String] {
+        var records: [String] = []
+        var index = 0
+        let marker = Array("Tile,".utf8)
+        while index + marker.count <= body.count {
+            guard body[index..<(index + marker.count)].elementsEqual(marker),
+                let colon = body[index...].firstIndex(of: UInt8(ascii: ":")), colon + 9 <= body.count
+            else { break }
+            let line = String(decoding: body[index...colon], as: UTF8.self)
+            let header = body[(colon + 1)..<(colon + 9)].map { String(format: "%02x", $0) }.joined()
+            records.append(line.split(separator: "/").first.map(String.init)! + " " + header)
+            guard let length = Int(line.dropLast().split(separator: "/").last ?? "") else { break }
+            index = colon + 1 + length + 2
+        }
+        return records
+    }
+
+    // iipsrv-reference §3.4: TIL records say compression type 2 for 8-bit images, 3 for 16-bit and (1.1 shows) 0
+    // for 32-bit ones; the same tiles in the same order as 1.1 (tile bytes differ only by the JPEG encoder).
+    @Test(arguments: [StandardFixtures.rgbJPEG.name, StandardFixtures.rgb16.name, u32.name, f32.name])
+    func tileRangeRecordsMatchIipsrv(name: String) async throws {
+        try await TestServer.with { server in
+            let query = "FIF=\(name)&TIL=1,0-1"
+            let ours = try await server.get("/?\(query)")
+            let theirs = try await ReferenceServer.get(query)
+            #expect(ours.status == 200 && theirs.status == 200)
+            let records = Self.tileRecords(ours.body)
+            #expect(!records.isEmpty)
+            #expect(records == Self.tileRecords(theirs.body), "\(name)")
+        }
+    }
 }

@@ -197,7 +197,7 @@ package final class RenderStage: PipelineStage {
         for index in plan.tiles {
             let bytes = try await tile(plan.resolution, index, plan.rendering, of: image)
             body.writeBytes(
-                IIPTileRecord.header(resolution: plan.resolution, tile: index, byteCount: bytes.readableBytes))
+                plan.header(tile: index, byteCount: bytes.readableBytes))
             body.writeImmutableBuffer(bytes)
             body.writeBytes(IIPTileRecord.trailer)
         }

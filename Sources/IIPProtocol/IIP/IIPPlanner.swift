@@ -307,7 +307,10 @@ public final class IIPPlanner: Sendable {
         for column in firstColumn...lastColumn {
             for row in firstRow...lastRow { tiles.append(row * across + column) }
         }
-        return .tiles(TileRangePlan(resolution: resolution, tiles: tiles, rendering: rendering(.jpeg, view: view)))
+        return .tiles(
+            TileRangePlan(
+                resolution: resolution, tiles: tiles, rendering: rendering(.jpeg, view: view),
+                compressionType: IIPTileRecord.compressionType(bitsPerSample: image.bitsPerSample)))
     }
 
     private func regionPlan(format requested: OutputFormat, view: inout View) -> ImagePlan? {

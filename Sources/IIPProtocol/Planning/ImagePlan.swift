@@ -135,12 +135,15 @@ public struct TileRangePlan: Sendable, Hashable {
     public var tiles: [Int]
     /// Encoding and processing of every tile.
     public var rendering: Rendering
+    /// The compression type each record declares (``IIPTileRecord/compressionType(bitsPerSample:)``).
+    public var compressionType: UInt8
 
     /// Creates a range plan.
-    public init(resolution: Int, tiles: [Int], rendering: Rendering) {
+    public init(resolution: Int, tiles: [Int], rendering: Rendering, compressionType: UInt8 = 2) {
         self.resolution = resolution
         self.tiles = tiles
         self.rendering = rendering
+        self.compressionType = compressionType
     }
 
     /// The media type of the answer.
@@ -148,7 +151,8 @@ public struct TileRangePlan: Sendable, Hashable {
 
     /// What precedes tile `tile` of `byteCount` encoded bytes in the answer.
     public func header(tile: Int, byteCount: Int) -> [UInt8] {
-        IIPTileRecord.header(resolution: resolution, tile: tile, byteCount: byteCount)
+        IIPTileRecord.header(
+            resolution: resolution, tile: tile, byteCount: byteCount, compressionType: compressionType)
     }
 
     /// What follows each tile in the answer.

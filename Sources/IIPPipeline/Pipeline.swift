@@ -64,7 +64,9 @@ public final class Pipeline: Sendable {
         let settings = configuration.protocolSettings(formats: ImageEncoders.writable)
         let render = RenderStage(
             cacheLookup: CacheLookupStage(cache: tileCache),
-            encode: EncodeStage(maxICC: configuration.maxICC, tiffCompression: configuration.tiffCompression),
+            encode: EncodeStage(
+                maxICC: configuration.embedICC ? configuration.maxICC : 0,
+                tiffCompression: configuration.tiffCompression),
             executor: executor, decodedTiles: decodedTiles,
             exports: AsyncLimiter(permits: configuration.maxExportsInFlight) { reclaimer.exportsWentIdle() },
             passThrough: configuration.codecPassthrough, maxExportPixels: configuration.maxExportPixels,

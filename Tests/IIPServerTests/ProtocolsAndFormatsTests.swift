@@ -1,6 +1,7 @@
 import Foundation
 import IIPImaging
 import IIPModel
+import IIPPipeline
 import IIPTestSupport
 import Testing
 
@@ -270,6 +271,15 @@ struct ProtocolsAndFormatsTests {
         try await TestServer.with(TestServer.configuration { $0.maxICC = 0 }) { server in
             let export = try await server.get("/?FIF=rgb-icc-xmp.tif&WID=320&CVT=jpeg")
             #expect(!Self.contains(export.body, Array("ICC_PROFILE".utf8)))
+        }
+        // EMBED_ICC=0 (iipsrv 1.1's name) embeds none, even with MAX_ICC at -1 (always).
+        let settings = ServerConfiguration(environment: ["EMBED_ICC": "0", "MAX_ICC": "-1"], cores: 2)
+        try await TestServer.with(TestServer.configuration { $0.embedICC = settings.embedICC }) { server in
+            let export = try await server.get("/?FIF=rgb-icc-xmp.tif&WID=320&CVT=jpeg")
+            let tile = try await server.get("/?FIF=rgb-icc-xmp.tif&JTL=1,0")
+            #expect(!settings.embedICC && settings.maxICC == -1)
+            #expect(!Self.contains(export.body, Array("ICC_PROFILE".utf8)))
+            #expect(!Self.contains(tile.body, Self.profile))
         }
     }
 

@@ -121,6 +121,10 @@ extension ServerConfiguration {
             "MAX_ICC", .iipsrv, default: "65536", range: "-1 always, 0 never, or bytes",
             "Largest ICC profile embedded in output.", read: { $0.maxICC = int($1) }, show: { "\($0.maxICC)" }),
         Setting(
+            "EMBED_ICC", .iipsrv, default: "1", range: "0 or 1",
+            "iipsrv 1.1's switch for ICC profiles in output: 0 embeds none, whatever MAX_ICC says.",
+            read: { $0.embedICC = int($1) != 0 }, show: { flag($0.embedICC) }),
+        Setting(
             "CODEC_PASSTHROUGH", .iipsrv, default: "1", range: "0 or 1",
             "Send stored JPEG tiles without decoding when nothing changes them.",
             read: { $0.codecPassthrough = int($1) != 0 }, show: { flag($0.codecPassthrough) }),

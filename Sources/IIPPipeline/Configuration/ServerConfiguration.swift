@@ -59,6 +59,8 @@ public struct ServerConfiguration: Sendable {
     public var cacheControl = "max-age=86400"
     /// MAX_ICC: the largest ICC profile embedded in output, in bytes; -1 always, 0 never. Default 65536.
     public var maxICC = 65536
+    /// EMBED_ICC (iipsrv 1.1's name): 0 never embeds ICC profiles, whatever MAX_ICC says. Default on.
+    public var embedICC = true
     /// CODEC_PASSTHROUGH: send stored JPEG tiles without re-encoding when nothing changes them. Default on.
     public var codecPassthrough = true
     /// KAKADU_READMODE (accepted for compatibility; this server decodes JPEG2000 with OpenJPEG).

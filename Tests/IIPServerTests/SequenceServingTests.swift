@@ -102,20 +102,27 @@ struct SequenceServingTests {
         try await TestServer.with(TestServer.configuration { $0.iiifDelimiter = "," }) { server in
             let views = try await server.get("/?FIF=\(name)&OBJ=Horizontal-views")
             #expect(views.text == "Horizontal-views:" + (0..<pages).map(String.init).joined(separator: " ") + "\r\n")
+            let height = min(256, size.1)
+            let crops = (0..<pages).map {
+                SequenceFixtures.stackPage(name, page: $0, width: size.0, height: size.1)
+                    .cropped(x: 0, y: 0, width: 256, height: height)
+            }
+            // JPEG's loss depends on the random picture, so a fixed PSNR bar alone is flaky: each answer must be
+            // close to its own page and closer to it than to any other page.
+            func nearestPage(_ body: [UInt8], _ label: String) throws -> Int {
+                let decoded = try ImageComparison.decodeJPEG(body)
+                try #require(decoded.width == 256 && decoded.height == height, "\(label)")
+                let scores = crops.map { ImageComparison.psnr(decoded, $0) }
+                let best = scores.indices.max { scores[$0] < scores[$1] }!
+                #expect(scores[best] > 25, "\(label): PSNR \(scores[best])")
+                return best
+            }
             for page in 0..<pages {
-                let picture = SequenceFixtures.stackPage(name, page: page, width: size.0, height: size.1)
                 let tile = try await server.get("/?FIF=\(name)&SDS=\(page)&JTL=\(name == Self.stack ? 2 : 0),0")
-                let decoded = try ImageComparison.decodeJPEG(tile.body)
-                let height = min(256, size.1)
-                let expected = picture.cropped(x: 0, y: 0, width: 256, height: height)
-                try #require(decoded.width == 256 && decoded.height == height)
-                #expect(ImageComparison.psnr(decoded, expected) > 30, "\(name) page \(page)")
+                #expect(try nearestPage(tile.body, "\(name) page \(page)") == page)
                 let iiif = try await server.get("/iiif/\(name),\(page)/0,0,256,\(height)/max/0/default.jpg")
                 #expect(iiif.status == 200, "\(name),\(page) via IIIF: \(iiif.status)")
-                let viaIIIF = try ImageComparison.decodeJPEG(iiif.body)
-                try #require(viaIIIF.width == 256 && viaIIIF.height == height)
-                let equal = ImageComparison.psnr(viaIIIF, expected) > 30
-                #expect(equal, "\(name),\(page) via IIIF: \(iiif.status)")
+                #expect(try nearestPage(iiif.body, "\(name),\(page) via IIIF") == page)
             }
             let outside = try await server.get("/?FIF=\(name)&SDS=\(pages)&JTL=0,0")
             #expect((400..<500).contains(outside.status))

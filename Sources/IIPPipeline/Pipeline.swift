@@ -62,6 +62,11 @@ public final class Pipeline: Sendable {
             maxInFlight: configuration.maxRequestsInFlight, maxQueued: configuration.maxRequestsQueued)
         let reclaimer = MemoryReclaimer(interval: configuration.memoryTrimDuration, executor: executor)
         let settings = configuration.protocolSettings(formats: ImageEncoders.writable)
+        if !settings.unusablePreferredFormats.isEmpty {
+            logger.warning(
+                "IIIF_PREFERRED_FORMATS: left out of info.json, no IIIF format of this server",
+                metadata: ["formats": "\(settings.unusablePreferredFormats.joined(separator: ","))"])
+        }
         let render = RenderStage(
             cacheLookup: CacheLookupStage(cache: tileCache),
             encode: EncodeStage(

@@ -90,7 +90,9 @@ public struct Rendering: Sendable, Hashable {
     }
 
     /// Whether a stored tile can be sent without decoding: JPEG, default quality, no processing.
-    public var allowsPassThrough: Bool { format == .jpeg && qualityIsDefault && processing.isIdentity }
+    public var allowsPassThrough: Bool {
+        (format == .jpeg || format == .webp) && qualityIsDefault && processing.isIdentity
+    }
 }
 
 /// The horizontal and vertical angles of an image sequence (IIP SDS, iipsrv-reference §2.1).

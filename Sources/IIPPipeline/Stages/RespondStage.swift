@@ -32,7 +32,7 @@ package final class RespondStage: PipelineStage {
             let delivery = product.delivery
             return responses.content(
                 body, mediaType: mediaType, lastModified: product.lastModified,
-                disposition: delivery.fileName.map { "inline; filename=\"\($0)\"" },
+                disposition: delivery.contentDisposition,
                 cacheControl: delivery.privateCache ? "private" : nil, link: delivery.link)
         }
     }

@@ -26,12 +26,21 @@ public struct Delivery: Sendable, Hashable {
     public var privateCache: Bool
     /// A file name for Content-Disposition (CVT), or `nil` for none.
     public var fileName: String?
+    /// Whether the file is offered for saving (`attachment`) rather than shown (`inline`): CVT requests sent with
+    /// POST, as iipsrv 1.2 and later answer them (iipsrv-reference §5.4).
+    public var attachment: Bool
 
     /// Creates annotations; none by default.
-    public init(link: String? = nil, privateCache: Bool = false, fileName: String? = nil) {
+    public init(link: String? = nil, privateCache: Bool = false, fileName: String? = nil, attachment: Bool = false) {
         self.link = link
         self.privateCache = privateCache
         self.fileName = fileName
+        self.attachment = attachment
+    }
+
+    /// The Content-Disposition value, when there is a file name.
+    public var contentDisposition: String? {
+        fileName.map { "\(attachment ? "attachment" : "inline"); filename=\"\($0)\"" }
     }
 }
 

@@ -55,7 +55,8 @@ public final class Pipeline: Sendable {
                     maxImageSide: configuration.maxImageSide, maxTileBytes: configuration.maxTileBytes,
                     maxCodestreamTiles: configuration.maxJPEG2000Tiles),
                 layers: configuration.maxLayers,
-                modules: modules, probe: Self.moduleProbe(configuration, modules: modules, logger: logger)))
+                modules: modules, probe: Self.moduleProbe(configuration, modules: modules, logger: logger)),
+            defaultRights: configuration.copyright)
         tileCache = TileCache(budgetBytes: configuration.tileCacheBytes)
         decodedTiles = DecodedTileCache(budgetBytes: configuration.decodedCacheBytes)
         admission = Admission(

@@ -474,6 +474,7 @@ public final class PyramidTIFF {
         metadata.software = file.string(TIFFTAG_SOFTWARE)
         metadata.make = file.string(TIFFTAG_MAKE)
         metadata.model = file.string(TIFFTAG_MODEL)
+        metadata.scale = file.double(TIFFTAG_STONITS)
         metadata.xmp = file.bytes(TIFFTAG_XMLPACKET, maxCount: limits.maxMetadataBytes).map {
             String(decoding: $0, as: UTF8.self)
         }

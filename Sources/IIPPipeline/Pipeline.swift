@@ -83,7 +83,7 @@ public final class Pipeline: Sendable {
         stages = Admitted(
             admission: admission,
             inner: ParseStage(settings: settings)
-                .then(OpenStage(registry: registry, logger: logger))
+                .then(OpenStage(registry: registry, logger: logger, fingerprint: Self.fingerprint(configuration)))
                 .then(PlanStage(settings: settings))
                 .then(render))
         responder = RespondStage(responses: ResponseFactory(configuration: configuration), logger: logger)

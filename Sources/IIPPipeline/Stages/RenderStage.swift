@@ -19,6 +19,8 @@ package struct Product: Sendable {
     package var lastModified: Int64?
     /// Link, caching and naming from the protocol.
     package var delivery: Delivery
+    /// The entity tag (ETag), for answers about images.
+    package var etag: EntityTag? = nil
 }
 
 /// Stage 4, Render: executes a plan. Documents are written (and kept with the image when their protocol allows);
@@ -66,8 +68,14 @@ package final class RenderStage: PipelineStage {
         self.maxExportPixels = maxExportPixels
     }
 
-    /// Produces what `job` plans.
+    /// Produces what `job` plans, with the job's entity tag (redirects have none).
     package func run(_ job: Job) async throws(Interruption) -> Product {
+        var product = try await produce(job)
+        if case .body = product.content { product.etag = job.etag }
+        return product
+    }
+
+    private func produce(_ job: Job) async throws(Interruption) -> Product {
         let lastModified = job.image?.status.modifiedSeconds
         switch job.plan {
         case .redirect(let location):

@@ -29,13 +29,19 @@ public struct Delivery: Sendable, Hashable {
     /// Whether the file is offered for saving (`attachment`) rather than shown (`inline`): CVT requests sent with
     /// POST, as iipsrv 1.2 and later answer them (iipsrv-reference §5.4).
     public var attachment: Bool
+    /// Whether the answer depends on the Accept header (IIIF's version negotiation): `Vary: Accept`.
+    public var varyAccept: Bool
 
     /// Creates annotations; none by default.
-    public init(link: String? = nil, privateCache: Bool = false, fileName: String? = nil, attachment: Bool = false) {
+    public init(
+        link: String? = nil, privateCache: Bool = false, fileName: String? = nil, attachment: Bool = false,
+        varyAccept: Bool = false
+    ) {
         self.link = link
         self.privateCache = privateCache
         self.fileName = fileName
         self.attachment = attachment
+        self.varyAccept = varyAccept
     }
 
     /// The Content-Disposition value, when there is a file name.

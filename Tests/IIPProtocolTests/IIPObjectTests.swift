@@ -47,6 +47,7 @@ struct IIPObjectNameTests {
         ("make", .field(.make)),
         ("model", .field(.model)),
         ("xmp", .field(.xmp)),
+        ("scale", .field(.scale)),
         ("copyright", .legacyField(.copyright)),
         ("author", .legacyField(.author)),
         ("subject", .legacyField(.subject)),
@@ -92,6 +93,7 @@ struct IIPObjectNameTests {
         #expect(
             MetadataField.allCases.map(\.rawValue) == [
                 "rights", "creator", "description", "date", "title", "pagename", "software", "make", "model", "xmp",
+                "scale",
             ])
         #expect(
             LegacyMetadataField.allCases.map(\.rawValue) == [

@@ -61,12 +61,14 @@ public final class Pipeline: Sendable {
         admission = Admission(
             maxInFlight: configuration.maxRequestsInFlight, maxQueued: configuration.maxRequestsQueued)
         let reclaimer = MemoryReclaimer(interval: configuration.memoryTrimDuration, executor: executor)
-        let settings = configuration.protocolSettings(formats: ImageEncoders.writable)
+        let avifCodec = Self.avifCodec(configuration, logger: logger)
+        let settings = configuration.protocolSettings(
+            formats: ImageEncoders.writable.filter { $0 != .avif || avifCodec != nil })
         let render = RenderStage(
             cacheLookup: CacheLookupStage(cache: tileCache),
             encode: EncodeStage(
                 maxICC: configuration.embedICC ? configuration.maxICC : 0,
-                tiffCompression: configuration.tiffCompression),
+                tiffCompression: configuration.tiffCompression, avifCodec: avifCodec ?? .automatic),
             executor: executor, decodedTiles: decodedTiles,
             exports: AsyncLimiter(permits: configuration.maxExportsInFlight) { reclaimer.exportsWentIdle() },
             passThrough: configuration.codecPassthrough, maxExportPixels: configuration.maxExportPixels,

@@ -64,6 +64,11 @@ public final class Pipeline: Sendable {
         let avifCodec = Self.avifCodec(configuration, logger: logger)
         let settings = configuration.protocolSettings(
             formats: ImageEncoders.writable.filter { $0 != .avif || avifCodec != nil })
+        if !settings.unusablePreferredFormats.isEmpty {
+            logger.warning(
+                "IIIF_PREFERRED_FORMATS: left out of info.json, no IIIF format of this server",
+                metadata: ["formats": "\(settings.unusablePreferredFormats.joined(separator: ","))"])
+        }
         let render = RenderStage(
             cacheLookup: CacheLookupStage(cache: tileCache),
             encode: EncodeStage(

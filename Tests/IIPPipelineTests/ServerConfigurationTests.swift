@@ -209,6 +209,7 @@ import Testing
             "FILE_CHECK_INTERVAL", "MAX_QUERY_LENGTH", "HTTP_IDLE_TIMEOUT", "MAX_EXPORTS_IN_FLIGHT",
             "MAX_EXPORT_PIXELS", "MAX_IMAGE_SIDE", "MAX_TILE_RANGE", "MAX_DECODED_CACHE_SIZE", "MEMORY_TRIM_INTERVAL",
             "MAX_TILE_BYTES", "MAX_JPEG2000_TILES", "DECODER_MODULE_CHECK", "EMBED_ICC", "JXL_QUALITY",
+            "IIIF_PREFERRED_FORMATS",
         ]
         #expect(names == Set(reference))
         let c = configuration(["MAX_CVT": "-1", "JPEG_QUALITY": "90"])

@@ -11,7 +11,9 @@ extension ServerConfiguration {
                 jxl: jxlQuality),
             maxCVT: maxCVT, allowUpscaling: allowUpscaling, resampling: interpolation == 0 ? .nearest : .bilinear,
             maxTileRange: maxTileRange, maxQueryLength: maxQueryLength, uriMap: URIMap(uriMap),
-            iiifVersion: iiifVersion == 2 ? .v2 : .v3, iiifExtensions: iiifExtensions, iiifDelimiter: iiifDelimiter,
+            iiifVersion: iiifVersion == 2 ? .v2 : .v3, iiifExtensions: iiifExtensions,
+            iiifPreferredFormats: iiifPreferredFormats,
+            iiifDelimiter: iiifDelimiter,
             iiifExtraInfo: iiifExtraInfo, baseURL: baseURL, copyright: copyright)
     }
 }

@@ -179,6 +179,7 @@ let package = Package(
             dependencies: [
                 "IIPServer",
                 "IIPTestSupport",
+                "CPNG",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

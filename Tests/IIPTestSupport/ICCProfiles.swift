@@ -1,7 +1,9 @@
 import Foundation
 
 /// Real ICC profiles written by Little CMS 2 (liblcms2, which libjxl links, so it is installed wherever the server
-/// builds), for tests that need a profile a colour engine can parse: a wide-gamut RGB space and a grey one.
+/// builds), for tests that need a profile a colour engine can parse: a wide-gamut RGB space and a grey one. Each
+/// call returns the same bytes: the creation date lcms writes is replaced by a fixed one (2026-01-01), and lcms
+/// leaves the profile ID zero (not computed), so nothing else depends on the clock.
 public enum ICCProfiles {
     /// An RGB profile with Adobe RGB (1998)'s primaries, D65 white and a 2.2 gamma: not sRGB, so a codec cannot
     /// replace it by a named colour space.
@@ -106,7 +108,13 @@ public enum ICCProfiles {
             guard saveToMemory(profile, nil, &size) != 0, size > 0 else { throw Unavailable(what: "cannot save") }
             var bytes = [UInt8](repeating: 0, count: Int(size))
             let saved = bytes.withUnsafeMutableBytes { saveToMemory(profile, $0.baseAddress, &size) }
-            guard saved != 0 else { throw Unavailable(what: "cannot save") }
+            guard saved != 0, bytes.count >= 128 else { throw Unavailable(what: "cannot save") }
+            // Header bytes 24-35: year, month, day, hours, minutes, seconds, big-endian 16-bit each.
+            let date: [UInt16] = [2026, 1, 1, 0, 0, 0]
+            for (index, value) in date.enumerated() {
+                bytes[24 + 2 * index] = UInt8(value >> 8)
+                bytes[25 + 2 * index] = UInt8(value & 0xFF)
+            }
             return bytes
         }
     }

@@ -9,9 +9,8 @@ public import IIPModel
 ///   `0.1 + (100 - q) * 0.09` (75, the default, is 2.35; 90 is 1.0), below 30 `53/3000 q² - 23/20 q + 25`, then
 ///   clamped to 0.1-15 (libjxl 0.7's range). Quality -1 (any value below 0) is lossless (modular mode, exact
 ///   samples).
-/// - Speed: effort 1 ("lightning") lossless and 3 ("falcon") lossy, the cheapest settings that still use the
-///   format's main tools (see the README's encode costs); no parallel runner (the server already encodes in
-///   parallel).
+/// - Speed: low efforts, 3 ("falcon") lossy and 1 ("lightning") lossless, where libjxl's default is 7; no
+///   parallel runner (the server already encodes in parallel). The README gives the measured cost per tile.
 /// - Samples: 8 bits, grey or RGB, with or without alpha (kept, and exact in lossless output).
 /// - Colour: the ICC profile when there is one (lossy output is converted to XYB through it, so colour-managed
 ///   decoders show the same colours); a profile libjxl cannot parse is left out and the picture labelled sRGB, as

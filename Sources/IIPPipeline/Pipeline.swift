@@ -62,8 +62,8 @@ public final class Pipeline: Sendable {
             maxInFlight: configuration.maxRequestsInFlight, maxQueued: configuration.maxRequestsQueued)
         let reclaimer = MemoryReclaimer(interval: configuration.memoryTrimDuration, executor: executor)
         let avifCodec = Self.avifCodec(configuration, logger: logger)
-        let settings = configuration.protocolSettings(
-            formats: ImageEncoders.writable.filter { $0 != .avif || avifCodec != nil })
+        // AVIF is writable exactly when libavif has an encoder, which is when `avifCodec` is not nil.
+        let settings = configuration.protocolSettings(formats: ImageEncoders.writable)
         if !settings.unusablePreferredFormats.isEmpty {
             logger.warning(
                 "IIIF_PREFERRED_FORMATS: left out of info.json, no IIIF format of this server",

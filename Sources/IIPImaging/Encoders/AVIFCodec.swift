@@ -4,10 +4,10 @@ import CAVIF
 ///
 /// Debian bookworm's libavif 0.11 links all three encoders (aom 3.6, rav1e 0.5, SVT-AV1 1.4); another build may
 /// lack some, which ``isAvailable`` tells. They do not all write every picture (measured with libavif 0.11.1):
-/// quantizer 0 is exact only with aom (rav1e 0.5 has no lossless mode: its samples come back up to a few levels off), and SVT-AV1 writes only
-/// 4:2:0 pictures whose sides are even and at least 64 pixels, with a lossy alpha plane. So lossless pictures, and
-/// with SVT-AV1 also grey pictures, pictures with alpha and other sizes, are written by aom
-/// (``encoder(width:height:subsampled:alpha:lossless:)``).
+/// quantizer 0 is exact only with aom (rav1e 0.5 has no lossless mode: its samples come back up to a few levels
+/// off), and SVT-AV1 writes only 4:2:0 pictures whose sides are even and at least 64 pixels, with a lossy alpha
+/// plane. So lossless pictures, and with SVT-AV1 also grey pictures, pictures with alpha and other sizes, are
+/// written by aom (``encoder(width:height:subsampled:alpha:lossless:)``).
 public enum AVIFCodec: Int, Sendable, Hashable, CaseIterable {
     /// libavif's choice: the first encoder it was built with (aom in Debian).
     case automatic = 0

@@ -1,8 +1,8 @@
 import CAVIF
 public import IIPModel
 
-/// Encodes AVIF with libavif 0.11 as iipsrv master does (iipsrv-reference §6.7): the fastest speed, the AV1 encoder
-/// AVIF_CODEC names, 4:2:0 for lossy colour, 4:4:4 for lossless, 4:0:0 for grey.
+/// Encodes AVIF with libavif 0.11 as iipsrv master does with libavif 1.x (iipsrv-reference §6.7): the fastest speed,
+/// the AV1 encoder AVIF_CODEC names, 4:2:0 for lossy colour, 4:4:4 for lossless, 4:0:0 for grey.
 ///
 /// - Quality: libavif 0.11 has no quality setting, only quantizers (0 best, 63 worst). Quality `q` in 0-100 is
 ///   quantizer `round((100 - q) * 63 / 100)` for both the minimum and the maximum, the mapping libavif 1.0 later
@@ -12,8 +12,8 @@ public import IIPModel
 /// - Samples: 8 bits (the pipeline hands every encoder 8-bit pixels, as iipsrv does), full range, sRGB colour
 ///   description (BT.709 primaries, sRGB transfer, BT.601 matrix). Grey (1 channel, or grey and alpha) is 4:0:0:
 ///   the grey samples are the luma plane as they are.
-/// - Alpha is kept, always at quantizer 0 (exact with aom, within a few levels with rav1e), as libwebp keeps WebP alpha
-///   lossless by default.
+/// - Alpha is kept, always at quantizer 0 (exact with aom, within a few levels with rav1e), as libwebp keeps WebP
+///   alpha lossless by default.
 /// - Metadata: the ICC profile (`colr` box), XMP and EXIF items. AVIF has no density or text fields.
 ///
 /// Encoding runs on the calling thread (libavif's own threads are off: the server already encodes in parallel).

@@ -157,6 +157,22 @@ import Testing
         if lossless { #expect(decoded.pixels.bytes == pixels.bytes) }
     }
 
+    // The smallest pictures (a DeepZoom level 0 tile is 1x1) with every encoder, lossy and lossless, grey and colour.
+    @Test(arguments: [(1, 1), (1, 2), (2, 1), (3, 5)])
+    func tinyPictures(size: (width: Int, height: Int)) throws {
+        for channels in [1, 3, 4] {
+            let pixels = TestPattern.render(width: size.width, height: size.height, channels: channels, seed: 74)
+            for codec in Self.codecs {
+                for quality in [-1, 50] {
+                    let avif = try AVIFEncoder(quality: quality, codec: codec).encode(pixels, metadata: .init())
+                    let decoded = try decodeAVIF(avif)
+                    #expect(decoded.pixels.width == size.width && decoded.pixels.height == size.height)
+                    if quality < 0 { #expect(decoded.pixels.bytes == pixels.bytes, "\(codec) \(channels)") }
+                }
+            }
+        }
+    }
+
     @Test func refusesWhatAVIFCannotHold() {
         var images = unencodableImages()
         images.append(TestPattern.render(width: 8, height: 8, channels: 3, bits: 16, seed: 1))

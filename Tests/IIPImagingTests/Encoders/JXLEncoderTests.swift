@@ -103,6 +103,19 @@ import Testing
         #expect(lumaPSNR(decoded.pixels, pixels) > 34)
     }
 
+    // The smallest pictures (a DeepZoom level 0 tile is 1x1), lossy and lossless, grey and colour.
+    @Test(arguments: [(1, 1), (1, 2), (2, 1), (3, 5)])
+    func tinyPictures(size: (width: Int, height: Int)) throws {
+        for channels in [1, 2, 3, 4] {
+            let pixels = TestPattern.render(width: size.width, height: size.height, channels: channels, seed: 96)
+            for quality in [-1, 75] {
+                let decoded = try decodeJXL(try JXLEncoder(quality: quality).encode(pixels, metadata: .init()))
+                #expect(decoded.pixels.width == size.width && decoded.pixels.height == size.height)
+                if quality < 0 { #expect(decoded.pixels.bytes == pixels.bytes, "\(channels) channels") }
+            }
+        }
+    }
+
     @Test func refusesWhatJPEGXLCannotHold() {
         var images = unencodableImages()
         images.append(TestPattern.render(width: 8, height: 8, channels: 3, bits: 16, seed: 1))

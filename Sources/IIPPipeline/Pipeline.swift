@@ -30,6 +30,8 @@ public final class Pipeline: Sendable {
     package let tileCache: TileCache
     /// Decoded tiles for region exports.
     package let decodedTiles: DecodedTileCache
+    /// The memcached tile cache, when MEMCACHED_SERVERS names servers.
+    package let sharedTiles: SharedTileCache?
     /// The threads for blocking C work.
     package let executor: CodecExecutor
     /// The bound on requests in flight and waiting.
@@ -55,7 +57,8 @@ public final class Pipeline: Sendable {
                     maxImageSide: configuration.maxImageSide, maxTileBytes: configuration.maxTileBytes,
                     maxCodestreamTiles: configuration.maxJPEG2000Tiles),
                 layers: configuration.maxLayers,
-                modules: modules, probe: Self.moduleProbe(configuration, modules: modules, logger: logger)))
+                modules: modules, probe: Self.moduleProbe(configuration, modules: modules, logger: logger)),
+            defaultRights: configuration.copyright)
         tileCache = TileCache(budgetBytes: configuration.tileCacheBytes)
         decodedTiles = DecodedTileCache(budgetBytes: configuration.decodedCacheBytes)
         admission = Admission(
@@ -69,8 +72,9 @@ public final class Pipeline: Sendable {
                 "IIIF_PREFERRED_FORMATS: left out of info.json, no IIIF format of this server",
                 metadata: ["formats": "\(settings.unusablePreferredFormats.joined(separator: ","))"])
         }
+        sharedTiles = Self.sharedTileCache(configuration, logger: logger)
         let render = RenderStage(
-            cacheLookup: CacheLookupStage(cache: tileCache),
+            cacheLookup: CacheLookupStage(cache: tileCache, shared: sharedTiles),
             encode: EncodeStage(
                 maxICC: configuration.embedICC ? configuration.maxICC : 0,
                 tiffCompression: configuration.tiffCompression, avifCodec: avifCodec ?? .automatic),
@@ -84,7 +88,7 @@ public final class Pipeline: Sendable {
         stages = Admitted(
             admission: admission,
             inner: ParseStage(settings: settings)
-                .then(OpenStage(registry: registry, logger: logger))
+                .then(OpenStage(registry: registry, logger: logger, fingerprint: Self.fingerprint(configuration)))
                 .then(PlanStage(settings: settings))
                 .then(render))
         responder = RespondStage(responses: ResponseFactory(configuration: configuration), logger: logger)
@@ -125,6 +129,7 @@ public final class Pipeline: Sendable {
     /// Stops the codec threads. Call after ``run()`` has returned.
     public func shutdown() async {
         await executor.shutdown()
+        await sharedTiles?.shutdown()
     }
 
     /// Empties the tile caches and the image registry (SIGHUP).

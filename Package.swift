@@ -50,6 +50,10 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CGIF", pkgConfig: "libgif", providers: [.apt(["libgif-dev"])]),
+        // libavif's and libjxl's pkg-config files only add -D flags SwiftPM refuses (AVIF_DLL, HWY_SHARED_DEFINE,
+        // neither needed to call them from Swift); their headers are in /usr/include.
+        .systemLibrary(name: "CAVIF", providers: [.apt(["libavif-dev"])]),
+        .systemLibrary(name: "CJXL", providers: [.apt(["libjxl-dev"])]),
         .target(
             name: "CIIPShims",
             dependencies: ["CTIFF", "CPNG"],
@@ -65,8 +69,8 @@ let package = Package(
         .target(
             name: "IIPImaging",
             dependencies: [
-                "IIPModel", "CTIFF", "CTurboJPEG", "COpenJPEG", "CPNG", "CWebP", "CGIF", "CIIPShims",
-                "CIIPDecoderModule",
+                "IIPModel", "CTIFF", "CTurboJPEG", "COpenJPEG", "CPNG", "CWebP", "CGIF", "CAVIF", "CJXL",
+                "CIIPShims", "CIIPDecoderModule",
             ],
             swiftSettings: swiftSettings
         ),
@@ -148,8 +152,8 @@ let package = Package(
         .testTarget(
             name: "IIPImagingTests",
             dependencies: [
-                "IIPImaging", "IIPTestSupport", "CTIFF", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "COpenJPEG",
-                "CIIPShims",
+                "IIPImaging", "IIPTestSupport", "CTIFF", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "CAVIF", "CJXL",
+                "COpenJPEG", "CIIPShims",
             ],
             swiftSettings: testSwiftSettings
         ),
@@ -176,6 +180,7 @@ let package = Package(
             dependencies: [
                 "IIPServer",
                 "IIPTestSupport",
+                "CPNG",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

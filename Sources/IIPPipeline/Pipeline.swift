@@ -64,6 +64,8 @@ public final class Pipeline: Sendable {
         admission = Admission(
             maxInFlight: configuration.maxRequestsInFlight, maxQueued: configuration.maxRequestsQueued)
         let reclaimer = MemoryReclaimer(interval: configuration.memoryTrimDuration, executor: executor)
+        let avifCodec = Self.avifCodec(configuration, logger: logger)
+        // AVIF is writable exactly when libavif has an encoder, which is when `avifCodec` is not nil.
         let settings = configuration.protocolSettings(formats: ImageEncoders.writable)
         if !settings.unusablePreferredFormats.isEmpty {
             logger.warning(
@@ -75,7 +77,7 @@ public final class Pipeline: Sendable {
             cacheLookup: CacheLookupStage(cache: tileCache, shared: sharedTiles),
             encode: EncodeStage(
                 maxICC: configuration.embedICC ? configuration.maxICC : 0,
-                tiffCompression: configuration.tiffCompression),
+                tiffCompression: configuration.tiffCompression, avifCodec: avifCodec ?? .automatic),
             executor: executor, decodedTiles: decodedTiles,
             exports: AsyncLimiter(permits: configuration.maxExportsInFlight) { reclaimer.exportsWentIdle() },
             passThrough: configuration.codecPassthrough, maxExportPixels: configuration.maxExportPixels,

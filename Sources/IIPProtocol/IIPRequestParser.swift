@@ -262,6 +262,7 @@ public struct IIPRequestParser: Sendable {
         case "png": .png
         case "webp": .webp
         case "avif": .avif
+        case "jxl": .jxl
         case "tif", "tiff": .tiff
         default: .jpeg
         }

@@ -126,14 +126,17 @@ struct IIPModelTests {
         #expect(
             OutputFormat.allCases.map(\.mediaType) == [
                 "image/jpeg", "image/png", "image/webp", "image/tiff", "image/gif", "image/jp2", "application/pdf",
-                "image/avif",
+                "image/avif", "image/jxl",
             ])
         #expect(
-            OutputFormat.allCases.map(\.fileExtension) == ["jpg", "png", "webp", "tif", "gif", "jp2", "pdf", "avif"])
+            OutputFormat.allCases.map(\.fileExtension) == [
+                "jpg", "png", "webp", "tif", "gif", "jp2", "pdf", "avif", "jxl",
+            ])
         // IIIF and DeepZoom name formats by extension: only the canonical one is known.
         for format in OutputFormat.allCases { #expect(OutputFormat(fileExtension: format.fileExtension) == format) }
         #expect(OutputFormat(fileExtension: "jpeg") == nil && OutputFormat(fileExtension: "JPG") == nil)
         #expect(OutputFormat.jpeg.maxSide == 65500 && OutputFormat.webp.maxSide == 16383)
+        #expect(OutputFormat.jxl.maxSide == 1 << 30 && OutputFormat.jxl.supportsAlpha)
     }
 
     @Test("Metadata fields in master order, empty ones and XMP left out")

@@ -277,8 +277,8 @@ struct IIPOutputParsingTests {
 
     static let conversions: [(String, OutputFormat)] = [
         ("jpeg", .jpeg), ("JPEG", .jpeg), ("jpg", .jpeg), ("png", .png), ("PNG", .png), ("webp", .webp),
-        ("avif", .avif), ("tiff", .tiff), ("tif", .tiff), ("TIFF", .tiff), ("gif", .jpeg), ("bmp", .jpeg),
-        ("png%20", .jpeg),
+        ("avif", .avif), ("AVIF", .avif), ("jxl", .jxl), ("JXL", .jxl), ("tiff", .tiff), ("tif", .tiff),
+        ("TIFF", .tiff), ("gif", .jpeg), ("bmp", .jpeg), ("png%20", .jpeg), ("jpegxl", .jpeg),
     ]
 
     @Test("CVT: format lower-cased; unknown formats fall back to JPEG", arguments: conversions)

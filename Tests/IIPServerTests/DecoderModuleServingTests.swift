@@ -85,32 +85,16 @@ struct DecoderModuleServingTests {
                 x: picture.tileSide, y: 0, width: picture.tileSide, height: picture.tileSide)
             #expect(tile.width == expectedTile.width && tile.height == expectedTile.height)
             if tile.bytes.count == expectedTile.bytes.count {
-                #expect(Self.lumaPSNR(tile, expectedTile) > 50)
+                #expect(ImageComparison.lumaPSNR(tile, expectedTile) > 50)
             }
             let region = try ImageComparison.decodeJPEG(
                 try await server.get("/iiif/\(picture.name)/100,60,300,200/max/0/default.jpg").body)
             let expectedRegion = pixels.cropped(x: 100, y: 60, width: 300, height: 200)
             #expect(region.width == 300 && region.height == 200)
             if region.bytes.count == expectedRegion.bytes.count {
-                #expect(Self.lumaPSNR(region, expectedRegion) > 50)
+                #expect(ImageComparison.lumaPSNR(region, expectedRegion) > 50)
             }
         }
-    }
-
-    /// PSNR of the luma of two 8-bit pictures of the same size: JPEG output keeps luma at full resolution (chroma
-    /// is subsampled 4:2:0), so luma shows whether the pixels are the right ones.
-    static func lumaPSNR(_ a: PixelBuffer, _ b: PixelBuffer) -> Double {
-        func luma(_ pixels: PixelBuffer) -> [Double] {
-            stride(from: 0, to: pixels.bytes.count, by: pixels.channels).map { index in
-                guard pixels.channels >= 3 else { return Double(pixels.bytes[index]) }
-                return 0.299 * Double(pixels.bytes[index]) + 0.587 * Double(pixels.bytes[index + 1]) + 0.114
-                    * Double(pixels.bytes[index + 2])
-            }
-        }
-        let (x, y) = (luma(a), luma(b))
-        let squared = zip(x, y).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-        guard squared > 0 else { return .infinity }
-        return 10 * log10(255 * 255 / (squared / Double(x.count)))
     }
 
     /// The number of resolutions the server reports for `name`.

@@ -13,7 +13,8 @@ struct IIIFAdvertisedFeaturesTests {
     init() throws { try StandardFixtures.prepare() }
 
     /// Every name a client might try as a format: the server's own, and spellings IIIF does not define.
-    static let formatCandidates = OutputFormat.allCases.map(\.fileExtension) + ["jpeg", "tiff", "bmp", "heic", "jxl"]
+    static let formatCandidates =
+        OutputFormat.allCases.map(\.fileExtension) + ["jpeg", "tiff", "bmp", "heic", "jpegxl"]
     static let qualityCandidates = [
         "default", "color", "gray", "bitonal", "stretch", "negative", "equalization", "log", "grey", "native",
     ]

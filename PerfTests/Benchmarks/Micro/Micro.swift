@@ -70,6 +70,33 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Every output format on the same 256x256 RGB tiles, at the server's default settings and lossless where the
+    // format has it (issue 11: the README's encode cost per tile): a photograph-like tile and a tile of fine
+    // texture, which costs the codecs the most.
+    let tileEncoders: [(String, any ImageEncoder)] = [
+        ("JPEG q75", JPEGEncoder(quality: 75)),
+        ("PNG level 1", PNGEncoder(compressionLevel: 1)),
+        ("WebP q50", WebPEncoder(quality: 50)),
+        ("WebP lossless", WebPEncoder(quality: -1)),
+        ("AVIF q50 aom", AVIFEncoder(quality: 50, codec: .aom)),
+        ("AVIF q50 rav1e", AVIFEncoder(quality: 50, codec: .rav1e)),
+        ("AVIF q50 svt", AVIFEncoder(quality: 50, codec: .svt)),
+        ("AVIF lossless", AVIFEncoder(quality: -1)),
+        ("JPEG XL q75", JXLEncoder(quality: 75)),
+        ("JPEG XL lossless", JXLEncoder(quality: -1)),
+    ]
+    for (tile, pixels) in [("photo", Fixture.photoTile), ("texture", Fixture.tilePixels)] {
+        for (name, encoder) in tileEncoders {
+            Benchmark("Encode \(tile) tile 256x256 RGB: \(name)") { benchmark in
+                blackHole(try encoder.encode(pixels, metadata: EncodingMetadata()))
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    blackHole(try encoder.encode(pixels, metadata: EncodingMetadata()))
+                }
+            }
+        }
+    }
+
     Benchmark("Resize bilinear 1024x768 to 500x375") { benchmark in
         let pixels = Fixture.regionPixels
         benchmark.startMeasurement()
@@ -124,6 +151,40 @@ enum Fixture {
     }()
 
     static let tilePixels = gradient(width: 256, height: 256)
+
+    /// A 256x256 RGB tile with the mix of a photograph of an object: smooth shading, a few hard-edged shapes and
+    /// fine grain (a fixed seed), so that the codecs work as they do on real tiles (the gradient above is mostly
+    /// high-frequency XOR texture).
+    static let photoTile: PixelBuffer = {
+        var pixels = PixelBuffer(width: 256, height: 256, channels: 3)
+        var state: UInt64 = 0x5EED
+        func grain() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 56) / 255 - 0.5
+        }
+        let shapes = [
+            (30, 40, 90, 60, [0.8, 0.2, 0.1]), (150, 120, 70, 110, [0.1, 0.3, 0.7]),
+            (60, 170, 120, 40, [0.9, 0.85, 0.6]),
+        ]
+        for y in 0..<256 {
+            for x in 0..<256 {
+                let (fx, fy) = (Double(x) / 255, Double(y) / 255)
+                var value = [
+                    0.5 + 0.35 * sin(fx * 6 + 1) * cos(fy * 4), 0.3 + 0.5 * fx * fy,
+                    0.6 - 0.4 * fy + 0.1 * sin(fx * 20),
+                ]
+                for (left, top, width, height, colour) in shapes
+                where x >= left && x < left + width && y >= top && y < top + height {
+                    value = colour
+                }
+                for channel in 0..<3 {
+                    let sample = (value[channel] + 0.04 * grain()) * 255
+                    pixels.bytes[(y * 256 + x) * 3 + channel] = UInt8(min(max(sample.rounded(), 0), 255))
+                }
+            }
+        }
+        return pixels
+    }()
     static let regionPixels = gradient(width: 1024, height: 768)
 
     static func gradient(width: Int, height: Int) -> PixelBuffer {

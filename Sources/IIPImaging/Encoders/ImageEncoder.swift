@@ -13,7 +13,7 @@ public struct EncodingMetadata: Sendable, Hashable {
     /// Descriptive text: title, creator, rights, description, date and so on.
     public var fields: ImageMetadata
     /// An EXIF block (TIFF structure, without the `Exif\0\0` identifier) to embed: JPEG APP1, PNG eXIf, WebP
-    /// EXIF.
+    /// EXIF, AVIF Exif item, JPEG XL Exif box.
     public var exif: [UInt8]?
     /// The name of the program that wrote the file, e.g. `iipsrv-async/0.1.0`; empty for none.
     public var software: String
@@ -66,19 +66,23 @@ public protocol ImageEncoder: Sendable {
 
 /// Makes the encoder for a format from the server's settings.
 public enum ImageEncoders {
-    /// The formats this build can write.
-    public static let writable: Set<OutputFormat> = Set(OutputFormat.allCases.filter { $0 != .avif })
+    /// The formats this build can write: every one, AVIF only when libavif has an AV1 encoder.
+    public static let writable: Set<OutputFormat> = Set(
+        OutputFormat.allCases.filter { $0 != .avif || AVIFCodec.automatic.isAvailable })
 
     /// The encoder for `format`.
     ///
     /// - Parameters:
     ///   - quality: The format's quality setting, `nil` for its default: JPEG and PDF 1-100 (75), PNG zlib level
-    ///     0-9 (1), WebP -1 or 1-100 (50; below 1 means lossless), TIFF the compression's level or quality (1),
-    ///     JPEG 2000 1-100 (`nil` means lossless). GIF has none.
+    ///     0-9 (1), WebP -1 or 1-100 (50; below 1 means lossless), AVIF -1 or 0-100 (50; below 0 means lossless),
+    ///     JPEG XL -1 or 0-100 (75; below 0 means lossless), TIFF the compression's level or quality (1), JPEG 2000
+    ///     1-100 (`nil` means lossless). GIF has none.
     ///   - compression: TIFF only: the compression to use.
-    /// - Returns: `nil` for a format this build has no encoder for (AVIF).
+    ///   - avifCodec: AVIF only: the AV1 encoder.
+    /// - Returns: `nil` for a format this build has no encoder for (AVIF without an AV1 encoder in libavif).
     public static func make(
-        format: OutputFormat, quality: Int? = nil, compression: TIFFOutputCompression = .deflate
+        format: OutputFormat, quality: Int? = nil, compression: TIFFOutputCompression = .deflate,
+        avifCodec: AVIFCodec = .automatic
     ) -> (any ImageEncoder)? {
         switch format {
         case .jpeg: JPEGEncoder(quality: quality ?? 75)
@@ -88,7 +92,8 @@ public enum ImageEncoders {
         case .gif: GIFEncoder()
         case .jp2: JPEG2000Encoder(quality: quality)
         case .pdf: PDFEncoder(jpegQuality: quality ?? 75)
-        case .avif: nil
+        case .avif: writable.contains(.avif) ? AVIFEncoder(quality: quality ?? 50, codec: avifCodec) : nil
+        case .jxl: JXLEncoder(quality: quality ?? 75)
         }
     }
 }

@@ -7,7 +7,8 @@ extension ServerConfiguration {
         ProtocolSettings(
             formats: formats,
             qualities: OutputQualities(
-                jpeg: jpegQuality, png: pngQuality, webp: webpQuality, tiff: tiffQuality, avif: avifQuality),
+                jpeg: jpegQuality, png: pngQuality, webp: webpQuality, tiff: tiffQuality, avif: avifQuality,
+                jxl: jxlQuality),
             maxCVT: maxCVT, allowUpscaling: allowUpscaling, resampling: interpolation == 0 ? .nearest : .bilinear,
             maxTileRange: maxTileRange, maxQueryLength: maxQueryLength, uriMap: URIMap(uriMap),
             iiifVersion: iiifVersion == 2 ? .v2 : .v3, iiifExtensions: iiifExtensions,

@@ -38,13 +38,14 @@ extension ServerConfiguration {
             "WEBP_QUALITY", .iipsrv, default: "50", range: "-1-100 (clamped)", "WebP quality; -1 lossless.",
             read: { $0.webpQuality = min(max(int($1), -1), 100) }, show: { "\($0.webpQuality)" }),
         Setting(
-            "AVIF_QUALITY", .iipsrv, default: "50", range: "-1-100 (clamped)", "AVIF quality; -1 lossless.",
-            status: .notYet("AVIF output"), read: { $0.avifQuality = min(max(int($1), -1), 100) },
-            show: { "\($0.avifQuality)" }),
+            "AVIF_QUALITY", .iipsrv, default: "50", range: "-1-100 (clamped)",
+            "AVIF quality, as AV1 quantizer round((100 - q) x 63 / 100); -1 lossless (4:4:4, exact).",
+            read: { $0.avifQuality = min(max(int($1), -1), 100) }, show: { "\($0.avifQuality)" }),
         Setting(
             "AVIF_CODEC", .iipsrv, default: "0", range: "0-3 (others: 0)",
-            "AVIF encoder: 0 auto, 1 aom, 2 rav1e, 3 svt.",
-            status: .notYet("AVIF output"),
+            "AVIF encoder: 0 auto (aom), 1 aom, 2 rav1e, 3 svt; one libavif lacks is logged at start and auto used. "
+                + "Lossless pictures are always aom's (the one exact encoder); svt also leaves grey, transparent, "
+                + "odd-sided and sub-64-pixel pictures to aom.",
             read: { configuration, text in
                 let value = int(text)
                 configuration.avifCodec = (0...3).contains(value) ? value : 0
@@ -180,6 +181,10 @@ extension ServerConfiguration {
     ]
 
     private static let serverSettings: [Setting] = [
+        Setting(
+            "JXL_QUALITY", .server, default: "75", range: "-1-100 (clamped)",
+            "JPEG XL quality on cjxl's scale (libjxl distance 0.1 + (100 - q) x 0.09 from 30 up); -1 lossless.",
+            read: { $0.jxlQuality = min(max(int($1), -1), 100) }, show: { "\($0.jxlQuality)" }),
         Setting(
             "MAX_REQUESTS_IN_FLIGHT", .server, default: "256", range: "> 0", "Requests processed at once.",
             read: { configuration, text in

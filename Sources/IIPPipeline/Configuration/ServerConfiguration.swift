@@ -23,9 +23,9 @@ public struct ServerConfiguration: Sendable {
     public var pngQuality = 1
     /// WEBP_QUALITY, -1 (lossless) to 100. Default 50.
     public var webpQuality = 50
-    /// AVIF_QUALITY, -1 to 100. Default 50.
+    /// AVIF_QUALITY, -1 (lossless) to 100. Default 50.
     public var avifQuality = 50
-    /// AVIF_CODEC: 0 auto, 1 aom, 2 rav1e, 3 svt.
+    /// AVIF_CODEC: 0 auto, 1 aom, 2 rav1e, 3 svt. Default 0.
     public var avifCodec = 0
     /// TIFF_COMPRESSION: 0 none, 1 LZW, 2 Deflate (default), 3 JPEG, 4 WebP.
     public var tiffCompression = 2
@@ -99,6 +99,8 @@ public struct ServerConfiguration: Sendable {
 
     // MARK: This server's own
 
+    /// JXL_QUALITY, -1 (lossless) to 100, on cjxl's quality scale. Default 75.
+    public var jxlQuality = 75
     /// MAX_REQUESTS_IN_FLIGHT: requests processed at once; more wait. Default 256.
     public var maxRequestsInFlight = 256
     /// MAX_REQUESTS_QUEUED: requests allowed to wait; past it the answer is 503 at once. Default 1024.

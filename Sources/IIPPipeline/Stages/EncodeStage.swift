@@ -10,15 +10,18 @@ package struct EncodeStage: Sendable {
 
     let maxICC: Int
     let tiffCompression: TIFFOutputCompression
+    let avifCodec: AVIFCodec
 
     /// Creates the stage.
     ///
     /// - Parameters:
     ///   - maxICC: MAX_ICC: the largest profile embedded, in bytes; -1 always, 0 never.
     ///   - tiffCompression: TIFF_COMPRESSION as iipsrv numbers it (0 none, 1 LZW, 2 Deflate, 3 JPEG, 4 WebP).
-    package init(maxICC: Int = 65536, tiffCompression: Int = 2) {
+    ///   - avifCodec: The AV1 encoder for AVIF output (AVIF_CODEC, as this libavif has it).
+    package init(maxICC: Int = 65536, tiffCompression: Int = 2, avifCodec: AVIFCodec = .automatic) {
         self.maxICC = maxICC
         self.tiffCompression = TIFFOutputCompression(iipsrvCode: tiffCompression)
+        self.avifCodec = avifCodec
     }
 
     /// Encodes 8-bit `pixels`.
@@ -36,7 +39,9 @@ package struct EncodeStage: Sendable {
                 "\(pixels.width)x\(pixels.height) is larger than \(format.rawValue) allows (\(format.maxSide) a side)")
         }
         let tiff = compression.map { TIFFOutputCompression(name: $0) } ?? tiffCompression
-        guard let encoder = ImageEncoders.make(format: format, quality: quality, compression: tiff) else {
+        guard
+            let encoder = ImageEncoders.make(format: format, quality: quality, compression: tiff, avifCodec: avifCodec)
+        else {
             throw .unsupportedFormat("no \(format.rawValue) encoder in this build")
         }
         return ByteBuffer(bytes: try encoder.encode(pixels, metadata: metadata))

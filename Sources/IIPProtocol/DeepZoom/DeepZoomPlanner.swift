@@ -10,6 +10,9 @@ public final class DeepZoomPlanner: Sendable {
         self.settings = settings
     }
 
+    /// The formats a tile's extension may ask for besides JPEG.
+    static let tileFormats: Set<OutputFormat> = [.png, .webp, .avif, .jxl]
+
     /// Plans `request` for the image it names.
     public func plan(_ request: DeepZoomRequest, image: ImageDescription) throws(ProtocolError) -> ImagePlan {
         let layout = DeepZoomLayout(image: image)
@@ -18,13 +21,12 @@ public final class DeepZoomPlanner: Sendable {
             let xml = DeepZoomDescriptor.xml(width: image.width, height: image.height, tileSize: layout.tileSize)
             return .document(Document(.text(xml), mediaType: DeepZoomDescriptor.xmlMediaType))
         case .tile(_, let level, let x, let y, let extensionName):
-            // The tile's extension picks the format; anything else is JPEG, as in iipsrv.
-            let format: OutputFormat =
-                switch extensionName {
-                case "png": .png
-                case "webp": .webp
-                default: .jpeg
-                }
+            // The tile's extension picks the format (png, webp, avif, jxl) when this build writes it; anything else
+            // is JPEG, as in iipsrv.
+            let format =
+                OutputFormat(fileExtension: extensionName).flatMap {
+                    Self.tileFormats.contains($0) && settings.formats.contains($0) ? $0 : nil
+                } ?? .jpeg
             let rendering = Rendering(format: format, quality: settings.qualities.value(for: format, requested: nil))
             switch try layout.source(level: level, x: x, y: y) {
             case .pyramidTile(let resolution, let tile):

@@ -3,8 +3,8 @@
 /// `DeepZoom=<path>.dzi` asks for the descriptor; `DeepZoom=<path>_files/<L>/<x>_<y>.<ext>` for a tile, where the
 /// path is everything before the last `_files/`. The argument is the command's value as the IIP parser hands it
 /// over (URL-decoded once); the path returned is final: decoded again and with every `../` removed, as iipsrv's FIF
-/// does to it. The tile extension is kept, lower-cased (`jpg` when missing), so that the server may honour `png`
-/// or `webp`; iipsrv always answers JPEG.
+/// does to it. The tile extension is kept, lower-cased (`jpg` when missing), so that the server may honour `png`,
+/// `webp`, `avif` or `jxl`; iipsrv always answers JPEG.
 public enum DeepZoomRequest: Sendable, Hashable {
     /// The `.dzi` descriptor of the image at `path`.
     case descriptor(path: String)

@@ -57,7 +57,7 @@ public struct ProtocolSettings: Sendable {
         self.iiifDelimiter = iiifDelimiter
         self.baseURL = baseURL
         self.copyright = copyright
-        let order: [OutputFormat] = [.tiff, .webp, .gif, .jp2, .pdf]
+        let order: [OutputFormat] = [.tiff, .webp, .avif, .jxl, .gif, .jp2, .pdf]
         let extra = order.filter(formats.contains).map(\.fileExtension)
         iiifInfo = IIIFInfoSettings(
             maxWidth: maxCVT, maxHeight: maxCVT, allowUpscaling: allowUpscaling, arbitraryRotation: true,

@@ -9,15 +9,17 @@ import Testing
         #expect(
             OutputFormat.allCases.map(\.mediaType) == [
                 "image/jpeg", "image/png", "image/webp", "image/tiff", "image/gif", "image/jp2", "application/pdf",
-                "image/avif",
+                "image/avif", "image/jxl",
             ])
         #expect(
-            OutputFormat.allCases.map(\.fileExtension) == ["jpg", "png", "webp", "tif", "gif", "jp2", "pdf", "avif"])
-        #expect(OutputFormat.allCases.filter(\.supportsAlpha) == [.png, .webp, .tiff, .gif, .avif])
-        // Every format but AVIF has an encoder in this build, and it writes the format it was made for.
-        #expect(ImageEncoders.writable == Set(OutputFormat.allCases).subtracting([.avif]))
+            OutputFormat.allCases.map(\.fileExtension) == [
+                "jpg", "png", "webp", "tif", "gif", "jp2", "pdf", "avif", "jxl",
+            ])
+        #expect(OutputFormat.allCases.filter(\.supportsAlpha) == [.png, .webp, .tiff, .gif, .avif, .jxl])
+        // Debian's libavif has AV1 encoders, so every format has an encoder, which writes the format it was made for.
+        #expect(ImageEncoders.writable == Set(OutputFormat.allCases))
         for format in OutputFormat.allCases {
-            #expect(ImageEncoders.make(format: format)?.format == (format == .avif ? nil : format))
+            #expect(ImageEncoders.make(format: format)?.format == format)
         }
     }
 
@@ -36,9 +38,11 @@ import Testing
             case .gif: Array("GIF89a".utf8)
             case .jp2: [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50]
             case .pdf: Array("%PDF-1.4".utf8)
-            case .avif: []
+            case .avif: [0, 0, 0]
+            case .jxl: [0xFF, 0x0A]
             }
         #expect(bytes.starts(with: magic))
+        if format == .avif { #expect(Array(bytes[4..<12]) == Array("ftypavif".utf8)) }
     }
 
     @Test func factoryPassesSettings() throws {
@@ -54,6 +58,11 @@ import Testing
         #expect((ImageEncoders.make(format: .jp2) as? JPEG2000Encoder)?.quality == nil)
         #expect((ImageEncoders.make(format: .jp2, quality: 80) as? JPEG2000Encoder)?.quality == 80)
         #expect((ImageEncoders.make(format: .pdf, quality: 60) as? PDFEncoder)?.jpegQuality == 60)
+        #expect((ImageEncoders.make(format: .avif) as? AVIFEncoder)?.quality == 50)
+        let avif = ImageEncoders.make(format: .avif, quality: -1, avifCodec: .rav1e) as? AVIFEncoder
+        #expect(avif?.isLossless == true && avif?.codec == .rav1e)
+        #expect((ImageEncoders.make(format: .jxl) as? JXLEncoder)?.quality == 75)
+        #expect((ImageEncoders.make(format: .jxl, quality: -1) as? JXLEncoder)?.isLossless == true)
     }
 
     @Test(arguments: ImageEncoders.writable.sorted { $0.rawValue < $1.rawValue })

@@ -312,7 +312,7 @@ struct IIIFQualityFormatTests {
     func formats() throws {
         #expect(try parser.format("jpg") == .jpeg)
         #expect(try parser.format("png") == .png)
-        for text in ["webp", "tif", "gif", "jp2", "pdf", "avif", "jpeg", "xyz", "JPG", "", "jpg "] {
+        for text in ["webp", "tif", "gif", "jp2", "pdf", "avif", "jxl", "jpeg", "xyz", "JPG", "", "jpg "] {
             #expect(IIIFFixtures.status { () throws(ProtocolError) in _ = try parser.format(text) } == 400, "\(text)")
         }
         let all = IIIFRequestParser(formats: Set(OutputFormat.allCases))

@@ -262,6 +262,61 @@ import Testing
         #expect(region.delivery.fileName == nil)
     }
 
+    // A DeepZoom tile's extension picks PNG, WebP, AVIF or JPEG XL when the server writes it, JPEG otherwise.
+    @Test(arguments: [
+        ("png", OutputFormat.png), ("webp", .webp), ("avif", .avif), ("jxl", .jxl), ("gif", .jpeg), ("tif", .jpeg),
+        ("jpeg", .jpeg), ("xyz", .jpeg),
+    ])
+    func deepZoomTileFormats(extensionName: String, expected: OutputFormat) throws {
+        let every = DeepZoomPlanner(settings: ProtocolSettings(formats: Set(OutputFormat.allCases)))
+        let none = DeepZoomPlanner(settings: ProtocolSettings(formats: [.jpeg, .png]))
+        for (planner, writable) in [(every, true), (none, false)] {
+            let request = DeepZoomRequest.tile(path: "a.tif", level: 10, x: 0, y: 0, format: extensionName)
+            guard case .tile(let tile) = try planner.plan(request, image: Self.image) else {
+                Issue.record("not a tile")
+                return
+            }
+            let wanted = writable || expected == .png ? expected : .jpeg
+            #expect(tile.rendering.format == wanted, "\(extensionName), every format: \(writable)")
+        }
+    }
+
+    // AVIF and JPEG XL: CVT names them, QLT below -1 counts as -1 (lossless), their variables set the default.
+    @Test func avifAndJPEGXLExportsAndQualities() throws {
+        let settings = ProtocolSettings(
+            formats: Set(OutputFormat.allCases), qualities: OutputQualities(avif: 40, jxl: 85))
+        let planner = ProtocolPlanner(settings: settings)
+        let reader = RequestReader(settings: settings)
+        func plan(_ query: String) throws(ProtocolError) -> ImagePlan {
+            let request = ServerRequest(query: query)
+            guard case .request(let call) = try reader.read(request) else { throw .badRequest("not a request") }
+            return try planner.plan(call, request: request) { _ in Self.image }.plan
+        }
+        for (query, format, quality, name) in [
+            ("FIF=a.tif&WID=100&CVT=jxl", OutputFormat.jxl, 85, "a_100x70.jxl"),
+            ("FIF=a.tif&WID=100&QLT=-9&CVT=JXL", .jxl, -1, "a_100x70.jxl"),
+            ("FIF=a.tif&WID=100&CVT=avif", .avif, 40, "a_100x70.avif"),
+            ("FIF=a.tif&WID=100&QLT=-3&CVT=avif", .avif, -1, "a_100x70.avif"),
+            ("FIF=a.tif&WID=100&QLT=0&CVT=avif", .avif, 0, "a_100x70.avif"),
+            ("FIF=a.tif&WID=100&QLT=300&CVT=jxl", .jxl, 100, "a_100x70.jxl"),
+        ] {
+            guard case .region(let region) = try plan(query) else {
+                Issue.record("not a region: \(query)")
+                continue
+            }
+            #expect(region.rendering.format == format && region.rendering.quality == quality, "\(query)")
+            #expect(region.delivery.fileName == name, "\(query)")
+        }
+        guard case .tile(let tile) = try plan("FIF=a.tif&QLT=-1&ATL=1,0") else {
+            Issue.record("not a tile")
+            return
+        }
+        #expect(tile.rendering.format == .avif && tile.rendering.quality == -1)
+        // info.json lists exactly the formats written beyond jpg and png, AVIF and JPEG XL among them.
+        #expect(settings.iiifInfo.formats == ["tif", "webp", "avif", "jxl", "gif", "jp2", "pdf"])
+        #expect(ProtocolSettings(formats: [.jpeg, .png, .jxl]).iiifInfo.formats == ["jxl"])
+    }
+
     @Test func zoomifyPropertiesAndTiles() throws {
         let planner = ZoomifyPlanner(settings: Self.settings)
         guard case .document(let properties) = try planner.plan(.properties(path: "a.tif"), image: Self.image),

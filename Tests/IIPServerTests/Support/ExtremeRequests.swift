@@ -40,6 +40,8 @@ enum ExtremeRequests {
         // IIP setters applied to tiles and exports (§2).
         "/fcgi-bin/iipsrv.fcgi?FIF=IMAGE&QLT={80}&JTL={1},{0}",
         "/fcgi-bin/iipsrv.fcgi?FIF=IMAGE&QLT={80}&WID={100}&CVT=jpeg",
+        "/fcgi-bin/iipsrv.fcgi?FIF=IMAGE&QLT={50}&ATL={1},{0}",
+        "/fcgi-bin/iipsrv.fcgi?FIF=IMAGE&QLT={75}&WID=100&CVT=jxl",
         "/fcgi-bin/iipsrv.fcgi?FIF=IMAGE&SDS={0},{90}&JTL={1},{0}",
         "/fcgi-bin/iipsrv.fcgi?FIF=IMAGE&MINMAX={1}:{0},{255}&JTL={1},{0}",
         "/fcgi-bin/iipsrv.fcgi?FIF=IMAGE&CNT={1.5}&JTL={1},{0}",

@@ -1,0 +1,2 @@
+#include <jxl/encode.h>
+#include <jxl/decode.h>

@@ -135,8 +135,13 @@ public enum FloatPipeline {
                 high = Array(repeating: range.maximum, count: channels)
             }
         }
+        // As master: single-precision bounds, the reciprocal of their difference taken in double precision, and
+        // 1e30 for an empty range.
         let offsets = low.map(Float.init)
-        let scales = zip(low, high).map { $1 != $0 ? Float(1 / ($1 - $0)) : 1 }
+        let scales = zip(low, high).map { low, high -> Float in
+            let difference = Float(high) - Float(low)
+            return abs(difference) > 1e-30 ? Float(1 / Double(difference)) : 1e30
+        }
         let count = pixels.width * pixels.height * channels
         var values = [Float](repeating: 0, count: count)
         pixels.bytes.withUnsafeBytes { raw in

@@ -23,9 +23,9 @@ public protocol ImageSource: AnyObject {
     /// - Parameter rect: A rectangle inside the level, in that level's pixels.
     func readRegion(resolution: Int, rect: PixelRect) throws(ImagingError) -> PixelBuffer
 
-    /// The tile's stored JPEG as a standalone image, when it can be sent without decoding; `nil` otherwise
-    /// (stored-tile pass-through).
-    func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]?
+    /// The tile as stored, as a standalone file in `format`, when it can be sent without decoding; `nil` otherwise
+    /// (codec pass-through, iipsrv-reference §3.3).
+    func storedTile(resolution: Int, tile: Int, format: OutputFormat) throws(ImagingError) -> [UInt8]?
 
     /// How exports should read a region of `resolution` (see ``RegionReading``).
     func regionReading(resolution: Int) -> RegionReading
@@ -74,8 +74,8 @@ extension ImageSource {
     /// Tiled sources compose regions from their tiles (which the pipeline decodes in parallel and caches).
     public func regionReading(resolution: Int) -> RegionReading { .tiles }
 
-    /// Sources without stored JPEG tiles never pass through.
-    public func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]? { nil }
+    /// Sources without stored tiles never pass through.
+    public func storedTile(resolution: Int, tile: Int, format: OutputFormat) throws(ImagingError) -> [UInt8]? { nil }
 }
 
 extension PyramidTIFF: ImageSource {}

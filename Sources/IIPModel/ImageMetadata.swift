@@ -22,11 +22,13 @@ public struct ImageMetadata: Sendable, Hashable {
     public var model: String?
     /// XMLPacket (TIFF 700), the XMP block.
     public var xmp: String?
+    /// STONITS (TIFF 33423), the size of one pixel in physical units.
+    public var scale: Double?
 
     /// Creates an empty set of fields.
     public init() {}
 
-    /// The non-empty fields in iipsrv master's order, name first; XMP excluded.
+    /// The non-empty text fields in iipsrv master's order, name first; XMP and the numeric scale excluded.
     public var namedFields: [(name: String, value: String)] {
         let all: [(String, String?)] = [
             ("rights", rights), ("creator", creator), ("description", description), ("date", date),

@@ -55,13 +55,19 @@ public final class Pipeline: Sendable {
                     maxImageSide: configuration.maxImageSide, maxTileBytes: configuration.maxTileBytes,
                     maxCodestreamTiles: configuration.maxJPEG2000Tiles),
                 layers: configuration.maxLayers,
-                modules: modules, probe: Self.moduleProbe(configuration, modules: modules, logger: logger)))
+                modules: modules, probe: Self.moduleProbe(configuration, modules: modules, logger: logger)),
+            defaultRights: configuration.copyright)
         tileCache = TileCache(budgetBytes: configuration.tileCacheBytes)
         decodedTiles = DecodedTileCache(budgetBytes: configuration.decodedCacheBytes)
         admission = Admission(
             maxInFlight: configuration.maxRequestsInFlight, maxQueued: configuration.maxRequestsQueued)
         let reclaimer = MemoryReclaimer(interval: configuration.memoryTrimDuration, executor: executor)
         let settings = configuration.protocolSettings(formats: ImageEncoders.writable)
+        if !settings.unusablePreferredFormats.isEmpty {
+            logger.warning(
+                "IIIF_PREFERRED_FORMATS: left out of info.json, no IIIF format of this server",
+                metadata: ["formats": "\(settings.unusablePreferredFormats.joined(separator: ","))"])
+        }
         let render = RenderStage(
             cacheLookup: CacheLookupStage(cache: tileCache),
             encode: EncodeStage(
@@ -77,7 +83,7 @@ public final class Pipeline: Sendable {
         stages = Admitted(
             admission: admission,
             inner: ParseStage(settings: settings)
-                .then(OpenStage(registry: registry, logger: logger))
+                .then(OpenStage(registry: registry, logger: logger, fingerprint: Self.fingerprint(configuration)))
                 .then(PlanStage(settings: settings))
                 .then(render))
         responder = RespondStage(responses: ResponseFactory(configuration: configuration), logger: logger)

@@ -1,3 +1,4 @@
+import Foundation
 public import IIPModel
 
 /// The metadata objects OBJ can ask for (iipsrv-reference §3.1).
@@ -112,6 +113,8 @@ public enum MetadataField: String, Sendable, Hashable, CaseIterable {
     case model
     /// XMLPacket.
     case xmp
+    /// STONITS, the pixel size in physical units.
+    case scale
 
     /// The value of this field in `metadata`.
     public func value(in metadata: ImageMetadata) -> String? {
@@ -126,6 +129,7 @@ public enum MetadataField: String, Sendable, Hashable, CaseIterable {
         case .make: metadata.make
         case .model: metadata.model
         case .xmp: metadata.xmp
+        case .scale: metadata.scale.map { String(format: "%g", $0) }
         }
     }
 }

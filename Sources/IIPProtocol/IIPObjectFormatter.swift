@@ -122,9 +122,12 @@ public enum IIPObjectFormatter {
         return "\(field.rawValue)/\(value.utf8.count):\(value)"
     }
 
-    /// Every non-empty field except XMP as a JSON object, keys sorted; values are escaped.
+    /// Every non-empty field except XMP as a JSON object, keys sorted; values are escaped. The scale is written as
+    /// `%g` writes it, as OBJ=scale answers it.
     static func metadataJSON(_ metadata: ImageMetadata) -> String {
-        let fields = metadata.namedFields.sorted { $0.name < $1.name }
+        var named = metadata.namedFields
+        if let scale = MetadataField.scale.value(in: metadata) { named.append(("scale", scale)) }
+        let fields = named.sorted { $0.name < $1.name }
         guard !fields.isEmpty else { return "{\n}" }
         let members = fields.map { "\t\"\($0.name)\": \"\(JSONEscaping.escape($0.value))\"" }
         return "{\n" + members.joined(separator: ",\n") + "\n}"

@@ -94,7 +94,8 @@ import Testing
         let respond = RespondStage(
             responses: ResponseFactory(configuration: Self.configuration()), logger: .init(label: "test"))
         let cases: [(Interruption, Int)] = [
-            (.landingPage, 200), (.preflight, 204), (.methodNotAllowed, 405), (.notModified(lastModified: 0), 304),
+            (.landingPage, 200), (.preflight, 204), (.methodNotAllowed, 405),
+            (.notModified(lastModified: 0, etag: nil), 304),
             (.rejected(.notFound("x")), 404), (.rejected(ProtocolError(iip: [IIPError(.malformedRequest, "x")])), 400),
             (.imaging(.tooLarge("x")), 400), (.imaging(.unreadable(path: "x", reason: "y")), 404), (.busy, 503),
             (.cancelled, 499), (.failed("x"), 500),

@@ -93,8 +93,10 @@ struct JPEGServingTests {
             #expect(Array(jpeg[13...17]) == [1, 0, 150, 0, 150])
             let png = try await server.get("/?FIF=\(Self.colour.name)&WID=100&CVT=png").body
             #expect(Self.contains(png, Array("eXIf".utf8) + Self.colour.exif!))
+            // Tiles carry the EXIF block and XMP too, as iipsrv master's do (§6.6).
             let tile = try await server.get("/?FIF=\(Self.colour.name)&JTL=0,0").body
-            #expect(!Self.contains(tile, exif))
+            #expect(Self.contains(tile, exif))
+            #expect(Self.contains(tile, Array(Self.colour.xmp!.utf8)))
         }
     }
 

@@ -1,13 +1,31 @@
+import CWebP
 import Foundation
 import IIPImaging
+import IIPModel
 import IIPTestSupport
 import Testing
 
-/// Codec pass-through (iipsrv-reference §3.3): stored JPEG tiles go out as stored, and agree in pixels with
-/// the same tiles decoded and re-encoded.
+/// Codec pass-through (iipsrv-reference §3.3): stored JPEG and WebP tiles go out as stored, and agree in pixels
+/// with the same tiles decoded and re-encoded; the ICC profile, XMP and EXIF a re-encoded tile carries are spliced
+/// into them (§6.6).
 @Suite("Codec pass-through")
 struct PassThroughTests {
-    init() throws { try StandardFixtures.prepare() }
+    init() throws {
+        try StandardFixtures.prepare()
+        for fixture in [Self.jpegWithMetadata, Self.webp, Self.webpWithMetadata] { try Fixtures.make(fixture) }
+    }
+
+    static let xmp = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF/></x:xmpmeta>"
+    static let jpegWithMetadata = FixtureSpec("pass-jpeg-icc.tif", width: 600, height: 400).with {
+        $0.iccProfile = ProtocolsAndFormatsTests.profile
+        $0.metadata.xmp = xmp
+    }
+    static let webp = FixtureSpec("pass-webp.tif", width: 600, height: 400).with { $0.compression = .webp(quality: 80) }
+    static let webpWithMetadata = FixtureSpec("pass-webp-icc.tif", width: 600, height: 400).with {
+        $0.compression = .webp(quality: 80)
+        $0.iccProfile = ProtocolsAndFormatsTests.profile
+        $0.metadata.xmp = xmp
+    }
 
     static let jpegFixtures = [StandardFixtures.rgbJPEG, StandardFixtures.rgbJPEGasRGB, StandardFixtures.bigTIFF]
 
@@ -69,6 +87,149 @@ struct PassThroughTests {
             let tile = try await server.get("/?FIF=rgb-deflate-512.tif&JTL=0,0")
             #expect(Array(tile.body.prefix(4)) == [0xFF, 0xD8, 0xFF, 0xE0])
         }
+    }
+
+    // A stored tile of an image with an ICC profile and XMP goes out with both spliced after SOI, and is otherwise
+    // the stored stream; the re-encoded tile (QLT set) carries the same profile and packet.
+    @Test func iccAndXMPAreSplicedIntoStoredJPEGTiles() async throws {
+        let name = Self.jpegWithMetadata.name
+        let image = try PyramidTIFF(path: Fixtures.path(name))
+        // A whole tile of the full resolution (edge tiles are cropped losslessly, which writes a new header).
+        let full = image.description.resolutionCount - 1
+        let stored = try #require(try image.storedTile(resolution: full, tile: 0, format: .jpeg))
+        try await Self.passing.check { server in
+            let tile = try await server.get("/?FIF=\(name)&JTL=\(full),0")
+            #expect(tile.status == 200)
+            let segments = Self.jpegSegments(tile.body)
+            #expect(segments.first?.marker != 0xE0, "no JFIF: the stored stream, not a new encode")
+            #expect(Self.iccProfile(in: segments) == ProtocolsAndFormatsTests.profile)
+            #expect(Self.xmpPacket(in: segments) == Self.xmp)
+            // Taking the added segments out again gives the stored stream, byte for byte.
+            #expect(Self.removingMetadataSegments(tile.body) == stored)
+            let reencoded = try await server.get("/?FIF=\(name)&QLT=90&JTL=\(full),0")
+            let reencodedSegments = Self.jpegSegments(reencoded.body)
+            #expect(reencodedSegments.first?.marker == 0xE0)
+            #expect(Self.iccProfile(in: reencodedSegments) == ProtocolsAndFormatsTests.profile)
+            #expect(Self.xmpPacket(in: reencodedSegments) == Self.xmp)
+        }
+        // EMBED_ICC=0 (or MAX_ICC=0) leaves the profile out of stored tiles as of encoded ones.
+        try await TestServer.with(TestServer.configuration { $0.embedICC = false }) { server in
+            let tile = try await server.get("/?FIF=\(name)&JTL=\(full),0")
+            #expect(Self.iccProfile(in: Self.jpegSegments(tile.body)) == nil)
+            #expect(Self.xmpPacket(in: Self.jpegSegments(tile.body)) == Self.xmp)
+        }
+    }
+
+    // WebP-compressed TIFF tiles go out as stored through WTL, IIIF and DeepZoom: decoded by libwebp they are the
+    // very pixels libtiff decodes, which a new lossy encode would not give. Edge tiles, which would need cropping,
+    // are encoded.
+    @Test func storedWebPTilesGoOutAsStored() async throws {
+        let name = Self.webp.name
+        let image = try PyramidTIFF(path: Fixtures.path(name))
+        let full = image.description.resolutionCount - 1
+        let source = try image.readTile(resolution: full, tile: 0)
+        try await Self.passing.check { server in
+            for target in [
+                "/?FIF=\(name)&WTL=\(full),0", "/iiif/\(name)/0,0,256,256/256,/0/default.webp",
+                "/deepzoom/\(name)_files/\(Self.deepZoomLevel(of: image))/0_0.webp",
+            ] {
+                let tile = try await server.get(target)
+                #expect(tile.status == 200, "\(target)")
+                #expect(tile.header("Content-Type") == "image/webp")
+                let decoded = try Self.decodeWebP(tile.body)
+                #expect(decoded.bytes == source.bytes, "\(target): the stored tile")
+            }
+            // An edge tile is 600 - 512 = 88 pixels wide: encoded, at the right size.
+            let edge = try await server.get("/?FIF=\(name)&WTL=\(full),2")
+            let decoded = try Self.decodeWebP(edge.body)
+            #expect(decoded.width == 88 && decoded.height == 256)
+        }
+        try await Self.decoding.check { server in
+            let tile = try await server.get("/?FIF=\(name)&WTL=\(full),0")
+            let decoded = try Self.decodeWebP(tile.body)
+            #expect(decoded.width == 256 && decoded.bytes != source.bytes, "CODEC_PASSTHROUGH=0 encodes again")
+        }
+        // With an ICC profile and XMP, the stored tile gains ICCP and XMP chunks (a VP8X file) and keeps its pixels.
+        let withMetadata = try PyramidTIFF(path: Fixtures.path(Self.webpWithMetadata.name))
+        let pixels = try withMetadata.readTile(resolution: full, tile: 0)
+        try await Self.passing.check { server in
+            let tile = try await server.get("/?FIF=\(Self.webpWithMetadata.name)&WTL=\(full),0")
+            #expect(Array(tile.body[12..<16]) == Array("VP8X".utf8))
+            #expect(Self.webpChunk(tile.body, "ICCP") == ProtocolsAndFormatsTests.profile)
+            #expect(Self.webpChunk(tile.body, "XMP ") == Array(Self.xmp.utf8))
+            #expect(try Self.decodeWebP(tile.body).bytes == pixels.bytes)
+        }
+    }
+
+    static func deepZoomLevel(of image: PyramidTIFF) -> Int {
+        let side = max(image.description.width, image.description.height)
+        return Int((log2(Double(side))).rounded(.up))
+    }
+
+    // MARK: - Reading answers
+
+    static func decodeWebP(_ webp: [UInt8]) throws -> PixelBuffer {
+        var width: Int32 = 0
+        var height: Int32 = 0
+        let decoded = webp.withUnsafeBufferPointer { WebPDecodeRGB($0.baseAddress, $0.count, &width, &height) }
+        let samples = try #require(decoded, "not a WebP file")
+        defer { WebPFree(samples) }
+        let count = Int(width) * Int(height) * 3
+        return PixelBuffer(
+            width: Int(width), height: Int(height), channels: 3,
+            bytes: Array(UnsafeBufferPointer(start: samples, count: count)))
+    }
+
+    static func webpChunk(_ webp: [UInt8], _ fourCC: String) -> [UInt8]? {
+        webp.withUnsafeBufferPointer { buffer -> [UInt8]? in
+            var data = WebPData(bytes: buffer.baseAddress, size: buffer.count)
+            guard let mux = WebPMuxCreate(&data, 0) else { return nil }
+            defer { WebPMuxDelete(mux) }
+            var chunk = WebPData()
+            guard WebPMuxGetChunk(mux, fourCC, &chunk) == WEBP_MUX_OK, let bytes = chunk.bytes else { return nil }
+            return Array(UnsafeBufferPointer(start: bytes, count: chunk.size))
+        }
+    }
+
+    /// The marker segments before the first SOS: marker and payload.
+    static func jpegSegments(_ jpeg: [UInt8]) -> [(marker: UInt8, payload: [UInt8])] {
+        var segments: [(marker: UInt8, payload: [UInt8])] = []
+        var index = 2
+        while index + 4 <= jpeg.count, jpeg[index] == 0xFF, jpeg[index + 1] != 0xDA {
+            let length = Int(jpeg[index + 2]) << 8 | Int(jpeg[index + 3])
+            guard length >= 2, index + 2 + length <= jpeg.count else { break }
+            segments.append((jpeg[index + 1], Array(jpeg[(index + 4)..<(index + 2 + length)])))
+            index += 2 + length
+        }
+        return segments
+    }
+
+    static func iccProfile(in segments: [(marker: UInt8, payload: [UInt8])]) -> [UInt8]? {
+        let identifier = Array("ICC_PROFILE".utf8) + [0]
+        let chunks = segments.filter { $0.marker == 0xE2 && $0.payload.starts(with: identifier) }
+        guard !chunks.isEmpty else { return nil }
+        return chunks.flatMap { $0.payload.dropFirst(identifier.count + 2) }
+    }
+
+    static func xmpPacket(in segments: [(marker: UInt8, payload: [UInt8])]) -> String? {
+        let identifier = Array("http://ns.adobe.com/xap/1.0/".utf8) + [0]
+        guard let segment = segments.first(where: { $0.marker == 0xE1 && $0.payload.starts(with: identifier) })
+        else { return nil }
+        return String(decoding: segment.payload.dropFirst(identifier.count), as: UTF8.self)
+    }
+
+    /// `jpeg` without its APP1, APP2 and COM segments.
+    static func removingMetadataSegments(_ jpeg: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = [0xFF, 0xD8]
+        var index = 2
+        while index + 4 <= jpeg.count, jpeg[index] == 0xFF, jpeg[index + 1] != 0xDA {
+            let length = Int(jpeg[index + 2]) << 8 | Int(jpeg[index + 3])
+            guard length >= 2, index + 2 + length <= jpeg.count else { break }
+            if ![0xE1, 0xE2, 0xFE].contains(jpeg[index + 1]) { output += jpeg[index..<(index + 2 + length)] }
+            index += 2 + length
+        }
+        output += jpeg[index...]
+        return output
     }
 
     static let passing = SharedTestServer(TestServer.configuration { $0.codecPassthrough = true })

@@ -231,12 +231,55 @@ public final class PyramidTIFF {
         }
     }
 
-    /// The stored JPEG of one tile as a standalone JPEG, cropped losslessly at the image edges, or `nil` when the
-    /// tile cannot be passed through (not JPEG-compressed, not 8-bit, or subsampled RGB).
-    public func storedJPEGTile(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]? {
-        guard let (jpeg, rect, level) = try standaloneJPEG(resolution: resolution, tile: tile) else { return nil }
-        if rect.width == level.tileWidth && rect.height == level.tileHeight { return jpeg }
-        return try JPEGLosslessCrop.crop(jpeg, width: rect.width, height: rect.height)
+    /// One tile as stored, as a standalone file in `format`, or `nil` when it cannot be passed through.
+    ///
+    /// - JPEG: JPEG-compressed 8-bit grey or YCbCr/RGB tiles (not subsampled RGB), the tables spliced in, cropped
+    ///   losslessly at the image edges.
+    /// - WebP: WebP-compressed 8-bit RGB or RGBA tiles, whole tiles only (a WebP cannot be cropped without
+    ///   decoding), when the stored bytes are one WebP file of the tile's size.
+    public func storedTile(resolution: Int, tile: Int, format: OutputFormat) throws(ImagingError) -> [UInt8]? {
+        switch format {
+        case .jpeg:
+            guard let (jpeg, rect, level) = try standaloneJPEG(resolution: resolution, tile: tile) else { return nil }
+            if rect.width == level.tileWidth && rect.height == level.tileHeight { return jpeg }
+            return try JPEGLosslessCrop.crop(jpeg, width: rect.width, height: rect.height)
+        case .webp:
+            return try storedWebP(resolution: resolution, tile: tile)
+        default:
+            return nil
+        }
+    }
+
+    /// A WebP-compressed tile's stored bytes when they are one whole WebP file of the full tile size.
+    private func storedWebP(resolution: Int, tile: Int) throws(ImagingError) -> [UInt8]? {
+        guard resolution >= 0, resolution < levels.count else { throw .noSuchResolution(resolution) }
+        let directory = levels[resolution]
+        guard directory.compression == Int(COMPRESSION_WEBP), layout.bits == 8, directory.palette == nil,
+            !directory.planarSeparate, description.channels == 3 || description.channels == 4
+        else { return nil }
+        guard let rect = directory.level.tileRect(tile) else { throw .noSuchTile(tile) }
+        let level = directory.level
+        guard rect.width == level.tileWidth, rect.height == level.tileHeight else { return nil }
+        let raw = try rawTile(tile, of: directory)
+        return StoredWebPTile.file(raw, width: level.tileWidth, height: level.tileHeight)
+    }
+
+    /// The bytes of one tile as stored in the selected file, within MAX_TILE_BYTES.
+    private func rawTile(_ tile: Int, of directory: LevelDirectory) throws(ImagingError) -> [UInt8] {
+        guard let index = UInt32(exactly: tile) else { throw .noSuchTile(tile) }
+        try file.select(directoryAt: directory.offset)
+        // A byte count from the file: compared as UInt64 before it becomes an Int.
+        let stored = TIFFGetStrileByteCount(file.handle, index)
+        guard stored > 0, stored <= UInt64(max(limits.maxTileBytes, 0)) else {
+            throw .decodeFailed("tile \(tile) has \(stored) bytes")
+        }
+        let size = Int(stored)
+        var raw = [UInt8](repeating: 0, count: size)
+        let read = raw.withUnsafeMutableBytes {
+            TIFFReadRawTile(file.handle, index, $0.baseAddress, tmsize_t(size))
+        }
+        guard read == size else { throw .decodeFailed(file.lastError ?? "cannot read tile \(tile)") }
+        return raw
     }
 
     /// The stored JPEG of a tile made standalone (tables spliced in, not cropped), with the tile's rectangle.
@@ -249,22 +292,9 @@ public final class PyramidTIFF {
             !directory.planarSeparate, description.channels == 1 || description.channels == 3,
             directory.photometric != Int(PHOTOMETRIC_MINISWHITE)
         else { return nil }
-        guard let rect = directory.level.tileRect(tile), let index = UInt32(exactly: tile) else {
-            throw .noSuchTile(tile)
-        }
-        try file.select(directoryAt: directory.offset)
+        guard let rect = directory.level.tileRect(tile) else { throw .noSuchTile(tile) }
+        let raw = try rawTile(tile, of: directory)
         let tables = file.bytes(TIFFTAG_JPEGTABLES, maxCount: limits.maxTileBytes) ?? []
-        // A byte count from the file: compared as UInt64 before it becomes an Int.
-        let stored = TIFFGetStrileByteCount(file.handle, index)
-        guard stored > 0, stored <= UInt64(max(limits.maxTileBytes, 0)) else {
-            throw .decodeFailed("tile \(tile) has \(stored) bytes")
-        }
-        let size = Int(stored)
-        var raw = [UInt8](repeating: 0, count: size)
-        let read = raw.withUnsafeMutableBytes {
-            TIFFReadRawTile(file.handle, index, $0.baseAddress, tmsize_t(size))
-        }
-        guard read == size else { throw .decodeFailed(file.lastError ?? "cannot read tile \(tile)") }
         do {
             let jpeg = try StoredJPEGTile.splice(
                 tables: tables, tile: raw, rgb: directory.photometric == Int(PHOTOMETRIC_RGB))
@@ -444,6 +474,7 @@ public final class PyramidTIFF {
         metadata.software = file.string(TIFFTAG_SOFTWARE)
         metadata.make = file.string(TIFFTAG_MAKE)
         metadata.model = file.string(TIFFTAG_MODEL)
+        metadata.scale = file.double(TIFFTAG_STONITS)
         metadata.xmp = file.bytes(TIFFTAG_XMLPACKET, maxCount: limits.maxMetadataBytes).map {
             String(decoding: $0, as: UTF8.self)
         }

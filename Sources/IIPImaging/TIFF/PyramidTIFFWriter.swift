@@ -298,6 +298,9 @@ public struct PyramidTIFFWriter: Sendable {
             for (tag, value) in fields {
                 if let value { _ = iip_tiff_set_string(tif, UInt32(tag), value) }
             }
+            if let scale = metadata.scale {
+                _ = iip_tiff_set_double(tif, UInt32(TIFFTAG_STONITS), scale)
+            }
             if let xmp = metadata.xmp {
                 let bytes = Array(xmp.utf8)
                 _ = iip_tiff_set_bytes(tif, UInt32(TIFFTAG_XMLPACKET), UInt32(bytes.count), bytes)

@@ -157,6 +157,9 @@ package final class Admission: Sendable {
             if state.isDrained { Self.signalDrained(&state) }
         }
     }
+
+    /// Whether ``finish()`` has been called: the server is draining.
+    package var isFinished: Bool { state.withLock { $0.finished } }
 }
 
 /// A stage chain behind ``Admission``: the bound applies to everything the chain does.

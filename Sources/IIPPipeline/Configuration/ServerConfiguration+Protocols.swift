@@ -10,7 +10,9 @@ extension ServerConfiguration {
                 jpeg: jpegQuality, png: pngQuality, webp: webpQuality, tiff: tiffQuality, avif: avifQuality),
             maxCVT: maxCVT, allowUpscaling: allowUpscaling, resampling: interpolation == 0 ? .nearest : .bilinear,
             maxTileRange: maxTileRange, maxQueryLength: maxQueryLength, uriMap: URIMap(uriMap),
-            iiifVersion: iiifVersion == 2 ? .v2 : .v3, iiifExtensions: iiifExtensions, iiifDelimiter: iiifDelimiter,
+            iiifVersion: iiifVersion == 2 ? .v2 : .v3, iiifExtensions: iiifExtensions,
+            iiifPreferredFormats: iiifPreferredFormats,
+            iiifDelimiter: iiifDelimiter,
             iiifExtraInfo: iiifExtraInfo, baseURL: baseURL, copyright: copyright)
     }
 }

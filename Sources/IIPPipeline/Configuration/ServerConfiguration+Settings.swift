@@ -280,5 +280,15 @@ extension ServerConfiguration {
             "Seconds between two returns of freed export memory to the system (`malloc_trim`, run when no export is "
                 + "in flight); 0 disables.",
             read: { $0.memoryTrimInterval = max(double($1), 0) }, show: { "\($0.memoryTrimInterval)" }),
+        Setting(
+            "IIIF_PREFERRED_FORMATS", .server, default: "\"\"", range: "IIIF formats, comma-separated",
+            "IIIF 3.0 `preferredFormats` in info.json, most preferred first (e.g. `webp,jpg`), for viewers that pick "
+                + "their tile format from it (OpenSeadragon, Allmaps, TIFY). Formats this server cannot write are left "
+                + "out, with a log line.",
+            read: { configuration, text in
+                configuration.iiifPreferredFormats = text.split(separator: ",").map {
+                    $0.trimmingCharacters(in: .whitespaces).lowercased()
+                }.filter { !$0.isEmpty }
+            }, show: { $0.iiifPreferredFormats.joined(separator: ",") }),
     ]
 }

@@ -73,6 +73,8 @@ public struct ServerConfiguration: Sendable {
     public var iiifExtraInfo = ""
     /// IIIF_EXTENSIONS: adds the non-standard qualities stretch, negative, equalization and log.
     public var iiifExtensions = false
+    /// IIIF_PREFERRED_FORMATS: IIIF format names for 3.0 `preferredFormats`, most preferred first.
+    public var iiifPreferredFormats: [String] = []
     /// COPYRIGHT: default rights statement.
     public var copyright = ""
     /// DECODER_MODULES: comma-separated shared objects with extra image decoders.

@@ -19,6 +19,7 @@ package actor ImageRegistry {
     private let checkInterval: Duration
     private let handlesPerImage: Int
     private let opener: ImageSourceOpener
+    private let defaultRights: String
     private let clock = ContinuousClock()
     private let opens = Counter(label: "iip_image_opens_total")
 
@@ -29,9 +30,11 @@ package actor ImageRegistry {
     ///   - checkInterval: Time between `stat` checks of a cached image; zero checks on every request.
     ///   - opener: Opens files: the limits on what a header may claim (MAX_IMAGE_SIDE and the fixed bounds),
     ///     JPEG 2000 layers (MAX_LAYERS) and decoder modules (DECODER_MODULES).
+    ///   - defaultRights: COPYRIGHT: the rights of images whose files name none, so that OBJ, IIIF and the
+    ///     metadata embedded in exports all give it (iipsrv-reference §6.6).
     package init(
         resolver: PathResolver, executor: CodecExecutor, capacity: Int, checkInterval: Duration, handlesPerImage: Int,
-        opener: ImageSourceOpener = ImageSourceOpener()
+        opener: ImageSourceOpener = ImageSourceOpener(), defaultRights: String = ""
     ) {
         entries = LRUStore(budget: capacity < 0 ? Int.max : capacity)
         self.resolver = resolver
@@ -39,6 +42,7 @@ package actor ImageRegistry {
         self.checkInterval = checkInterval
         self.handlesPerImage = handlesPerImage
         self.opener = opener
+        self.defaultRights = defaultRights
     }
 
     /// The open image for a requested path.
@@ -59,11 +63,11 @@ package actor ImageRegistry {
         }
         if let running = opening[path] { return try await Self.typed(running, path: path) }
         let sequenceBase = resolver.sequenceBase(for: path)
-        let task = Task { [executor, handlesPerImage, opener] in
+        let task = Task { [executor, handlesPerImage, opener, defaultRights] in
             try await executor.run { () throws(ImageAccessError) -> OpenImage in
                 try Self.open(
                     path: path, filePath: filePath, sequenceBase: sequenceBase, handlesPerImage: handlesPerImage,
-                    opener: opener)
+                    opener: opener, defaultRights: defaultRights)
             }
         }
         opening[path] = task
@@ -97,7 +101,8 @@ package actor ImageRegistry {
     /// Stats and opens a file, or the first file of a sequence when `filePath` is not a file, reads its structure
     /// and keeps the handle as the pool's first. Blocking.
     private static func open(
-        path: String, filePath: String, sequenceBase: String?, handlesPerImage: Int, opener: ImageSourceOpener
+        path: String, filePath: String, sequenceBase: String?, handlesPerImage: Int, opener: ImageSourceOpener,
+        defaultRights: String
     ) throws(ImageAccessError) -> OpenImage {
         var sequence: ImageSequence?
         var opened = filePath
@@ -148,6 +153,10 @@ package actor ImageRegistry {
             views = ViewPools(
                 kind: .stack(filePath: opened, layers: description.stack.count), first: pool,
                 description: description, maxIdle: handlesPerImage, opener: opener)
+        }
+        // Applied after the handle checks above, which compare descriptions as the files give them.
+        if !defaultRights.isEmpty, description.metadata.rights?.isEmpty ?? true {
+            description.metadata.rights = defaultRights
         }
         return OpenImage(
             path: path, filePath: opened, description: description, status: status, handles: pool,

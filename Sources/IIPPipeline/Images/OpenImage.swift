@@ -59,12 +59,13 @@ package final class OpenImage: Sendable {
         return text
     }
 
-    /// The stored JPEG of a tile of a view, ready to send without decoding, or `nil` (codec pass-through). Blocking.
-    package func storedJPEGTile(
-        resolution: Int, tile: Int, view: SequenceAngles = SequenceAngles()
+    /// The stored tile of a view in `format`, ready to send without decoding, or `nil` (codec pass-through).
+    /// Blocking.
+    package func storedTile(
+        resolution: Int, tile: Int, format: OutputFormat, view: SequenceAngles = SequenceAngles()
     ) throws(ImagingError) -> [UInt8]? {
         try pool(for: view).withSource { source throws(ImagingError) in
-            try source.storedJPEGTile(resolution: resolution, tile: tile)
+            try source.storedTile(resolution: resolution, tile: tile, format: format)
         }
     }
 

@@ -58,15 +58,19 @@ package struct ResponseFactory: Sendable {
     /// - Parameters:
     ///   - cacheControl: Replaces CACHE_CONTROL (IIIF answers negotiated to another version are `private`).
     ///   - link: A Link field, sent last (IIIF).
+    ///   - etag: The answer's entity tag.
+    ///   - varyAccept: Adds `Vary: Accept` (IIIF answers, whose version Accept may choose).
     package func content(
         _ body: ByteBuffer, mediaType: String, lastModified: Int64?, disposition: String? = nil,
-        cacheControl: String? = nil, link: String? = nil
+        cacheControl: String? = nil, link: String? = nil, etag: String? = nil, varyAccept: Bool = false
     ) -> ServerResponse {
-        var fields = fields(capacity: 6)
+        var fields = fields(capacity: 8)
         fields.append(HTTPField(name: .contentType, value: mediaType))
         if let lastModified {
             fields.append(HTTPField(name: .lastModified, value: lastModifiedText(lastModified)))
         }
+        if let etag { fields.append(HTTPField(name: .eTag, value: etag)) }
+        if varyAccept { fields.append(HTTPField(name: .vary, value: "Accept")) }
         fields.append(HTTPField(name: .cacheControl, value: cacheControl ?? self.cacheControl))
         fields.append(contentsOf: corsFields)
         if let disposition { fields.append(HTTPField(name: .contentDisposition, value: disposition)) }
@@ -108,10 +112,11 @@ package struct ResponseFactory: Sendable {
             status: ServerResponse.status(status), headerFields: fields, body: ByteBuffer(string: message))
     }
 
-    /// 304 Not Modified.
-    package func notModified(lastModified: Int64) -> ServerResponse {
-        var fields = fields(capacity: 2)
+    /// 304 Not Modified, with the validators a 200 would carry.
+    package func notModified(lastModified: Int64, etag: String? = nil) -> ServerResponse {
+        var fields = fields(capacity: 3)
         fields.append(HTTPField(name: .lastModified, value: HTTPDate.format(lastModified)))
+        if let etag { fields.append(HTTPField(name: .eTag, value: etag)) }
         fields.append(HTTPField(name: .cacheControl, value: cacheControl))
         return ServerResponse(status: ServerResponse.status(304), headerFields: fields)
     }

@@ -46,7 +46,8 @@ package struct EncodeStage: Sendable {
     ///
     /// - Parameters:
     ///   - processing: ICC is left out after colour changes (CMP, SHD, CTW, COL), as iipsrv does.
-    ///   - descriptive: Include text fields and XMP (exports); tiles get only ICC and density.
+    ///   - descriptive: Include the text fields (exports). Tiles and exports alike carry the ICC profile, XMP and
+    ///     EXIF, as iipsrv master embeds them in tiles too, and the density.
     package func metadata(
         for image: ImageDescription, scale: Double, processing: ImageProcessing, descriptive: Bool
     ) -> EncodingMetadata {
@@ -62,10 +63,9 @@ package struct EncodeStage: Sendable {
         if let profile = image.iccProfile, !recoloured, maxICC != 0, maxICC < 0 || profile.count < maxICC {
             metadata.iccProfile = profile
         }
-        if descriptive {
-            metadata.fields = image.metadata
-            metadata.exif = image.exif
-        }
+        metadata.xmp = image.metadata.xmp
+        metadata.exif = image.exif
+        if descriptive { metadata.fields = image.metadata }
         return metadata
     }
 }

@@ -10,8 +10,9 @@ package enum Interruption: Error, Sendable {
     case preflight
     /// A method other than GET, HEAD, POST and OPTIONS.
     case methodNotAllowed
-    /// The client's copy is current (If-Modified-Since): 304 with the image's modification time.
-    case notModified(lastModified: Int64)
+    /// The client's copy is current (If-None-Match or If-Modified-Since): 304 with the image's modification time
+    /// and the answer's entity tag.
+    case notModified(lastModified: Int64, etag: EntityTag?)
     /// A request its protocol cannot answer, or an image that cannot be opened.
     case rejected(ProtocolError)
     /// Decoding, transforming or encoding refused or failed.

@@ -7,6 +7,8 @@ package struct OpenedRequest: Sendable {
     package var parsed: ParsedRequest
     /// The images, by the path the request names them with, in order (usually one).
     package var images: [(path: String, image: OpenImage)]
+    /// The entity tag of the answer, when the request names images.
+    package var etag: EntityTag? = nil
 
     /// The image the request names `path`.
     package func image(_ path: String) -> OpenImage? {
@@ -20,11 +22,16 @@ package struct OpenedRequest: Sendable {
 package final class OpenStage: PipelineStage {
     let registry: ImageRegistry
     let logger: Logger
+    let fingerprint: String
 
     /// Opens images through `registry`.
-    package init(registry: ImageRegistry, logger: Logger) {
+    ///
+    /// - Parameter fingerprint: Identifies the configuration in entity tags, so that answers made under another
+    ///   configuration never match.
+    package init(registry: ImageRegistry, logger: Logger, fingerprint: String = "") {
         self.registry = registry
         self.logger = logger
+        self.fingerprint = fingerprint
     }
 
     /// Opens the images `parsed` names (as requested, before FILESYSTEM_PREFIX), in order: the first that
@@ -41,11 +48,19 @@ package final class OpenStage: PipelineStage {
                 logger.debug("image unavailable", metadata: ["path": "\(path)", "reason": "\(error)"])
                 throw .rejected(ProtocolError(status: error.status, message: error.description))
             }
-            if let since, image.status.modifiedSeconds <= since {
-                throw .notModified(lastModified: image.status.modifiedSeconds)
-            }
             images.append((path, image))
         }
-        return OpenedRequest(parsed: parsed, images: images)
+        guard !images.isEmpty else { return OpenedRequest(parsed: parsed, images: images) }
+        let request = parsed.request
+        let etag = EntityTag(
+            request: request, images: images.map { ($0.path, $0.image.status) }, fingerprint: fingerprint)
+        let lastModified = images[0].image.status.modifiedSeconds
+        // If-None-Match decides when sent; If-Modified-Since only without it (RFC 9110 §13.2.2).
+        if let ifNoneMatch = request.ifNoneMatch {
+            if etag.matches(ifNoneMatch: ifNoneMatch) { throw .notModified(lastModified: lastModified, etag: etag) }
+        } else if let since, images.contains(where: { $0.image.status.modifiedSeconds <= since }) {
+            throw .notModified(lastModified: lastModified, etag: etag)
+        }
+        return OpenedRequest(parsed: parsed, images: images, etag: etag)
     }
 }

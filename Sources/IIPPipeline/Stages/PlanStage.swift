@@ -6,6 +6,8 @@ package struct Job: Sendable {
     package var plan: ImagePlan
     /// The image the plan is about, or `nil` when it is about none.
     package var image: OpenImage?
+    /// The answer's entity tag, when the request names images.
+    package var etag: EntityTag? = nil
 }
 
 /// Stage 3, Plan: the request's protocol decides what to produce from the image's description
@@ -24,7 +26,7 @@ package final class PlanStage: PipelineStage {
             let planned = try planner.plan(opened.parsed.call, request: opened.parsed.request) { path in
                 opened.image(path)?.description
             }
-            return Job(plan: planned.plan, image: planned.imagePath.flatMap(opened.image))
+            return Job(plan: planned.plan, image: planned.imagePath.flatMap(opened.image), etag: opened.etag)
         } catch {
             throw .rejected(error)
         }

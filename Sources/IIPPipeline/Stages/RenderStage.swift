@@ -19,6 +19,8 @@ package struct Product: Sendable {
     package var lastModified: Int64?
     /// Link, caching and naming from the protocol.
     package var delivery: Delivery
+    /// The entity tag (ETag), for answers about images.
+    package var etag: EntityTag? = nil
 }
 
 /// Stage 4, Render: executes a plan. Documents are written (and kept with the image when their protocol allows);
@@ -66,8 +68,14 @@ package final class RenderStage: PipelineStage {
         self.maxExportPixels = maxExportPixels
     }
 
-    /// Produces what `job` plans.
+    /// Produces what `job` plans, with the job's entity tag (redirects have none).
     package func run(_ job: Job) async throws(Interruption) -> Product {
+        var product = try await produce(job)
+        if case .body = product.content { product.etag = job.etag }
+        return product
+    }
+
+    private func produce(_ job: Job) async throws(Interruption) -> Product {
         let lastModified = job.image?.status.modifiedSeconds
         switch job.plan {
         case .redirect(let location):
@@ -175,18 +183,22 @@ package final class RenderStage: PipelineStage {
         // are cached marked or not, so the roll is made once per tile while it stays in the cache, as in iipsrv 1.1.
         var generator = SystemRandomNumberGenerator()
         let marked = watermark != nil && Double.random(in: 0..<1, using: &generator) < watermarkProbability
-        // Codec pass-through: a stored JPEG tile that nothing changes is sent as stored (iipsrv-reference §3.3).
+        let description = image.description
+        let scale = Double(description.levels[resolution].width) / Double(max(description.width, 1))
+        // Codec pass-through: a stored JPEG or WebP tile that nothing changes is sent as stored, with the ICC
+        // profile, XMP and EXIF a re-encoded tile would carry spliced in (iipsrv-reference §3.3, §6.6).
         if passThrough, !marked, rendering.allowsPassThrough,
-            let stored = try image.storedJPEGTile(resolution: resolution, tile: index, view: rendering.angles)
+            let stored = try image.storedTile(
+                resolution: resolution, tile: index, format: rendering.format, view: rendering.angles)
         {
-            return ByteBuffer(bytes: stored)
+            let metadata = encode.metadata(
+                for: description, scale: scale, processing: rendering.processing, descriptive: false)
+            return ByteBuffer(
+                bytes: try StoredTileMetadata.embedding(metadata, in: stored, format: rendering.format))
         }
         let pixels = try decode.tile(
             image, resolution: resolution, tile: index, layers: rendering.layers, view: rendering.angles)
-        let description = image.description
-        var output = RenderTarget(
-            rendering: rendering,
-            scale: Double(description.levels[resolution].width) / Double(max(description.width, 1)))
+        var output = RenderTarget(rendering: rendering, scale: scale)
         output.watermark = marked ? .tile : nil
         return try finish(pixels, of: image, as: output)
     }

@@ -32,8 +32,9 @@ package final class RespondStage: PipelineStage {
             let delivery = product.delivery
             return responses.content(
                 body, mediaType: mediaType, lastModified: product.lastModified,
-                disposition: delivery.fileName.map { "inline; filename=\"\($0)\"" },
-                cacheControl: delivery.privateCache ? "private" : nil, link: delivery.link)
+                disposition: delivery.contentDisposition,
+                cacheControl: delivery.privateCache ? "private" : nil, link: delivery.link, etag: product.etag?.value,
+                varyAccept: delivery.varyAccept)
         }
     }
 
@@ -42,7 +43,8 @@ package final class RespondStage: PipelineStage {
         case .landingPage: return responses.landingPage()
         case .preflight: return responses.preflight()
         case .methodNotAllowed: return responses.methodNotAllowed()
-        case .notModified(let lastModified): return responses.notModified(lastModified: lastModified)
+        case .notModified(let lastModified, let etag):
+            return responses.notModified(lastModified: lastModified, etag: etag?.value)
         case .rejected(let error): return responses.error(error)
         case .imaging(let error): return respond(error)
         case .busy: return responses.unavailable()

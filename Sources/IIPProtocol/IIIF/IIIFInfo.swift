@@ -23,7 +23,7 @@ public struct IIIFTileSet: Sendable, Hashable {
 /// with the keys reordered and corrected for the spec and the validator:
 ///
 /// - 3.0: `@context`, `id`, `type`, `protocol`, `profile` (`level2`), `width`, `height`, `maxWidth`, `maxHeight`,
-///   `maxArea`, `sizes`, `tiles`, `extraFormats`, `extraQualities`, `extraFeatures`, `rights`, IIIF_EXTRA_INFO,
+///   `maxArea`, `sizes`, `tiles`, `preferredFormats`, `extraFormats`, `extraQualities`, `extraFeatures`, `rights`, IIIF_EXTRA_INFO,
 ///   `service`.
 /// - 2.1: `@context`, `@id`, `protocol`, `width`, `height`, `sizes`, `tiles`, `profile` (the level 2 URI and an
 ///   object with `formats`, `qualities`, `supports`, `maxWidth`, `maxHeight`, `maxArea`), `license` or
@@ -54,6 +54,9 @@ public enum IIIFInfo {
             members.append(member("height", "\(image.height)"))
             members += maxSizes
             members += geometryMembers(image: image, limits: limits)
+            if !settings.preferredFormats.isEmpty {
+                members.append(member("preferredFormats", stringArray(settings.preferredFormats)))
+            }
             let extraFormats = unique(settings.formats.filter { $0 != "jpg" && $0 != "png" })
             if !extraFormats.isEmpty { members.append(member("extraFormats", stringArray(extraFormats))) }
             members.append(member("extraQualities", stringArray(extraQualities(image: image, settings: settings))))

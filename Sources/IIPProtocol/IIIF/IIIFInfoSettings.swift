@@ -14,6 +14,8 @@ public struct IIIFInfoSettings: Sendable, Hashable {
     public var linkHeaders: Bool
     /// Formats beyond `jpg` and `png`, e.g. `["tif", "webp"]`.
     public var formats: [String]
+    /// 3.0 `preferredFormats`, most preferred first; left out when empty.
+    public var preferredFormats: [String]
     /// Qualities beyond `default`, `color`, `gray` and `bitonal`, e.g. the IIIF_EXTENSIONS ones.
     public var qualities: [String]
     /// More feature names for 3.0 `extraFeatures` and 2.1 `supports`.
@@ -27,7 +29,8 @@ public struct IIIFInfoSettings: Sendable, Hashable {
     /// Creates settings.
     public init(
         maxWidth: Int? = nil, maxHeight: Int? = nil, maxArea: Int? = nil, allowUpscaling: Bool = true,
-        arbitraryRotation: Bool = false, linkHeaders: Bool = false, formats: [String] = [], qualities: [String] = [],
+        arbitraryRotation: Bool = false, linkHeaders: Bool = false, formats: [String] = [],
+        preferredFormats: [String] = [], qualities: [String] = [],
         additionalFeatures: [String] = [], rights: String? = nil, extraInfo: String? = nil
     ) {
         self.maxWidth = maxWidth
@@ -37,6 +40,7 @@ public struct IIIFInfoSettings: Sendable, Hashable {
         self.arbitraryRotation = arbitraryRotation
         self.linkHeaders = linkHeaders
         self.formats = formats
+        self.preferredFormats = preferredFormats
         self.qualities = qualities
         self.additionalFeatures = additionalFeatures
         self.rights = rights

@@ -61,7 +61,7 @@ public final class IIIFPlanner: Sendable {
             info.rights = image.metadata.rights.flatMap { $0.isEmpty ? nil : $0 } ?? copyright
             return IIIFInfo.json(version: version, image: image, id: id, settings: info)
         }
-        let delivery = Delivery(link: version.profileLink, privateCache: negotiated)
+        let delivery = Delivery(link: version.profileLink, privateCache: negotiated, varyAccept: true)
         return .document(Document(body, mediaType: mediaType, delivery: delivery))
     }
 
@@ -78,7 +78,7 @@ public final class IIIFPlanner: Sendable {
         if let id = identifierURL(request, trimming: 4).id(argument: Self.identifierPart(rawArgument)) {
             links.insert(plan.canonicalLink(id: id, version: version), at: 0)
         }
-        let delivery = Delivery(link: links.joined(separator: ", "), privateCache: negotiated)
+        let delivery = Delivery(link: links.joined(separator: ", "), privateCache: negotiated, varyAccept: true)
         var processing = ImageProcessing()
         processing.rotation = plan.rotation
         switch plan.quality {

@@ -62,7 +62,12 @@ public final class IIPPlanner: Sendable {
                 throw ProtocolError(iip: [IIPError(.malformedRequest, "\(name.uppercased())=\(argument)")])
             case .command(let command):
                 if let embedded = try reader.embeddedRequest(command, request: request) { return .delegated(embedded) }
-                if let plan = try apply(command, to: &view, images: images) {
+                if var plan = try apply(command, to: &view, images: images) {
+                    // A CVT sent with POST (a form's download button) is offered as a file to save (§5.4).
+                    if case .region(var region) = plan, request.method == .post {
+                        region.delivery.attachment = true
+                        plan = .region(region)
+                    }
                     return .planned(PlannedRequest(plan, imagePath: view.path))
                 }
             }

@@ -26,12 +26,27 @@ public struct Delivery: Sendable, Hashable {
     public var privateCache: Bool
     /// A file name for Content-Disposition (CVT), or `nil` for none.
     public var fileName: String?
+    /// Whether the file is offered for saving (`attachment`) rather than shown (`inline`): CVT requests sent with
+    /// POST, as iipsrv 1.2 and later answer them (iipsrv-reference §5.4).
+    public var attachment: Bool
+    /// Whether the answer depends on the Accept header (IIIF's version negotiation): `Vary: Accept`.
+    public var varyAccept: Bool
 
     /// Creates annotations; none by default.
-    public init(link: String? = nil, privateCache: Bool = false, fileName: String? = nil) {
+    public init(
+        link: String? = nil, privateCache: Bool = false, fileName: String? = nil, attachment: Bool = false,
+        varyAccept: Bool = false
+    ) {
         self.link = link
         self.privateCache = privateCache
         self.fileName = fileName
+        self.attachment = attachment
+        self.varyAccept = varyAccept
+    }
+
+    /// The Content-Disposition value, when there is a file name.
+    public var contentDisposition: String? {
+        fileName.map { "\(attachment ? "attachment" : "inline"); filename=\"\($0)\"" }
     }
 }
 
@@ -90,7 +105,9 @@ public struct Rendering: Sendable, Hashable {
     }
 
     /// Whether a stored tile can be sent without decoding: JPEG, default quality, no processing.
-    public var allowsPassThrough: Bool { format == .jpeg && qualityIsDefault && processing.isIdentity }
+    public var allowsPassThrough: Bool {
+        (format == .jpeg || format == .webp) && qualityIsDefault && processing.isIdentity
+    }
 }
 
 /// The horizontal and vertical angles of an image sequence (IIP SDS, iipsrv-reference §2.1).

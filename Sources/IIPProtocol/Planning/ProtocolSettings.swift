@@ -23,6 +23,8 @@ public struct ProtocolSettings: Sendable {
     public var iiifVersion: IIIFVersion
     /// IIIF_EXTENSIONS.
     public var iiifExtensions: Bool
+    /// IIIF_PREFERRED_FORMATS as given; info.json lists those of them that IIIF requests can ask for.
+    public var iiifPreferredFormats: [String]
     /// IIIF_DELIMITER: separates a page index from the identifier; empty for none.
     public var iiifDelimiter: String
     /// BASE_URL, or empty.
@@ -37,7 +39,8 @@ public struct ProtocolSettings: Sendable {
         formats: Set<OutputFormat> = [.jpeg, .png], qualities: OutputQualities = OutputQualities(),
         maxCVT: Int? = 5000, allowUpscaling: Bool = true, resampling: Resampling = .bilinear,
         maxTileRange: Int = 1024, maxQueryLength: Int = 8192, uriMap: URIMap? = nil,
-        iiifVersion: IIIFVersion = .v3, iiifExtensions: Bool = false, iiifDelimiter: String = "",
+        iiifVersion: IIIFVersion = .v3, iiifExtensions: Bool = false, iiifPreferredFormats: [String] = [],
+        iiifDelimiter: String = "",
         iiifExtraInfo: String = "", baseURL: String = "", copyright: String = ""
     ) {
         self.formats = formats
@@ -50,6 +53,7 @@ public struct ProtocolSettings: Sendable {
         self.uriMap = uriMap
         self.iiifVersion = iiifVersion
         self.iiifExtensions = iiifExtensions
+        self.iiifPreferredFormats = iiifPreferredFormats
         self.iiifDelimiter = iiifDelimiter
         self.baseURL = baseURL
         self.copyright = copyright
@@ -58,7 +62,23 @@ public struct ProtocolSettings: Sendable {
         iiifInfo = IIIFInfoSettings(
             maxWidth: maxCVT, maxHeight: maxCVT, allowUpscaling: allowUpscaling, arbitraryRotation: true,
             linkHeaders: true, formats: extra,
+            preferredFormats: Self.preferred(iiifPreferredFormats, writable: formats),
             qualities: iiifExtensions ? IIIFQuality.extensions.map(\.rawValue) : [], rights: nil,
             extraInfo: iiifExtraInfo.isEmpty ? nil : iiifExtraInfo)
+    }
+
+    /// The names in `names` that an IIIF request can ask for (a format this server writes, by its IIIF name), each
+    /// once, in the given order.
+    public static func preferred(_ names: [String], writable: Set<OutputFormat>) -> [String] {
+        var result: [String] = []
+        for name in names where !result.contains(name) {
+            if let format = OutputFormat(fileExtension: name), writable.contains(format) { result.append(name) }
+        }
+        return result
+    }
+
+    /// The names in IIIF_PREFERRED_FORMATS that info.json leaves out, for the start-up log.
+    public var unusablePreferredFormats: [String] {
+        iiifPreferredFormats.filter { !iiifInfo.preferredFormats.contains($0) }
     }
 }

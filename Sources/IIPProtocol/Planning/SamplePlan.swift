@@ -48,7 +48,8 @@ public struct SamplePlan: Sendable, Hashable {
     }
 
     private func spectra(_ values: [[Double]]) -> String {
-        let divisor: Double =
+        // In single precision, as iipsrv computes it: 80 / 255 is 0.313726 there (0.313725 in double precision).
+        let divisor: Float =
             switch bitsPerSample {
             case 8: 255
             case 16: 65535
@@ -56,7 +57,7 @@ public struct SamplePlan: Sendable, Hashable {
             }
         var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<spectra>\n"
         for (view, samples) in zip(views, values) {
-            let value = (samples.first ?? 0) / divisor
+            let value = Double(Float(samples.first ?? 0) / divisor)
             let name = view.name.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
                 of: "<", with: "&lt;")
             text += "\t<point>\n\t\t<wavelength>\(name)</wavelength>\n\t\t<reflectance>"

@@ -49,12 +49,14 @@ public struct ServerRequest: Sendable {
     public var forwardedProto: String?
     /// X-Forwarded-Host.
     public var forwardedHost: String?
+    /// If-None-Match: entity tags of copies the client holds.
+    public var ifNoneMatch: String?
 
     /// Creates a request.
     public init(
         method: Method = .get, path: String = "/", query: String = "", body: [UInt8] = [], host: String? = nil,
         isHTTPS: Bool = false, ifModifiedSince: String? = nil, accept: String? = nil, iiifID: String? = nil,
-        forwardedProto: String? = nil, forwardedHost: String? = nil
+        forwardedProto: String? = nil, forwardedHost: String? = nil, ifNoneMatch: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -67,5 +69,6 @@ public struct ServerRequest: Sendable {
         self.iiifID = iiifID
         self.forwardedProto = forwardedProto
         self.forwardedHost = forwardedHost
+        self.ifNoneMatch = ifNoneMatch
     }
 }

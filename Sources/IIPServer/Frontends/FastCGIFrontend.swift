@@ -73,6 +73,6 @@ public struct FastCGIFrontend: Sendable {
             body: Array(buffer: request.body), host: host(params, secure: secure), isHTTPS: secure,
             ifModifiedSince: params["HTTP_IF_MODIFIED_SINCE"], accept: params["HTTP_ACCEPT"],
             iiifID: params["HTTP_X_IIIF_ID"], forwardedProto: params["HTTP_X_FORWARDED_PROTO"],
-            forwardedHost: params["HTTP_X_FORWARDED_HOST"])
+            forwardedHost: params["HTTP_X_FORWARDED_HOST"], ifNoneMatch: params["HTTP_IF_NONE_MATCH"])
     }
 }

@@ -3,7 +3,11 @@ public import IIPPipeline
 public import IIPProtocol
 import NIOCore
 
-/// What both frontends do with a request: `/health` and `/metrics` here, everything else through the pipeline.
+/// What both frontends do with a request: `/health`, `/ready` and `/metrics` here, everything else through the
+/// pipeline.
+///
+/// `/health` is liveness: 200 whenever the process answers. `/ready` is readiness: 200 while serving, 503 from the
+/// moment a drain starts (SIGTERM) or while FILESYSTEM_PREFIX cannot be read, with the reason as the body.
 ///
 /// Keeping this in one place is what makes the HTTP and FastCGI frontends answer the same request with the same
 /// status, headers and bytes.
@@ -26,6 +30,12 @@ public struct FrontendRouter: Sendable {
             return ServerResponse(
                 status: .ok, headerFields: [.contentType: "text/plain", .cacheControl: "no-cache"],
                 body: ByteBuffer(string: "OK\n"))
+        case "/ready":
+            let readiness = await pipeline.readiness()
+            return ServerResponse(
+                status: readiness == .ready ? .ok : .serviceUnavailable,
+                headerFields: [.contentType: "text/plain", .cacheControl: "no-cache"],
+                body: ByteBuffer(string: readiness.reason + "\n"))
         case "/metrics" where metrics != nil:
             return ServerResponse(
                 status: .ok,

@@ -36,7 +36,8 @@ public struct HTTPFrontend: HTTPResponder {
             method: ServerRequest.Method(request.method.rawValue), path: path, query: query, body: body,
             host: request.head.authority, isHTTPS: request.head.scheme == "https",
             ifModifiedSince: headers[.ifModifiedSince], accept: headers[.accept],
-            iiifID: headers[.iiifID], forwardedProto: headers[.forwardedProto], forwardedHost: headers[.forwardedHost])
+            iiifID: headers[.iiifID], forwardedProto: headers[.forwardedProto], forwardedHost: headers[.forwardedHost],
+            ifNoneMatch: headers[.ifNoneMatch])
         let answer = await router.respond(to: serverRequest)
         let response = Self.response(answer)
         return request.method == .head ? response.createHeadResponse() : response

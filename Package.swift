@@ -79,6 +79,7 @@ let package = Package(
                 "IIPProtocol",
                 "IIPImaging",
                 "CIIPShims",
+                "CMemcached",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,1 +1,2 @@
 #include <libmemcached/memcached.h>
+#include <libmemcachedutil-1.0/pool.h>

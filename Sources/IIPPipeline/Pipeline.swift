@@ -30,6 +30,8 @@ public final class Pipeline: Sendable {
     package let tileCache: TileCache
     /// Decoded tiles for region exports.
     package let decodedTiles: DecodedTileCache
+    /// The memcached tile cache, when MEMCACHED_SERVERS names servers.
+    package let sharedTiles: SharedTileCache?
     /// The threads for blocking C work.
     package let executor: CodecExecutor
     /// The bound on requests in flight and waiting.
@@ -68,8 +70,9 @@ public final class Pipeline: Sendable {
                 "IIIF_PREFERRED_FORMATS: left out of info.json, no IIIF format of this server",
                 metadata: ["formats": "\(settings.unusablePreferredFormats.joined(separator: ","))"])
         }
+        sharedTiles = Self.sharedTileCache(configuration, logger: logger)
         let render = RenderStage(
-            cacheLookup: CacheLookupStage(cache: tileCache),
+            cacheLookup: CacheLookupStage(cache: tileCache, shared: sharedTiles),
             encode: EncodeStage(
                 maxICC: configuration.embedICC ? configuration.maxICC : 0,
                 tiffCompression: configuration.tiffCompression),
@@ -124,6 +127,7 @@ public final class Pipeline: Sendable {
     /// Stops the codec threads. Call after ``run()`` has returned.
     public func shutdown() async {
         await executor.shutdown()
+        await sharedTiles?.shutdown()
     }
 
     /// Empties the tile caches and the image registry (SIGHUP).

@@ -93,12 +93,12 @@ extension ServerConfiguration {
             show: { "\($0.watermarkOpacity)" }),
         Setting(
             "MEMCACHED_SERVERS", .iipsrv, default: "localhost", range: "host[:port], comma-separated",
-            "memcached servers shared by several server processes.", status: .notYet("the memcached cache"),
+            "memcached servers that several server processes and machines share rendered tiles through, looked up "
+                + "after the tile cache misses (consistent hashing); empty turns it off.",
             read: { $0.memcachedServers = $1 }, show: { $0.memcachedServers }),
         Setting(
             "MEMCACHED_TIMEOUT", .iipsrv, default: "86400", range: ">= 0 seconds", "Expiry of memcached entries.",
-            status: .notYet("the memcached cache"), read: { $0.memcachedTimeout = max(int($1), 0) },
-            show: { "\($0.memcachedTimeout)" }),
+            read: { $0.memcachedTimeout = max(int($1), 0) }, show: { "\($0.memcachedTimeout)" }),
         Setting(
             "INTERPOLATION", .iipsrv, default: "1", range: "0 or 1 (others: bilinear)",
             "Export resampling: 0 nearest neighbour, 1 bilinear.",
@@ -290,5 +290,20 @@ extension ServerConfiguration {
                     $0.trimmingCharacters(in: .whitespaces).lowercased()
                 }.filter { !$0.isEmpty }
             }, show: { $0.iiifPreferredFormats.joined(separator: ",") }),
+        Setting(
+            "MEMCACHED_IO_TIMEOUT", .server, default: "50", range: "1-60000 milliseconds (clamped)",
+            "Longest wait for a memcached server to connect, answer or take a value; past it the lookup is a miss "
+                + "and the server is left out until MEMCACHED_RETRY_INTERVAL has passed.",
+            read: { $0.memcachedIOTimeout = min(max(int($1), 1), 60000) }, show: { "\($0.memcachedIOTimeout)" }),
+        Setting(
+            "MEMCACHED_RETRY_INTERVAL", .server, default: "5", range: "1-3600 seconds (clamped)",
+            "Seconds a failed memcached server is left out (its keys go to the others) before it is tried again.",
+            read: { $0.memcachedRetryInterval = min(max(int($1), 1), 3600) },
+            show: { "\($0.memcachedRetryInterval)" }),
+        Setting(
+            "MEMCACHED_MAX_ITEM", .server, default: "1047552", range: "> 0 bytes",
+            "Largest tile sent to memcached (its item limit, 1 MiB by default, less room for the key); larger ones "
+                + "are counted and logged once.",
+            read: { $0.memcachedMaxItem = max(int($1), 1) }, show: { "\($0.memcachedMaxItem)" }),
     ]
 }

@@ -47,6 +47,12 @@ public struct ServerConfiguration: Sendable {
     public var memcachedServers = "localhost"
     /// MEMCACHED_TIMEOUT in seconds. Default 86400.
     public var memcachedTimeout = 86400
+    /// MEMCACHED_IO_TIMEOUT: milliseconds a memcached call may wait.
+    public var memcachedIOTimeout = 50
+    /// MEMCACHED_RETRY_INTERVAL: seconds a failed server is left out.
+    public var memcachedRetryInterval = 5
+    /// MEMCACHED_MAX_ITEM: the largest value sent to memcached, in bytes.
+    public var memcachedMaxItem = 1_047_552
     /// INTERPOLATION: 0 nearest neighbour, 1 bilinear (default).
     public var interpolation = 1
     /// CORS: the Access-Control-Allow-Origin value; empty disables CORS headers.

@@ -27,6 +27,8 @@ final class TestServer: Sendable {
     static func configuration(_ update: (inout ServerConfiguration) -> Void = { _ in }) -> ServerConfiguration {
         var configuration = ServerConfiguration(cores: 2)
         configuration.filesystemPrefix = Fixtures.directory + "/"
+        // No shared cache unless a test names servers: answers must come from this server alone.
+        configuration.memcachedServers = ""
         configuration.logFile = ""
         configuration.verbosity = 0
         update(&configuration)

@@ -1,0 +1,170 @@
+import Foundation
+import IIPPipeline
+import IIPTestSupport
+import Logging
+import NIOCore
+import Testing
+
+/// The memcached tile cache (issue 12, item 1; iipsrv-reference §8.3) between two servers and two real memcached
+/// processes: what one server renders the other serves from memcached; a replaced file is never served stale; a
+/// value that is not ours is a miss; values over the item limit are not sent; memcached going away costs nothing
+/// but misses.
+@Suite("memcached shared tile cache", .serialized)
+struct SharedCacheTests {
+    init() throws { try StandardFixtures.prepare() }
+
+    static let image = StandardFixtures.rgbJPEG.name
+    static let targets =
+        (0..<6).map { "/?FIF=\(image)&QLT=80&JTL=2,\($0)" } + [
+            "/iiif/\(image)/0,0,512,512/256,/0/default.png", "/deepzoom/\(image)_files/10/1_1.webp",
+        ]
+
+    static func configuration(_ servers: [MemcachedServer], _ update: (inout ServerConfiguration) -> Void = { _ in })
+        -> ServerConfiguration
+    {
+        TestServer.configuration {
+            $0.memcachedServers = servers.map(\.address).joined(separator: ",")
+            $0.fileCheckInterval = 0
+            update(&$0)
+        }
+    }
+
+    static func hits(_ servers: [MemcachedServer]) async throws -> Int {
+        var total = 0
+        for server in servers { total += try await server.stats()["get_hits"] ?? 0 }
+        return total
+    }
+
+    @Test func whatOneServerRendersTheOtherServesFromMemcached() async throws {
+        let memcached = [try await MemcachedServer.start(), try await MemcachedServer.start()]
+        let configuration = Self.configuration(memcached)
+        try await TestServer.with(configuration) { a in
+            try await TestServer.with(configuration) { b in
+                var first: [[UInt8]] = []
+                for target in Self.targets {
+                    let answer = try await a.get(target)
+                    #expect(answer.status == 200, "\(target)")
+                    first.append(answer.body)
+                }
+                // Stores are sent in the background: wait until memcached holds them all.
+                var stored = 0
+                for _ in 0..<100 {
+                    stored = 0
+                    for server in memcached { stored += try await server.stats()["curr_items"] ?? 0 }
+                    if stored >= Self.targets.count { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(stored == Self.targets.count)
+                // Consistent hashing spreads the keys over both servers.
+                #expect(try await memcached[0].stats()["curr_items"] ?? 0 > 0)
+                #expect(try await memcached[1].stats()["curr_items"] ?? 0 > 0)
+                let before = try await Self.hits(memcached)
+                for (target, body) in zip(Self.targets, first) {
+                    #expect(try await b.get(target).body == body, "\(target)")
+                }
+                #expect(try await Self.hits(memcached) - before == Self.targets.count, "every tile came from memcached")
+                // B's own tile cache now answers: memcached is not asked again.
+                for target in Self.targets { _ = try await b.get(target) }
+                #expect(try await Self.hits(memcached) - before == Self.targets.count)
+            }
+        }
+        for server in memcached { await server.stop() }
+    }
+
+    // iipsrv's issue #135: a replaced image must not be served from memcached.
+    @Test func aReplacedFileIsNeverServedStale() async throws {
+        let memcached = [try await MemcachedServer.start()]
+        let name = "shared-replaced.tif"
+        let path = Fixtures.path(name)
+        try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.copyItem(atPath: Fixtures.path(Self.image), toPath: path)
+        let configuration = Self.configuration(memcached)
+        try await TestServer.with(configuration) { a in
+            try await TestServer.with(configuration) { b in
+                let target = "/?FIF=\(name)&JTL=1,0"
+                let old = try await a.get(target).body
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(try await b.get(target).body == old)
+                try FileManager.default.copyItem(
+                    atPath: Fixtures.path(StandardFixtures.rgbDeflate512.name), toPath: path + ".new")
+                #expect(rename(path + ".new", path) == 0)
+                let fromA = try await a.get(target)
+                let fromB = try await b.get(target)
+                #expect(fromA.status == 200 && fromA.body != old)
+                #expect(fromB.body == fromA.body)
+            }
+        }
+        for server in memcached { await server.stop() }
+    }
+
+    @Test func foreignValuesAndOversizedTilesAreMisses() async throws {
+        let memcached = [try await MemcachedServer.start()]
+        // Something else writes under a key: a miss, not a wrong tile. (The cache itself, over the real memcached.)
+        let client = try #require(
+            MemcachedClient(
+                servers: memcached[0].address, expiry: 60, timeoutMilliseconds: 200, retryInterval: 1, clients: 2))
+        let shared = SharedTileCache(
+            client: client, threads: 2, fingerprint: "test", maxItemBytes: 1 << 20, logger: Logger(label: "test"))
+        let key = TileKey(imagePath: "a.tif", modified: 1, resolution: 0, tile: 0, format: .jpeg, quality: 75)
+        shared.store(ByteBuffer(bytes: [1, 2, 3]), for: key)
+        var found: ByteBuffer?
+        for _ in 0..<100 where found == nil {
+            found = await shared.tile(for: key)
+            if found == nil { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(found.map { Array(buffer: $0) } == [1, 2, 3])
+        #expect(client.set(shared.memcachedKey(key), Array("not a tile".utf8)))
+        #expect(await shared.tile(for: key) == nil)
+        var truncated = SharedTileCache.framed([1, 2, 3, 4])
+        truncated.removeLast()
+        #expect(client.set(shared.memcachedKey(key), truncated))
+        #expect(await shared.tile(for: key) == nil)
+        await shared.shutdown()
+        // MEMCACHED_MAX_ITEM below a tile's size: nothing is sent, every answer is right.
+        let small = [try await MemcachedServer.start()]
+        try await TestServer.with(Self.configuration(small) { $0.memcachedMaxItem = 100 }) { server in
+            for target in Self.targets { #expect(try await server.get(target).status == 200) }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await small[0].stats()["curr_items"] == 0)
+        }
+        for server in memcached + small { await server.stop() }
+    }
+
+    // A memcached killed mid-way, or never there, costs misses only: every answer is 200 and right. (The time it
+    // adds is bounded by MEMCACHED_IO_TIMEOUT; that is measured by the load harness, not asserted here.)
+    @Test func memcachedGoingAwayChangesNothingVisible() async throws {
+        let memcached = [try await MemcachedServer.start(), try await MemcachedServer.start()]
+        let configuration = Self.configuration(memcached)
+        let reference = try await TestServer.with(TestServer.configuration()) { server in
+            var bodies: [[UInt8]] = []
+            for target in Self.targets { bodies.append(try await server.get(target).body) }
+            return bodies
+        }
+        try await TestServer.with(configuration) { a in
+            for (target, body) in zip(Self.targets.prefix(3), reference) {
+                #expect(try await a.get(target).body == body)
+            }
+            await memcached[0].kill()
+            for (target, body) in zip(Self.targets, reference) {
+                let answer = try await a.get(target)
+                #expect(answer.status == 200 && answer.body == body, "\(target)")
+            }
+            await memcached[1].kill()
+            try await TestServer.with(configuration) { b in
+                for (target, body) in zip(Self.targets, reference) {
+                    let answer = try await b.get(target)
+                    #expect(answer.body == body, "\(target) with no memcached at all")
+                }
+            }
+        }
+        // A server list where nothing listens.
+        let port = try TestEnvironment.freePort()
+        let nowhere = TestServer.configuration { $0.memcachedServers = "127.0.0.1:\(port)" }
+        try await TestServer.with(nowhere) { server in
+            for (target, body) in zip(Self.targets, reference) {
+                let answer = try await server.get(target)
+                #expect(answer.body == body)
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// A private memcached (Debian's), on a free loopback port, for the shared-cache tests.
+final class MemcachedServer: Sendable {
+    let port: Int
+    private let process: ExternalProcess
+
+    private init(port: Int, process: ExternalProcess) {
+        self.port = port
+        self.process = process
+    }
+
+    /// Starts memcached with 64 MB and waits until it accepts connections.
+    static func start() async throws -> MemcachedServer {
+        let binary = try TestEnvironment.require("memcached", package: "memcached")
+        let port = try TestEnvironment.freePort()
+        let folder = try TestEnvironment.temporaryFolder("memcached")
+        let process = try ExternalProcess(
+            binary, ["-l", "127.0.0.1", "-p", "\(port)", "-U", "0", "-m", "64", "-u", "root"], logDirectory: folder)
+        try await TestEnvironment.waitForPort(port, of: process)
+        return MemcachedServer(port: port, process: process)
+    }
+
+    /// `host:port`, as MEMCACHED_SERVERS names it.
+    var address: String { "127.0.0.1:\(port)" }
+
+    /// memcached's own counters (`stats`): get_hits, get_misses, curr_items, cmd_set ...
+    func stats() async throws -> [String: Int] {
+        let reply = try await TestHTTPClient.exchange(
+            host: "127.0.0.1", port: port, bytes: Array("stats\r\nquit\r\n".utf8))
+        var values: [String: Int] = [:]
+        for line in String(decoding: reply, as: UTF8.self).split(separator: "\r\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 3, parts[0] == "STAT", let value = Int(parts[2]) { values[String(parts[1])] = value }
+        }
+        return values
+    }
+
+    /// Kills it at once (SIGKILL), as a crash would.
+    func kill() async {
+        process.signal(SIGKILL)
+        _ = await process.waitForExit(timeout: .seconds(5))
+    }
+
+    /// Stops it.
+    func stop() async {
+        await process.stop()
+    }
+}

@@ -37,19 +37,21 @@ struct TransformCase: Sendable, Hashable {
         // with it, which changes no sample by more than one level.
         let twin = subject.bits == 8 ? "&CNT=1.00001" : ""
         let everyChannel = (1...subject.channels).map { "MINMAX=\($0):\(low),\(high)" }.joined(separator: "&")
-        // §6.1: master reduces 16 and 32-bit integers by their top byte when nothing needs the floating-point chain,
-        // then thresholds them; 1.1 normalises them first, so a level at the threshold can fall either side.
-        let wideBinary: Comparison =
+        // §6.1: master reduces 16 and 32-bit integers by their top byte when nothing needs the floating-point chain;
+        // 1.1 normalises them, so about half the levels differ by one. A bi-level threshold or an equalisation table
+        // turns that into whole regions (a level at the threshold, or at a step of the table, lands on the other
+        // side): those are compared with master's formulas in TransformFormulaTests, and here in size.
+        let wide: Comparison =
             subject.bits > 8 && subject.sampleFormat != .floatingPoint
-            ? .size("1.1 normalises wide samples before thresholding; master takes their top byte") : .pixels
+            ? .size("1.1 normalises wide samples before the threshold or table; master takes their top byte") : .pixels
         let lab = subject.cieLab
         // 1.1 converts CIELab with the older matrix (README): levels at the threshold can fall either side.
         let binary: Comparison =
             lab
             ? .size("1.1 converts CIELab with the older matrix; a level off at the threshold turns a pixel over")
-            : wideBinary
+            : wide
         var cases = [
-            TransformCase("CNT=2.5"), TransformCase("CNT=0.6"), TransformCase("CNT=st"), TransformCase("CNT=eq"),
+            TransformCase("CNT=2.5"), TransformCase("CNT=0.6"), TransformCase("CNT=st"), TransformCase("CNT=eq", wide),
             TransformCase("GAM=2.2"), TransformCase("GAM=0.45"),
             TransformCase("GAM=log", .size("1.1 has no GAM=log (it reads 0, a gamma of 0)")),
             TransformCase("INV"), TransformCase("INV=1"),
@@ -83,7 +85,7 @@ struct TransformCase: Sendable, Hashable {
                 "MINMAX=0:\(low),\(high)&GAM=0.8&INV=1&CMP=jet",
                 reference: "MINMAX=1:\(low),\(high)&GAM=0.8&INV=1&CMP=jet"),
             TransformCase("GAM=1.5&CNT=1.3&ROT=90"),
-            TransformCase("COL=grey&CNT=eq&ROT=270", lab ? .size("grey of a CIELab image, see COL=grey") : .pixels),
+            TransformCase("COL=grey&CNT=eq&ROT=270", lab ? .size("grey of a CIELab image, see COL=grey") : wide),
             TransformCase("COL=binary&ROT=!90", binary),
             TransformCase("CNT=st&GAM=0.7&ROT=180"),
             TransformCase("INV=1&CMP=hot&ROT=!0"),

@@ -20,7 +20,7 @@ public struct IIPQueryToken: Sendable, Hashable {
         var tokens: [IIPQueryToken] = []
         for part in query.split(separator: "&", omittingEmptySubsequences: true) {
             guard let equals = part.firstIndex(of: "=") else {
-                // A bare INV (no `=`), as OpenSeadragon's IIP tile source sends it, inverts; 1.1 drops it.
+                // A bare INV (no `=`), as OpenSeadragon's IIP tile source sends it, inverts, as in iipsrv 1.1.
                 if part.lowercased() == "inv" { tokens.append(IIPQueryToken(name: "inv", rawValue: "")) }
                 continue
             }

@@ -35,7 +35,14 @@ import Testing
         #expect(cyan.bytes[0] < 60 && cyan.bytes[1] > 200 && cyan.bytes[2] > 200)
     }
 
-    private func isNear(_ l: Double, _ a: Double, _ b: Double, _ expected: (Int, Int, Int)) -> Bool {
+    // iipsrv-reference §6.3 in master's precision: stored Lab (225, 5, 10) is sRGB (238, 217, 202); the same formula
+    // computed wholly in double precision gives 239 for red.
+    @Test func mastersPrecision() {
+        let pixel = PixelBuffer(width: 1, height: 1, channels: 3, bytes: [225, 5, 10])
+        #expect(CIELabConversion.toSRGB(pixel).bytes == [238, 217, 202])
+    }
+
+    private func isNear(_ l: Float, _ a: Float, _ b: Float, _ expected: (Int, Int, Int)) -> Bool {
         let (r, g, bl) = CIELabConversion.srgb(l: l, a: a, b: b)
         return abs(Int(r) - expected.0) <= 3 && abs(Int(g) - expected.1) <= 3 && abs(Int(bl) - expected.2) <= 3
     }

@@ -143,6 +143,30 @@ import Testing
         #expect(run(pixels) { $0.convolution = scaled } == pixels)
     }
 
+    // iipsrv-reference §6.3, as master computes it: each single-precision product summed in double precision, then
+    // divided by the kernel's sum in double precision
+    @Test func convolutionSumsProductsInDoublePrecision() throws {
+        var random = TestPattern.Generator(seed: 0xC0)
+        let pixels = buffer8(width: 64, height: 4, channels: 1, (0..<256).map { _ in UInt8(random.next() % 256) })
+        let weights: [Float] = [1, 2, 1, 2, 4, 2, 1, 2, 1]
+        let kernel = try #require(ConvolutionKernel(coefficients: weights.map(Double.init)))
+        let output = run(pixels) { $0.convolution = kernel }
+        var expected: [UInt8] = []
+        for y in 0..<4 {
+            for x in 0..<64 {
+                var sum = 0.0
+                for ky in 0..<3 {
+                    for kx in 0..<3 {
+                        let sample = pixels.bytes[min(max(y + ky - 1, 0), 3) * 64 + min(max(x + kx - 1, 0), 63)]
+                        sum += Double(weights[ky * 3 + kx] * (Float(sample) * Float(1 / 255.0)))
+                    }
+                }
+                expected.append(UInt8(min(max(Float(sum / 16) * 255, 0), 255)))
+            }
+        }
+        #expect(output.bytes == expected)
+    }
+
     @Test func convolutionExtendsEdges() throws {
         let right = try #require(ConvolutionKernel(coefficients: [0, 0, 0, 0, 0, 1, 0, 0, 0]))
         let pixels = buffer8(width: 4, height: 2, channels: 1, [1, 2, 3, 4, 5, 6, 7, 8])

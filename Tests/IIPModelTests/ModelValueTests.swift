@@ -162,6 +162,13 @@ struct IIPModelTests {
         processing.rotation = Rotation(degrees: 90)
         #expect(!processing.needsFloatPipeline)
         #expect(!processing.isIdentity)
+        // Master equalises the 8-bit pixels: wider samples reach it by the fast reduction, not the float chain.
+        processing = ImageProcessing()
+        processing.contrast = .equalization
+        #expect(!processing.needsFloatPipeline)
+        #expect(!processing.isIdentity)
+        processing.contrast = .stretch
+        #expect(processing.needsFloatPipeline)
         for change: (inout ImageProcessing) -> Void in [
             { $0.contrast = .factor(1.5) }, { $0.gamma = .exponent(2) }, { $0.invert = true },
             { $0.colorMap = .jet }, { $0.sampleRanges = [SampleRange(channel: nil, minimum: 0, maximum: 1)] },

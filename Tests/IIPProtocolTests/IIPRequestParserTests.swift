@@ -200,9 +200,9 @@ struct IIPSetterParsingTests {
 
     static let convolutions: [(String, IIPCommand)] = [
         ("CNV=sobel", kernel([-1, 0, 1, -2, 0, 2, -1, 0, 1])),
-        ("CNV=prewitt", kernel([-1, 0, 1, -1, 0, 1, -1, 0, 1])),
+        ("CNV=prewitt", kernel([1, 0, -1, 1, 0, -1, 1, 0, -1])),
         ("CNV=scharr", kernel([-3, 0, 3, -10, 0, 10, -3, 0, 3])),
-        ("CNV=laplace", kernel([0, 1, 0, 1, -4, 1, 0, 1, 0])),
+        ("CNV=laplace", kernel([-1, -1, -1, -1, 8, -1, -1, -1, -1])),
         ("CNV=gaussian", kernel([1, 2, 1, 2, 4, 2, 1, 2, 1])),
         ("CNV=sharpen", kernel([0, -1, 0, -1, 5, -1, 0, -1, 0])),
         ("CNV=emboss", kernel([-2, -1, 0, -1, 1, 1, 0, 1, 2])),

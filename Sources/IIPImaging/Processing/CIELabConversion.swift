@@ -19,7 +19,7 @@ public enum CIELabConversion {
         let count = pixels.width * pixels.height
         let channels = pixels.channels
         var output = [UInt8](repeating: 0, count: count * 3)
-        func convert(_ lab: (Int) -> (Double, Double, Double)) {
+        func convert(_ lab: (Int) -> (Float, Float, Float)) {
             for pixel in 0..<count {
                 let (l, a, b) = lab(pixel * channels)
                 let (r, g, bl) = srgb(l: l, a: a, b: b)
@@ -32,8 +32,8 @@ public enum CIELabConversion {
             pixels.bytes.withUnsafeBufferPointer { source in
                 convert { index in
                     (
-                        Double(source[index]) / 2.55, Double(Int8(bitPattern: source[index + 1])),
-                        Double(Int8(bitPattern: source[index + 2]))
+                        Float(Double(source[index]) / 2.55), Float(Int8(bitPattern: source[index + 1])),
+                        Float(Int8(bitPattern: source[index + 2]))
                     )
                 }
             }
@@ -42,8 +42,8 @@ public enum CIELabConversion {
                 let source = raw.bindMemory(to: UInt16.self)
                 convert { index in
                     (
-                        Double(source[index] >> 1) / 327.67, Double(Int16(bitPattern: source[index + 1]) >> 8),
-                        Double(Int16(bitPattern: source[index + 2]) >> 8)
+                        Float(Double(source[index] >> 1) / 327.67), Float(Int16(bitPattern: source[index + 1]) >> 8),
+                        Float(Int16(bitPattern: source[index + 2]) >> 8)
                     )
                 }
             }
@@ -51,34 +51,35 @@ public enum CIELabConversion {
         return PixelBuffer(width: pixels.width, height: pixels.height, channels: 3, bytes: output)
     }
 
-    /// One Lab colour as 8-bit sRGB.
-    static func srgb(l: Double, a: Double, b: Double) -> (UInt8, UInt8, UInt8) {
+    /// One Lab colour as 8-bit sRGB, in master's precision: L, a, b, X, Y, Z and the matrix single-precision, the
+    /// intermediate terms, the sums' conversion and the transfer curve double-precision. Computing it all in double
+    /// precision moves a channel by one level now and then, which a bi-level threshold or an equalisation table
+    /// turns into a larger difference.
+    static func srgb(l: Float, a: Float, b: Float) -> (UInt8, UInt8, UInt8) {
         let (xn, yn, zn) = (95.0470, 100.0, 108.8827)
-        let y: Double
+        var y: Float
         let fy: Double
         if l < 8 {
-            y = l * yn / 903.3
-            fy = 7.787 * (y / yn) + 16.0 / 116.0
+            y = Float(Double(l) * yn / 903.3)
+            fy = 7.787 * (Double(y) / yn) + 16.0 / 116.0
         } else {
-            fy = (l + 16) / 116
-            y = yn * fy * fy * fy
+            fy = (Double(l) + 16) / 116
+            y = Float(yn * fy * fy * fy)
         }
-        func component(_ f: Double, _ white: Double) -> Double {
-            f >= 0.2069 ? white * f * f * f : white * (f - 0.13793) / 7.787
+        func component(_ f: Double, _ white: Double) -> Float {
+            Float(f < 0.2069 ? white * (f - 0.13793) / 7.787 : white * f * f * f)
         }
-        let x = component(a / 500 + fy, xn) / 100
-        let z = component(fy - b / 200, zn) / 100
-        let yy = y / 100
-        let linear = (
-            3.2406255 * x - 1.537208 * yy - 0.4986286 * z,
-            -0.9689307 * x + 1.8757561 * yy + 0.0415175 * z,
-            0.0557101 * x - 0.2040211 * yy + 1.0569959 * z
-        )
-        func encode(_ value: Double) -> UInt8 {
-            let v = max(value, 0)
+        let x = Float(Double(component(Double(a) / 500 + fy, xn)) / 100)
+        let z = Float(Double(component(fy - Double(b) / 200, zn)) / 100)
+        y = Float(Double(y) / 100)
+        func encode(_ m0: Float, _ m1: Float, _ m2: Float) -> UInt8 {
+            let v = max(Double(x * m0 + y * m1 + z * m2), 0)
             let gamma = v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055
             return UInt8(min(max(gamma, 0), 1) * 255)
         }
-        return (encode(linear.0), encode(linear.1), encode(linear.2))
+        return (
+            encode(3.2406255, -1.537208, -0.4986286), encode(-0.9689307, 1.8757561, 0.0415175),
+            encode(0.0557101, -0.2040211, 1.0569959)
+        )
     }
 }

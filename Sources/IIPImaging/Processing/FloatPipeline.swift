@@ -135,8 +135,13 @@ public enum FloatPipeline {
                 high = Array(repeating: range.maximum, count: channels)
             }
         }
+        // As master: single-precision bounds, the reciprocal of their difference taken in double precision, and
+        // 1e30 for an empty range.
         let offsets = low.map(Float.init)
-        let scales = zip(low, high).map { $1 != $0 ? Float(1 / ($1 - $0)) : 1 }
+        let scales = zip(low, high).map { low, high -> Float in
+            let difference = Float(high) - Float(low)
+            return abs(difference) > 1e-30 ? Float(1 / Double(difference)) : 1e30
+        }
         let count = pixels.width * pixels.height * channels
         var values = [Float](repeating: 0, count: count)
         pixels.bytes.withUnsafeBytes { raw in
@@ -242,26 +247,28 @@ public enum FloatPipeline {
         }
     }
 
+    /// Edge-extended convolution, as master computes it: each single-precision product summed in double precision,
+    /// divided by the kernel's sum when that is positive (iipsrv-reference §6.3).
     static func convolve(_ values: [Float], width: Int, height: Int, channels: Int, kernel: ConvolutionKernel)
         -> [Float]
     {
         let size = kernel.size
         let half = size / 2
-        let sum = kernel.coefficients.reduce(0, +)
-        let weights = kernel.coefficients.map { Float(sum > 0 ? $0 / sum : $0) }
+        let weights = kernel.coefficients.map { Float($0) }
+        let sum = weights.reduce(0.0) { $0 + Double($1) }
         var output = [Float](repeating: 0, count: values.count)
         for y in 0..<height {
             for x in 0..<width {
                 for c in 0..<channels {
-                    var total: Float = 0
+                    var total = 0.0
                     for ky in 0..<size {
                         let sy = min(max(y + ky - half, 0), height - 1)
                         for kx in 0..<size {
                             let sx = min(max(x + kx - half, 0), width - 1)
-                            total += weights[ky * size + kx] * values[(sy * width + sx) * channels + c]
+                            total += Double(weights[ky * size + kx] * values[(sy * width + sx) * channels + c])
                         }
                     }
-                    output[(y * width + x) * channels + c] = total
+                    output[(y * width + x) * channels + c] = Float(sum > 0 ? total / sum : total)
                 }
             }
         }

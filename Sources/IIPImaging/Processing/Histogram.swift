@@ -1,5 +1,10 @@
+public import IIPModel
+
 /// A 256-bin histogram of an image's brightness, for bi-level output, equalisation and contrast stretch
 /// (iipsrv-reference §6.4). One histogram covers all channels: each pixel adds its rounded channel average.
+///
+/// The threshold and the equalisation table are iipsrv master's, computed in single precision as master computes
+/// them, so that a bi-level answer (which a threshold one level off changes in whole regions) is master's.
 public struct Histogram: Sendable, Hashable {
     /// Pixel counts per brightness 0...255.
     public var bins: [Int]
@@ -21,35 +26,52 @@ public struct Histogram: Sendable, Hashable {
         self.bins = bins
     }
 
+    /// The histogram master computes for an image from its smallest tile: 8-bit unsigned samples as they are,
+    /// wider ones (and floats) first normalised with the image's per-channel `minimum` and `maximum` and brought to
+    /// 8 bits by truncation, as the floating-point chain does (iipsrv-reference §6.4), not by the top bits that
+    /// tiles without processing keep (§6.1).
+    public static func of(_ samples: PixelBuffer, minimum: [Double], maximum: [Double]) -> Histogram {
+        guard samples.bitsPerSample != 8 || samples.sampleFormat == .signedInteger else { return Histogram(samples) }
+        return Histogram(
+            FloatPipeline.apply(samples, processing: ImageProcessing(), minimum: minimum, maximum: maximum))
+    }
+
     /// The total number of pixels counted.
     public var total: Int { bins.reduce(0, +) }
 
-    /// The threshold that maximises the between-class variance (Otsu's method).
+    /// The level that maximises the between-class variance (Otsu's method), counting the level itself in the darker
+    /// class; as master, a pixel is black when it is below the threshold, so that level itself becomes white. Sums
+    /// and variances are single-precision, with the first of equal maxima kept; 0 when no level splits the
+    /// histogram into two occupied classes.
     public var otsuThreshold: Int {
-        let total = Double(self.total)
-        guard total > 0 else { return 128 }
-        let weightedSum = bins.enumerated().reduce(0.0) { $0 + Double($1.offset * $1.element) }
-        var backgroundWeight = 0.0
-        var backgroundSum = 0.0
-        var best = 0.0
+        var count: UInt32 = 0
+        var sum: Float = 0
+        for (level, pixels) in bins.enumerated() {
+            let pixels = UInt32(clamping: pixels)
+            count &+= pixels
+            sum += Float(level) * Float(pixels)
+        }
+        var background: Float = 0
+        var backgroundSum: Float = 0
+        var best: Float = 0
         var threshold = 0
-        for level in 0..<256 {
-            backgroundWeight += Double(bins[level])
-            guard backgroundWeight > 0 else { continue }
-            let foregroundWeight = total - backgroundWeight
-            guard foregroundWeight > 0 else { break }
-            backgroundSum += Double(level * bins[level])
-            let backgroundMean = backgroundSum / backgroundWeight
-            let foregroundMean = (weightedSum - backgroundSum) / foregroundWeight
+        for level in 0..<bins.count {
+            let pixels = Float(UInt32(clamping: bins[level]))
+            background += pixels
+            if background == 0 { continue }
+            let foreground = Float(count) - background
+            if foreground == 0 { break }
+            backgroundSum += Float(level) * pixels
+            let backgroundMean = backgroundSum / background
+            let foregroundMean = (sum - backgroundSum) / foreground
             let variance =
-                backgroundWeight * foregroundWeight * (backgroundMean - foregroundMean)
-                * (backgroundMean - foregroundMean)
+                background * foreground * (backgroundMean - foregroundMean) * (backgroundMean - foregroundMean)
             if variance > best {
-                best = variance
                 threshold = level
+                best = variance
             }
         }
-        return threshold + 1
+        return threshold
     }
 
     /// The darkest and brightest occupied bins.
@@ -59,16 +81,20 @@ public struct Histogram: Sendable, Hashable {
         return low...max(high, low)
     }
 
-    /// A lookup table that spreads the cumulative distribution evenly over 0...255.
-    public var equalizationTable: [UInt8] {
-        var cumulative = [Int](repeating: 0, count: 256)
-        var running = 0
-        for level in 0..<256 {
-            running += bins[level]
+    /// Master's equalisation table for a picture of `pixelCount` pixels (the tile or export it is applied to):
+    /// `round(255 / cdf(255) * (cdf(i) - cdf(first) / pixelCount))`, single-precision. The first occupied level's
+    /// count is divided by the picture's size, not subtracted, so the table is close to `255 cdf(i) / cdf(255)`
+    /// (iipsrv-reference §6.4). An empty histogram gives the identity.
+    public func equalizationTable(pixelCount: Int) -> [UInt8] {
+        guard let first = bins.firstIndex(where: { $0 > 0 }) else { return (0...255).map { UInt8($0) } }
+        var cumulative = [Float](repeating: 0, count: bins.count)
+        var running: Float = 0
+        for level in bins.indices {
+            running += Float(UInt32(clamping: bins[level]))
             cumulative[level] = running
         }
-        let first = cumulative.first { $0 > 0 } ?? 0
-        let span = Double(max(running - first, 1))
-        return cumulative.map { UInt8(min(max((Double($0 - first) * 255 / span).rounded(), 0), 255)) }
+        let scale = Float(bins.count - 1) / running
+        let offset = cumulative[first] / Float(UInt32(clamping: max(pixelCount, 1)))
+        return cumulative.map { UInt8(min(max((scale * ($0 - offset)).rounded(), 0), 255)) }
     }
 }

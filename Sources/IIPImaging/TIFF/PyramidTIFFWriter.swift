@@ -420,7 +420,7 @@ public struct PyramidTIFFWriter: Sendable {
 
     /// Halves both dimensions (rounding down, at least 1) with a 2x2 box filter, integers rounded half up (floor of
     /// the sum plus 2, over 4), or by taking the top-left pixel of each 2x2 block when `nearest` is set.
-    static func halve(_ pixels: PixelBuffer, nearest: Bool = false) -> PixelBuffer {
+    public static func halve(_ pixels: PixelBuffer, nearest: Bool = false) -> PixelBuffer {
         let width = max(pixels.width / 2, 1)
         let height = max(pixels.height / 2, 1)
         let channels = pixels.channels

@@ -13,14 +13,15 @@ public struct ConvolutionKernel: Sendable, Hashable {
         self.size = side
     }
 
-    /// A predefined kernel by name, case-insensitive.
+    /// A predefined kernel by name, case-insensitive: master's coefficients (its Prewitt kernel is the mirror of
+    /// Sobel's sign convention, its Laplacian the eight-neighbour one).
     public static func named(_ name: String) -> ConvolutionKernel? {
         let values: [Double]? =
             switch name.lowercased() {
             case "sobel": [-1, 0, 1, -2, 0, 2, -1, 0, 1]
-            case "prewitt": [-1, 0, 1, -1, 0, 1, -1, 0, 1]
+            case "prewitt": [1, 0, -1, 1, 0, -1, 1, 0, -1]
             case "scharr": [-3, 0, 3, -10, 0, 10, -3, 0, 3]
-            case "laplace": [0, 1, 0, 1, -4, 1, 0, 1, 0]
+            case "laplace": [-1, -1, -1, -1, 8, -1, -1, -1, -1]
             case "gaussian": [1, 2, 1, 2, 4, 2, 1, 2, 1]
             case "sharpen": [0, -1, 0, -1, 5, -1, 0, -1, 0]
             case "emboss": [-2, -1, 0, -1, 1, 1, 0, 1, 2]

@@ -26,14 +26,15 @@ public struct ImageProcessing: Sendable, Hashable {
     /// No processing.
     public init() {}
 
-    /// Whether any setting that needs the floating-point pipeline is active (iipsrv-reference §6.1).
+    /// Whether any setting that needs the floating-point pipeline is active (iipsrv-reference §6.1). Equalisation
+    /// does not: master applies its table to the 8-bit pixels, so wider samples reach it by the fast reduction.
     public var needsFloatPipeline: Bool {
-        contrast != .factor(1) || gamma != .exponent(1) || invert || colorMap != nil || !sampleRanges.isEmpty
-            || shade != nil || colorTwist != nil || convolution != nil
+        contrast != .factor(1) && contrast != .equalization || gamma != .exponent(1) || invert || colorMap != nil
+            || !sampleRanges.isEmpty || shade != nil || colorTwist != nil || convolution != nil
     }
 
     /// Whether the pixels come out as they went in.
     public var isIdentity: Bool {
-        !needsFloatPipeline && colorConversion == nil && rotation.isIdentity
+        !needsFloatPipeline && contrast != .equalization && colorConversion == nil && rotation.isIdentity
     }
 }

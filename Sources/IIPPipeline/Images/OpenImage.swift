@@ -36,13 +36,13 @@ package final class OpenImage: Sendable {
         self.handles = handles
     }
 
-    /// The image's histogram, computed once from tile 0 of the smallest level (iipsrv-reference §6.4).
+    /// The image's histogram, computed once from tile 0 of the smallest level, samples wider than 8 bits normalised
+    /// with the image's sample range first (iipsrv-reference §6.4).
     /// A blocking call on first use: run it on the ``CodecExecutor``.
     package func histogram() throws(ImagingError) -> Histogram {
         if let known = histogramMemo.withLock({ $0 }) { return known }
         let tile = try readTile(resolution: 0, tile: 0)
-        let histogram = Histogram(
-            BitDepthReduction.to8Bit(tile, minimum: description.minValues, maximum: description.maxValues))
+        let histogram = Histogram.of(tile, minimum: description.minValues, maximum: description.maxValues)
         histogramMemo.withLock { $0 = histogram }
         return histogram
     }

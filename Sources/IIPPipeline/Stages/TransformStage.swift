@@ -66,12 +66,16 @@ package struct TransformStage: Sendable {
         }
         let processing = settings.processing
         var result: PixelBuffer
-        if processing.needsFloatPipeline || processing.contrast == .stretch {
+        // Floats always take the floating-point chain (iipsrv-reference §6.1), so that equalisation and bi-level
+        // output see the values master's normalisation gives.
+        if processing.needsFloatPipeline || pixels.sampleFormat == .floatingPoint {
             var processing = processing
             var minimum = image.minValues
             var maximum = image.maxValues
             if processing.contrast == .stretch, let histogram = settings.histogram {
-                let shift = Double(1 << max(pixels.bitsPerSample - 8, 0))
+                // The histogram's levels are 8-bit: master scales them to integer samples' depth, not to floats'.
+                let shift =
+                    pixels.sampleFormat == .floatingPoint ? 1 : Double(1 << max(pixels.bitsPerSample - 8, 0))
                 let range = histogram.occupiedRange
                 minimum = Array(repeating: Double(range.lowerBound) * shift, count: pixels.channels)
                 maximum = Array(repeating: Double(range.upperBound) * shift, count: pixels.channels)
@@ -101,7 +105,7 @@ package struct TransformStage: Sendable {
             break
         }
         if processing.contrast == .equalization, let histogram = settings.histogram {
-            let table = histogram.equalizationTable
+            let table = histogram.equalizationTable(pixelCount: result.width * result.height)
             for i in result.bytes.indices { result.bytes[i] = table[Int(result.bytes[i])] }
         }
         let rotation = processing.rotation

@@ -7,6 +7,7 @@ import CWebP
 import Foundation
 import IIPImaging
 import IIPModel
+import IIPTestSupport
 import Testing
 
 // Decoders built on the real libraries, and helpers for reading containers, shared by the encoder tests.
@@ -159,23 +160,7 @@ func pngChunks(_ png: [UInt8]) -> [(type: String, data: [UInt8])] {
 ///
 /// 16-bit output is linear and, with alpha, premultiplied by libpng.
 func decodePNG(_ png: [UInt8], channels: Int, bits: Int) throws -> PixelBuffer {
-    var image = png_image()
-    image.version = UInt32(PNG_IMAGE_VERSION)
-    let begun = png.withUnsafeBytes { raw in png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) }
-    defer { png_image_free(&image) }
-    try #require(begun != 0, "png_image_begin_read_from_memory failed")
-    var format: UInt32 = 0
-    if channels == 2 || channels == 4 { format |= PNG_FORMAT_FLAG_ALPHA }
-    if channels >= 3 { format |= PNG_FORMAT_FLAG_COLOR }
-    if bits == 16 { format |= PNG_FORMAT_FLAG_LINEAR }
-    image.format = format
-    var output = PixelBuffer(
-        width: Int(image.width), height: Int(image.height), channels: channels, bitsPerSample: bits)
-    let finished = output.bytes.withUnsafeMutableBytes { raw in
-        png_image_finish_read(&image, nil, raw.baseAddress, 0, nil)
-    }
-    try #require(finished != 0, "png_image_finish_read failed")
-    return output
+    try PNGDecoding.decode(png, channels: channels, bits: bits)
 }
 
 // MARK: WebP

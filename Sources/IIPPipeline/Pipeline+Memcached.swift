@@ -6,8 +6,7 @@ extension Pipeline {
         guard
             let client = MemcachedClient(
                 servers: configuration.memcachedServers, expiry: configuration.memcachedTimeout,
-                timeoutMilliseconds: configuration.memcachedIOTimeout,
-                retryInterval: configuration.memcachedRetryInterval, clients: configuration.codecThreads)
+                timeoutMilliseconds: configuration.memcachedIOTimeout, clients: configuration.codecThreads)
         else {
             if !configuration.memcachedServers.isEmpty {
                 logger.warning(
@@ -24,6 +23,8 @@ extension Pipeline {
             ])
         return SharedTileCache(
             client: client, threads: configuration.codecThreads, fingerprint: fingerprint(configuration),
-            maxItemBytes: configuration.memcachedMaxItem, logger: logger)
+            timeout: .milliseconds(configuration.memcachedIOTimeout),
+            retryInterval: .seconds(configuration.memcachedRetryInterval), maxItemBytes: configuration.memcachedMaxItem,
+            logger: logger)
     }
 }

@@ -297,12 +297,13 @@ extension ServerConfiguration {
             }, show: { $0.iiifPreferredFormats.joined(separator: ",") }),
         Setting(
             "MEMCACHED_IO_TIMEOUT", .server, default: "50", range: "1-60000 milliseconds (clamped)",
-            "Longest wait for a memcached server to connect, answer or take a value; past it the lookup is a miss "
-                + "and the server is left out until MEMCACHED_RETRY_INTERVAL has passed.",
+            "Longest a request waits for memcached, queueing included; past it the lookup is a miss, and a server "
+                + "that failed is left out until a background probe finds it answering.",
             read: { $0.memcachedIOTimeout = min(max(int($1), 1), 60000) }, show: { "\($0.memcachedIOTimeout)" }),
         Setting(
             "MEMCACHED_RETRY_INTERVAL", .server, default: "5", range: "1-3600 seconds (clamped)",
-            "Seconds a failed memcached server is left out (its keys go to the others) before it is tried again.",
+            "Seconds between background probes of a memcached server that failed; while it is down its keys go to "
+                + "the other servers.",
             read: { $0.memcachedRetryInterval = min(max(int($1), 1), 3600) },
             show: { "\($0.memcachedRetryInterval)" }),
         Setting(

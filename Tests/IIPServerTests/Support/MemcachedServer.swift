@@ -10,10 +10,10 @@ final class MemcachedServer: Sendable {
         self.process = process
     }
 
-    /// Starts memcached with 64 MB and waits until it accepts connections.
-    static func start() async throws -> MemcachedServer {
+    /// Starts memcached with 64 MB, on `port` or a free one, and waits until it accepts connections.
+    static func start(port chosen: Int? = nil) async throws -> MemcachedServer {
         let binary = try TestEnvironment.require("memcached", package: "memcached")
-        let port = try TestEnvironment.freePort()
+        let port = try chosen ?? TestEnvironment.freePort()
         let folder = try TestEnvironment.temporaryFolder("memcached")
         let process = try ExternalProcess(
             binary, ["-l", "127.0.0.1", "-p", "\(port)", "-U", "0", "-m", "64", "-u", "root"], logDirectory: folder)
@@ -40,6 +40,17 @@ final class MemcachedServer: Sendable {
     func kill() async {
         process.signal(SIGKILL)
         _ = await process.waitForExit(timeout: .seconds(5))
+    }
+
+    /// Stops it without closing its sockets (SIGSTOP): connections are accepted by the kernel and never answered,
+    /// the worst case for a client.
+    func pause() {
+        process.signal(SIGSTOP)
+    }
+
+    /// Lets a paused server go on (SIGCONT).
+    func resume() {
+        process.signal(SIGCONT)
     }
 
     /// Stops it.

@@ -104,9 +104,7 @@ struct AVIFAndJPEGXLServingTests {
 
     @Test(arguments: [OutputFormat.avif, .jxl])
     func everyProtocolDecodesWithTheLibrarysTool(format: OutputFormat) async throws {
-        try await TestServer.with(fastCGI: .tcp(host: "127.0.0.1", port: 0)) { server in
-            let nginx = try await NginxFrontend.start(upstream: .tcp(port: try #require(server.fastCGIPort)))
-            defer { Task { await nginx.stop() } }
+        try await TestServer.withNginx { server, nginx in
             for item in format == .avif ? Self.avifCases : Self.jxlCases {
                 let direct = try await server.get(item.target)
                 let viaNginx = try await nginx.get(item.target)

@@ -10,11 +10,6 @@ import Testing
 struct ConditionalRequestTests {
     init() throws { try StandardFixtures.prepare() }
 
-    enum Transport: String, CaseIterable {
-        case http
-        case nginx
-    }
-
     static let image = StandardFixtures.rgbJPEG.name
     static let targets = [
         "/?FIF=\(image)&JTL=0,0", "/?FIF=\(image)&OBJ=IIP,1.0&OBJ=Max-size", "/?FIF=\(image)&WID=100&CVT=jpeg",
@@ -26,17 +21,11 @@ struct ConditionalRequestTests {
 
     /// Runs `body` against a server over HTTP, or through nginx in front of its FastCGI port.
     static func serving(
-        _ transport: Transport,
+        _ transport: TestServer.Transport,
         _ body: (_ get: (String, String, [(String, String)]) async throws -> TestHTTPResponse)
             async throws -> Void
     ) async throws {
-        try await TestServer.with(TestServer.configuration(), fastCGI: .tcp(host: "127.0.0.1", port: 0)) { server in
-            var port = server.port
-            var nginx: NginxFrontend?
-            if transport == .nginx {
-                nginx = try await NginxFrontend.start(upstream: .tcp(port: try #require(server.fastCGIPort)))
-                port = try #require(nginx?.port)
-            }
+        try await TestServer.with(transport) { port in
             try await body { target, method, headers in
                 // The example nginx configuration serves IIP where iipsrv's own location was.
                 let path =
@@ -44,12 +33,11 @@ struct ConditionalRequestTests {
                     ? "/fcgi-bin/iipsrv.fcgi" + target.dropFirst() : target
                 return try await TestHTTPClient.get(port: port, path, method: method, headers: headers)
             }
-            await nginx?.stop()
         }
     }
 
-    @Test(arguments: Transport.allCases)
-    func everyProtocolAnswers304WhenTheFileIsUnchanged(transport: Transport) async throws {
+    @Test(arguments: TestServer.Transport.allCases)
+    func everyProtocolAnswers304WhenTheFileIsUnchanged(transport: TestServer.Transport) async throws {
         try await Self.serving(transport) { get in
             for target in Self.targets {
                 let first = try await get(target, "GET", [])
@@ -66,8 +54,8 @@ struct ConditionalRequestTests {
         }
     }
 
-    @Test(arguments: Transport.allCases)
-    func everyAnswerHasAStrongETagThatIfNoneMatchConfirms(transport: Transport) async throws {
+    @Test(arguments: TestServer.Transport.allCases)
+    func everyAnswerHasAStrongETagThatIfNoneMatchConfirms(transport: TestServer.Transport) async throws {
         try await Self.serving(transport) { get in
             var tags: Set<String> = []
             for target in Self.targets {
@@ -122,8 +110,8 @@ struct ConditionalRequestTests {
         }
     }
 
-    @Test(arguments: Transport.allCases)
-    func postExportsAreAttachments(transport: Transport) async throws {
+    @Test(arguments: TestServer.Transport.allCases)
+    func postExportsAreAttachments(transport: TestServer.Transport) async throws {
         try await Self.serving(transport) { get in
             let target = "/?FIF=\(Self.image)&WID=200&CVT=jpeg"
             let shown = try await get(target, "GET", [])

@@ -56,18 +56,8 @@ struct DecoderModuleServingTests {
             picture.name, width: picture.width, height: picture.height, channels: picture.channels)
         var configuration = try Self.configuration([DecoderModuleFixtures.reader, DecoderModuleFixtures.tilesOnly])
         configuration.jpegQuality = 100
-        try await TestServer.with(configuration, fastCGI: .tcp(host: "127.0.0.1", port: 0)) { server in
-            let nginx = try await NginxFrontend.start(upstream: .tcp(port: try #require(server.fastCGIPort)))
-            defer { Task { await nginx.stop() } }
-            for target in Self.requests(picture.name) {
-                let viaNginx = try await nginx.get(target)
-                let direct = try await server.get(target)
-                #expect(direct.status == 200, "\(target): \(direct.text.prefix(200))")
-                #expect(viaNginx.status == direct.status, "\(target)")
-                // info.json names the host it was asked through; everything else is byte for byte the same.
-                let same = target.hasSuffix("info.json") ? viaNginx.body.count > 0 : viaNginx.body == direct.body
-                #expect(same, "\(target)")
-            }
+        try await TestServer.withNginx(configuration) { server, nginx in
+            try await server.expectSameAnswers(through: nginx, Self.requests(picture.name))
             let object = try await server.get("/?FIF=\(picture.name)&OBJ=Max-size&OBJ=Tile-size")
             #expect(object.text.contains("Max-size:\(picture.width) \(picture.height)"), "\(object.text)")
             #expect(object.text.contains("Tile-size:\(picture.tileSide) \(picture.tileSide)"), "\(object.text)")
@@ -124,9 +114,7 @@ struct DecoderModuleServingTests {
         }
         let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("served-good.ppm")))
         try data.prefix(data.count / 3).write(to: URL(fileURLWithPath: Fixtures.path("served-cut.ppm")))
-        try await TestServer.with(configuration, fastCGI: .tcp(host: "127.0.0.1", port: 0)) { server in
-            let nginx = try await NginxFrontend.start(upstream: .tcp(port: try #require(server.fastCGIPort)))
-            defer { Task { await nginx.stop() } }
+        try await TestServer.withNginx(configuration) { server, nginx in
             let expected: [(query: String, status: Int)] = [
                 ("FIF=served-refused.failppm&OBJ=Max-size", 404),
                 ("FIF=served-refused.failppm&JTL=0,0", 404),

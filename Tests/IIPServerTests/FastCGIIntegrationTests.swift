@@ -129,8 +129,7 @@ struct FastCGIIntegrationTests {
     @Test func sixtyFourKeepAliveConnectionsUnderLoad() async throws {
         let wrk = try TestEnvironment.require("wrk", package: "wrk")
         let folder = try TestEnvironment.temporaryFolder("wrk")
-        try await TestServer.with(fastCGI: .tcp(host: "127.0.0.1", port: 0)) { server in
-            let nginx = try await NginxFrontend.start(upstream: .tcp(port: try #require(server.fastCGIPort)))
+        try await TestServer.withNginx { server, nginx in
             let targets = Self.requests.filter { !$0.contains("no-such") && !$0.contains("nonsense") }.prefix(8)
             let script = WrkScript.rotating(Array(targets))
             try script.write(toFile: folder + "/mix.lua", atomically: true, encoding: .utf8)
@@ -150,7 +149,6 @@ struct FastCGIIntegrationTests {
             #expect(report.nonSuccess == 0)
             #expect(report.socketErrors == 0, "\(load.output)\n\(nginx.errorLog)")
             #expect((try await server.get("/health")).status == 200)
-            await nginx.stop()
         }
     }
 

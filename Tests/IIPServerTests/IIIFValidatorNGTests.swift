@@ -11,14 +11,9 @@ import Testing
 /// exceeds on about one window in a hundred where saturated squares meet.
 @Suite("iiif-validator-ng", .serialized, .enabled(if: IIIFValidatorNG.enabled, "iiif-validator-ng not installed"))
 struct IIIFValidatorNGTests {
-    enum Transport: String, CaseIterable {
-        case http
-        case nginx
-    }
-
     // The counts are every result of every test the info.json makes applicable (some tests check several things).
-    @Test(arguments: [(2, 110), (3, 131)], Transport.allCases)
-    func everyTestPasses(version: (number: Int, results: Int), transport: Transport) async throws {
+    @Test(arguments: [(2, 110), (3, 131)], TestServer.Transport.allCases)
+    func everyTestPasses(version: (number: Int, results: Int), transport: TestServer.Transport) async throws {
         try await IIIFValidatorNG.prepareImage()
         let configuration = TestServer.configuration {
             $0.cors = "*"
@@ -26,13 +21,7 @@ struct IIIFValidatorNGTests {
             $0.jpegQuality = 90
             $0.filesystemPrefix = IIIFValidatorNG.folder + "/"
         }
-        try await TestServer.with(configuration, fastCGI: .tcp(host: "127.0.0.1", port: 0)) { server in
-            var port = server.port
-            var nginx: NginxFrontend?
-            if transport == .nginx {
-                nginx = try await NginxFrontend.start(upstream: .tcp(port: try #require(server.fastCGIPort)))
-                port = try #require(nginx?.port)
-            }
+        try await TestServer.with(transport, configuration) { port in
             let result = try await IIIFValidatorNG.run(port: port, prefix: "iiif", version: version.number)
             print(
                 "iiif-validator-ng \(version.number).x over \(transport): \(result.tests) results, "
@@ -40,7 +29,6 @@ struct IIIFValidatorNGTests {
             let failures = result.output.split(separator: "\n").filter { !$0.hasPrefix("ok ") }.joined(separator: "\n")
             #expect(result.tests == version.results, "\(failures.suffix(3000))")
             #expect(result.failures == 0, "\(failures.suffix(3000))")
-            await nginx?.stop()
         }
     }
 }

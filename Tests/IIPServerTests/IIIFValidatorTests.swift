@@ -7,31 +7,19 @@ import Testing
 /// (FastCGI): 42 tests for Image API 2.0 and 45 for 3.0, zero failures; and over HTTP on a JPEG 2000 copy.
 @Suite("Official IIIF validator", .serialized, .enabled(if: IIIFValidator.enabled, "iiif-validator not installed"))
 struct IIIFValidatorTests {
-    enum Transport: String, CaseIterable {
-        case http
-        case nginx
-    }
-
-    @Test(arguments: [("2.0", 42), ("3.0", 45)], Transport.allCases)
-    func everyValidatorTestPasses(version: (name: String, tests: Int), transport: Transport) async throws {
+    @Test(arguments: [("2.0", 42), ("3.0", 45)], TestServer.Transport.allCases)
+    func everyValidatorTestPasses(version: (name: String, tests: Int), transport: TestServer.Transport) async throws {
         try await IIIFValidator.prepareGrid()
         let configuration = TestServer.configuration {
             $0.cors = "*"
             $0.iiifVersion = version.name == "2.0" ? 2 : 3
         }
-        try await TestServer.with(configuration, fastCGI: .tcp(host: "127.0.0.1", port: 0)) { server in
-            var port = server.port
-            var nginx: NginxFrontend?
-            if transport == .nginx {
-                nginx = try await NginxFrontend.start(upstream: .tcp(port: try #require(server.fastCGIPort)))
-                port = try #require(nginx?.port)
-            }
+        try await TestServer.with(transport, configuration) { port in
             let result = try await IIIFValidator.run(port: port, prefix: "iiif", version: version.name)
             print(
                 "IIIF validator \(version.name) over \(transport): \(result.tests) tests, \(result.failures) failures")
             #expect(result.tests == version.tests, "\(result.output.suffix(3000))")
             #expect(result.failures == 0, "\(result.output.suffix(3000))")
-            await nginx?.stop()
         }
     }
 

@@ -15,8 +15,7 @@ struct ReadinessTests {
     @Test func readyFollowsTheImageFolder() async throws {
         let folder = try TestEnvironment.temporaryFolder("readiness-images")
         let configuration = TestServer.configuration { $0.filesystemPrefix = folder + "/" }
-        try await TestServer.with(configuration, fastCGI: .tcp(host: "127.0.0.1", port: 0)) { server in
-            let nginx = try await NginxFrontend.start(upstream: .tcp(port: try #require(server.fastCGIPort)))
+        try await TestServer.withNginx(configuration) { server, nginx in
             for port in [server.port, nginx.port] {
                 let ready = try await TestHTTPClient.get(port: port, "/ready")
                 #expect(ready.status == 200 && ready.text == "ready\n", "\(ready.status) \(ready.text)")
@@ -32,7 +31,6 @@ struct ReadinessTests {
             // It comes back: ready again, with nothing restarted.
             #expect(rename(folder + ".away", folder) == 0)
             #expect(try await TestHTTPClient.get(port: nginx.port, "/ready").status == 200)
-            await nginx.stop()
         }
     }
 

@@ -57,9 +57,7 @@ struct TransformComparisonTests {
     /// The transforms of one sample type through nginx (FastCGI) answer the bytes they answer over HTTP.
     @Test func transformsThroughNginxAreTheSame() async throws {
         let configuration = TestServer.configuration { $0.codecPassthrough = false }
-        try await TestServer.with(configuration, fastCGI: .tcp(host: "127.0.0.1", port: 0)) { server in
-            let nginx = try await NginxFrontend.start(upstream: .tcp(port: try #require(server.fastCGIPort)))
-            defer { Task { await nginx.stop() } }
+        try await TestServer.withNginx(configuration) { server, nginx in
             let subject = TransformSubject.rgb16
             for transform in TransformCase.all(for: subject) {
                 let target = "/fcgi-bin/iipsrv.fcgi?FIF=\(subject.name)&\(transform.ours)&JTL=\(subject.tile.argument)"

@@ -140,7 +140,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "IIPTestSupport",
-            dependencies: ["IIPImaging", "IIPPipeline", "IIPProtocol", "CTurboJPEG", "CPNG"],
+            dependencies: ["IIPImaging", "IIPPipeline", "IIPProtocol", "CTurboJPEG", "CPNG", "CWebP"],
             path: "Tests/IIPTestSupport",
             swiftSettings: testSwiftSettings
         ),

@@ -1,4 +1,3 @@
-import CWebP
 import Foundation
 import IIPImaging
 import IIPModel
@@ -100,23 +99,23 @@ struct PassThroughTests {
         try await Self.passing.check { server in
             let tile = try await server.get("/?FIF=\(name)&JTL=\(full),0")
             #expect(tile.status == 200)
-            let segments = Self.jpegSegments(tile.body)
-            #expect(segments.first?.marker != 0xE0, "no JFIF: the stored stream, not a new encode")
-            #expect(Self.iccProfile(in: segments) == ProtocolsAndFormatsTests.profile)
-            #expect(Self.xmpPacket(in: segments) == Self.xmp)
+            let segments = JPEGMarkerSegments(tile.body)
+            #expect(segments.markers.first != 0xE0, "no JFIF: the stored stream, not a new encode")
+            #expect(segments.iccProfile == ProtocolsAndFormatsTests.profile)
+            #expect(segments.xmpPacket == Self.xmp)
             // Taking the added segments out again gives the stored stream, byte for byte.
-            #expect(Self.removingMetadataSegments(tile.body) == stored)
+            #expect(JPEGMarkerSegments.removingMetadata(tile.body) == stored)
             let reencoded = try await server.get("/?FIF=\(name)&QLT=90&JTL=\(full),0")
-            let reencodedSegments = Self.jpegSegments(reencoded.body)
-            #expect(reencodedSegments.first?.marker == 0xE0)
-            #expect(Self.iccProfile(in: reencodedSegments) == ProtocolsAndFormatsTests.profile)
-            #expect(Self.xmpPacket(in: reencodedSegments) == Self.xmp)
+            let reencodedSegments = JPEGMarkerSegments(reencoded.body)
+            #expect(reencodedSegments.markers.first == 0xE0)
+            #expect(reencodedSegments.iccProfile == ProtocolsAndFormatsTests.profile)
+            #expect(reencodedSegments.xmpPacket == Self.xmp)
         }
         // EMBED_ICC=0 (or MAX_ICC=0) leaves the profile out of stored tiles as of encoded ones.
         try await TestServer.with(TestServer.configuration { $0.embedICC = false }) { server in
             let tile = try await server.get("/?FIF=\(name)&JTL=\(full),0")
-            #expect(Self.iccProfile(in: Self.jpegSegments(tile.body)) == nil)
-            #expect(Self.xmpPacket(in: Self.jpegSegments(tile.body)) == Self.xmp)
+            #expect(JPEGMarkerSegments(tile.body).iccProfile == nil)
+            #expect(JPEGMarkerSegments(tile.body).xmpPacket == Self.xmp)
         }
     }
 
@@ -136,17 +135,17 @@ struct PassThroughTests {
                 let tile = try await server.get(target)
                 #expect(tile.status == 200, "\(target)")
                 #expect(tile.header("Content-Type") == "image/webp")
-                let decoded = try Self.decodeWebP(tile.body)
+                let decoded = try WebPDecoding.decode(tile.body)
                 #expect(decoded.bytes == source.bytes, "\(target): the stored tile")
             }
             // An edge tile is 600 - 512 = 88 pixels wide: encoded, at the right size.
             let edge = try await server.get("/?FIF=\(name)&WTL=\(full),2")
-            let decoded = try Self.decodeWebP(edge.body)
+            let decoded = try WebPDecoding.decode(edge.body)
             #expect(decoded.width == 88 && decoded.height == 256)
         }
         try await Self.decoding.check { server in
             let tile = try await server.get("/?FIF=\(name)&WTL=\(full),0")
-            let decoded = try Self.decodeWebP(tile.body)
+            let decoded = try WebPDecoding.decode(tile.body)
             #expect(decoded.width == 256 && decoded.bytes != source.bytes, "CODEC_PASSTHROUGH=0 encodes again")
         }
         // With an ICC profile and XMP, the stored tile gains ICCP and XMP chunks (a VP8X file) and keeps its pixels.
@@ -155,81 +154,15 @@ struct PassThroughTests {
         try await Self.passing.check { server in
             let tile = try await server.get("/?FIF=\(Self.webpWithMetadata.name)&WTL=\(full),0")
             #expect(Array(tile.body[12..<16]) == Array("VP8X".utf8))
-            #expect(Self.webpChunk(tile.body, "ICCP") == ProtocolsAndFormatsTests.profile)
-            #expect(Self.webpChunk(tile.body, "XMP ") == Array(Self.xmp.utf8))
-            #expect(try Self.decodeWebP(tile.body).bytes == pixels.bytes)
+            #expect(WebPDecoding.chunk(tile.body, "ICCP") == ProtocolsAndFormatsTests.profile)
+            #expect(WebPDecoding.chunk(tile.body, "XMP ") == Array(Self.xmp.utf8))
+            #expect(try WebPDecoding.decode(tile.body).bytes == pixels.bytes)
         }
     }
 
     static func deepZoomLevel(of image: PyramidTIFF) -> Int {
         let side = max(image.description.width, image.description.height)
         return Int((log2(Double(side))).rounded(.up))
-    }
-
-    // MARK: - Reading answers
-
-    static func decodeWebP(_ webp: [UInt8]) throws -> PixelBuffer {
-        var width: Int32 = 0
-        var height: Int32 = 0
-        let decoded = webp.withUnsafeBufferPointer { WebPDecodeRGB($0.baseAddress, $0.count, &width, &height) }
-        let samples = try #require(decoded, "not a WebP file")
-        defer { WebPFree(samples) }
-        let count = Int(width) * Int(height) * 3
-        return PixelBuffer(
-            width: Int(width), height: Int(height), channels: 3,
-            bytes: Array(UnsafeBufferPointer(start: samples, count: count)))
-    }
-
-    static func webpChunk(_ webp: [UInt8], _ fourCC: String) -> [UInt8]? {
-        webp.withUnsafeBufferPointer { buffer -> [UInt8]? in
-            var data = WebPData(bytes: buffer.baseAddress, size: buffer.count)
-            guard let mux = WebPMuxCreate(&data, 0) else { return nil }
-            defer { WebPMuxDelete(mux) }
-            var chunk = WebPData()
-            guard WebPMuxGetChunk(mux, fourCC, &chunk) == WEBP_MUX_OK, let bytes = chunk.bytes else { return nil }
-            return Array(UnsafeBufferPointer(start: bytes, count: chunk.size))
-        }
-    }
-
-    /// The marker segments before the first SOS: marker and payload.
-    static func jpegSegments(_ jpeg: [UInt8]) -> [(marker: UInt8, payload: [UInt8])] {
-        var segments: [(marker: UInt8, payload: [UInt8])] = []
-        var index = 2
-        while index + 4 <= jpeg.count, jpeg[index] == 0xFF, jpeg[index + 1] != 0xDA {
-            let length = Int(jpeg[index + 2]) << 8 | Int(jpeg[index + 3])
-            guard length >= 2, index + 2 + length <= jpeg.count else { break }
-            segments.append((jpeg[index + 1], Array(jpeg[(index + 4)..<(index + 2 + length)])))
-            index += 2 + length
-        }
-        return segments
-    }
-
-    static func iccProfile(in segments: [(marker: UInt8, payload: [UInt8])]) -> [UInt8]? {
-        let identifier = Array("ICC_PROFILE".utf8) + [0]
-        let chunks = segments.filter { $0.marker == 0xE2 && $0.payload.starts(with: identifier) }
-        guard !chunks.isEmpty else { return nil }
-        return chunks.flatMap { $0.payload.dropFirst(identifier.count + 2) }
-    }
-
-    static func xmpPacket(in segments: [(marker: UInt8, payload: [UInt8])]) -> String? {
-        let identifier = Array("http://ns.adobe.com/xap/1.0/".utf8) + [0]
-        guard let segment = segments.first(where: { $0.marker == 0xE1 && $0.payload.starts(with: identifier) })
-        else { return nil }
-        return String(decoding: segment.payload.dropFirst(identifier.count), as: UTF8.self)
-    }
-
-    /// `jpeg` without its APP1, APP2 and COM segments.
-    static func removingMetadataSegments(_ jpeg: [UInt8]) -> [UInt8] {
-        var output: [UInt8] = [0xFF, 0xD8]
-        var index = 2
-        while index + 4 <= jpeg.count, jpeg[index] == 0xFF, jpeg[index + 1] != 0xDA {
-            let length = Int(jpeg[index + 2]) << 8 | Int(jpeg[index + 3])
-            guard length >= 2, index + 2 + length <= jpeg.count else { break }
-            if ![0xE1, 0xE2, 0xFE].contains(jpeg[index + 1]) { output += jpeg[index..<(index + 2 + length)] }
-            index += 2 + length
-        }
-        output += jpeg[index...]
-        return output
     }
 
     static let passing = SharedTestServer(TestServer.configuration { $0.codecPassthrough = true })

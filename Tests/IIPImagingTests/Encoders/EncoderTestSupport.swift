@@ -165,36 +165,6 @@ func decodePNG(_ png: [UInt8], channels: Int, bits: Int) throws -> PixelBuffer {
 
 // MARK: WebP
 
-/// Decodes a WebP with libwebp into RGB or RGBA.
-func decodeWebP(_ webp: [UInt8], alpha: Bool) throws -> PixelBuffer {
-    var width: Int32 = 0
-    var height: Int32 = 0
-    let decoded = webp.withUnsafeBufferPointer { buffer in
-        alpha
-            ? WebPDecodeRGBA(buffer.baseAddress, buffer.count, &width, &height)
-            : WebPDecodeRGB(buffer.baseAddress, buffer.count, &width, &height)
-    }
-    let samples = try #require(decoded, "WebP decoding failed")
-    defer { WebPFree(samples) }
-    let channels = alpha ? 4 : 3
-    let count = Int(width) * Int(height) * channels
-    return PixelBuffer(
-        width: Int(width), height: Int(height), channels: channels,
-        bytes: Array(UnsafeBufferPointer(start: samples, count: count)))
-}
-
-/// A chunk's payload read back with libwebpmux, or `nil`.
-func webpChunk(_ webp: [UInt8], _ fourCC: String) -> [UInt8]? {
-    webp.withUnsafeBufferPointer { buffer -> [UInt8]? in
-        var data = WebPData(bytes: buffer.baseAddress, size: buffer.count)
-        guard let mux = WebPMuxCreate(&data, 0) else { return nil }
-        defer { WebPMuxDelete(mux) }
-        var chunk = WebPData()
-        guard WebPMuxGetChunk(mux, fourCC, &chunk) == WEBP_MUX_OK, let bytes = chunk.bytes else { return nil }
-        return Array(UnsafeBufferPointer(start: bytes, count: chunk.size))
-    }
-}
-
 /// The four-character codes of a RIFF WebP's top-level chunks.
 func riffChunkTypes(_ webp: [UInt8]) -> [String] {
     var types: [String] = []
@@ -461,21 +431,4 @@ func decodeJP2(_ jp2: [UInt8]) throws -> DecodedJP2 {
             pixels: pixels, precision: precision, colourSpace: image.pointee.color_space, alpha: alpha, icc: icc,
             resolutions: resolutions)
     }
-}
-
-// MARK: JPEG
-
-/// JPEG marker segments before the first SOS: marker and payload (without the length).
-func jpegSegments(_ jpeg: [UInt8]) -> [(marker: UInt8, payload: [UInt8])] {
-    var segments: [(UInt8, [UInt8])] = []
-    var offset = 2
-    while offset + 4 <= jpeg.count, jpeg[offset] == 0xFF {
-        let marker = jpeg[offset + 1]
-        if marker == 0xDA { break }
-        let length = Int(jpeg[offset + 2]) << 8 | Int(jpeg[offset + 3])
-        guard length >= 2, offset + 2 + length <= jpeg.count else { break }
-        segments.append((marker, Array(jpeg[(offset + 4)..<(offset + 2 + length)])))
-        offset += 2 + length
-    }
-    return segments
 }

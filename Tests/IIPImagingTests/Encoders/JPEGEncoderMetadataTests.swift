@@ -11,7 +11,7 @@ import Testing
     @Test func largeICCProfileIsSplitOverAPP2MarkersAndReassembles() throws {
         let profile = testICCProfile(length: 150_000)
         let jpeg = try JPEGEncoder(quality: 80).encode(Self.rgb, metadata: EncodingMetadata(iccProfile: profile))
-        let chunks = jpegSegments(jpeg).filter { $0.marker == 0xE2 }
+        let chunks = JPEGMarkerSegments(jpeg).segments.filter { $0.marker == 0xE2 }
         #expect(chunks.count == 3)
         var reassembled = [UInt8](repeating: 0, count: 0)
         for (index, chunk) in chunks.enumerated() {
@@ -28,7 +28,7 @@ import Testing
     @Test func smallICCProfileTakesOneMarker() throws {
         let profile = testICCProfile(length: 65516)
         let jpeg = try JPEGEncoder().encode(Self.grey, metadata: EncodingMetadata(iccProfile: profile))
-        let chunks = jpegSegments(jpeg).filter { $0.marker == 0xE2 }
+        let chunks = JPEGMarkerSegments(jpeg).segments.filter { $0.marker == 0xE2 }
         try #require(chunks.count == 1)
         #expect(chunks[0].payload[12...13] == [1, 1])
         #expect(Array(chunks[0].payload.dropFirst(14)) == profile)
@@ -38,9 +38,9 @@ import Testing
         let metadata = EncodingMetadata(
             iccProfile: testICCProfile(), xmp: sampleXMP, software: "iipsrv-async/0.1.0")
         let jpeg = try JPEGEncoder(quality: 90).encode(Self.rgb, metadata: metadata)
-        let markers = jpegSegments(jpeg).map(\.marker)
+        let markers = JPEGMarkerSegments(jpeg).markers
         #expect(Array(markers.prefix(4)) == [0xE0, 0xE1, 0xE2, 0xFE])
-        let segments = jpegSegments(jpeg)
+        let segments = JPEGMarkerSegments(jpeg).segments
         let xmp = Array("http://ns.adobe.com/xap/1.0/\0".utf8) + Array(sampleXMP.utf8)
         #expect(segments[1].payload == xmp)
         #expect(segments[3].payload == Array("iipsrv-async/0.1.0".utf8))
@@ -54,14 +54,14 @@ import Testing
         var fields = ImageMetadata()
         fields.xmp = sampleXMP
         let jpeg = try JPEGEncoder().encode(Self.grey, metadata: EncodingMetadata(fields: fields))
-        #expect(jpegSegments(jpeg).contains { $0.marker == 0xE1 })
+        #expect(JPEGMarkerSegments(jpeg).segments.contains { $0.marker == 0xE1 })
     }
 
     @Test(arguments: [(65504, true), (65505, false)])
     func xmpIsSkippedWhenTooLarge(size: Int, embedded: Bool) throws {
         let packet = String(repeating: "x", count: size)
         let jpeg = try JPEGEncoder().encode(Self.grey, metadata: EncodingMetadata(xmp: packet))
-        #expect(jpegSegments(jpeg).contains { $0.marker == 0xE1 } == embedded)
+        #expect(JPEGMarkerSegments(jpeg).segments.contains { $0.marker == 0xE1 } == embedded)
         #expect(try JPEGDecoder().decode(jpeg).height == 48)
     }
 

@@ -12,7 +12,7 @@ import Testing
         #expect(Array(webp[8..<12]) == Array("WEBP".utf8))
         #expect(riffChunkTypes(webp) == ["VP8L"])
         let alpha = channels == 2 || channels == 4
-        let decoded = try decodeWebP(webp, alpha: alpha)
+        let decoded = try WebPDecoding.decode(webp, alpha: alpha)
         #expect(decoded.width == 45 && decoded.height == 29)
         // grey comes back as R = G = B
         let expected: PixelBuffer =
@@ -28,7 +28,7 @@ import Testing
         var pixels = TestPattern.render(width: 16, height: 16, channels: 4, seed: 55)
         for pixel in stride(from: 0, to: 256, by: 3) { pixels.bytes[pixel * 4 + 3] = 0 }
         let webp = try WebPEncoder(quality: 0).encode(pixels, metadata: EncodingMetadata())
-        #expect(try decodeWebP(webp, alpha: true).bytes == pixels.bytes)
+        #expect(try WebPDecoding.decode(webp, alpha: true).bytes == pixels.bytes)
     }
 
     @Test(arguments: [(90, 30.0), (50, 27.0)])
@@ -36,7 +36,7 @@ import Testing
         let pixels = TestPattern.render(width: 96, height: 64, channels: 3, seed: 56)
         let webp = try WebPEncoder(quality: quality).encode(pixels, metadata: EncodingMetadata())
         #expect(riffChunkTypes(webp) == ["VP8 "])
-        let decoded = try decodeWebP(webp, alpha: false)
+        let decoded = try WebPDecoding.decode(webp, alpha: false)
         #expect(lumaPSNR(decoded, pixels) > bound)
         #expect(psnr(decoded, pixels) > bound - 6)
     }
@@ -46,7 +46,9 @@ import Testing
         let low = try WebPEncoder(quality: 5).encode(pixels, metadata: EncodingMetadata())
         let high = try WebPEncoder(quality: 95).encode(pixels, metadata: EncodingMetadata())
         #expect(low.count < high.count)
-        #expect(psnr(try decodeWebP(low, alpha: false), pixels) < psnr(try decodeWebP(high, alpha: false), pixels))
+        #expect(
+            psnr(try WebPDecoding.decode(low, alpha: false), pixels)
+                < psnr(try WebPDecoding.decode(high, alpha: false), pixels))
         #expect(
             try WebPEncoder(quality: 250).encode(pixels, metadata: EncodingMetadata())
                 == WebPEncoder(quality: 100)
@@ -58,7 +60,7 @@ import Testing
         let pixels = TestPattern.render(width: 40, height: 40, channels: 4, seed: 58)
         let webp = try WebPEncoder(quality: 80).encode(pixels, metadata: EncodingMetadata())
         #expect(riffChunkTypes(webp).contains("ALPH"))
-        let decoded = try decodeWebP(webp, alpha: true)
+        let decoded = try WebPDecoding.decode(webp, alpha: true)
         // the alpha plane is compressed losslessly by default
         #expect(bands(decoded, [3]).bytes == bands(pixels, [3]).bytes)
     }
@@ -76,9 +78,9 @@ import Testing
         let flags = webp[20]
         #expect(flags & 0x20 != 0)  // ICC
         #expect(flags & 0x04 != 0)  // XMP
-        #expect(webpChunk(webp, "ICCP") == profile)
-        #expect(webpChunk(webp, "XMP ") == Array(sampleXMP.utf8))
-        let decoded = try decodeWebP(webp, alpha: false)
+        #expect(WebPDecoding.chunk(webp, "ICCP") == profile)
+        #expect(WebPDecoding.chunk(webp, "XMP ") == Array(sampleXMP.utf8))
+        let decoded = try WebPDecoding.decode(webp, alpha: false)
         if lossless { #expect(decoded.bytes == pixels.bytes) } else { #expect(lumaPSNR(decoded, pixels) > 28) }
     }
 

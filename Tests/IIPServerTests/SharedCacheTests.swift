@@ -71,6 +71,27 @@ struct SharedCacheTests {
         for server in memcached { await server.stop() }
     }
 
+    // A tile sent as stored (codec pass-through) is read from the file, which is cheaper than asking memcached:
+    // it is neither looked up there nor sent there; a tile that must be decoded is.
+    @Test func storedTilesSkipMemcached() async throws {
+        let memcached = [try await MemcachedServer.start()]
+        try await TestServer.with(Self.configuration(memcached)) { server in
+            for tile in 0..<4 {
+                #expect(try await server.get("/?FIF=\(Self.image)&JTL=2,\(tile)").status == 200)
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            let stats = try await memcached[0].stats()
+            #expect(stats["cmd_get"] == 0 && stats["curr_items"] == 0)
+            for tile in 0..<4 {
+                #expect(try await server.get("/?FIF=\(Self.image)&QLT=81&JTL=2,\(tile)").status == 200)
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            let after = try await memcached[0].stats()
+            #expect(after["cmd_get"] == 4 && after["curr_items"] == 4)
+        }
+        for server in memcached { await server.stop() }
+    }
+
     // iipsrv's issue #135: a replaced image must not be served from memcached.
     @Test func aReplacedFileIsNeverServedStale() async throws {
         let memcached = [try await MemcachedServer.start()]

@@ -12,13 +12,27 @@ package struct CacheLookupStage: Sendable {
         self.shared = shared
     }
 
+    /// Whether tiles are shared through memcached.
+    package var sharesTiles: Bool { shared != nil }
+
     /// The encoded tile for `key`, from the tile cache, from memcached, or from `produce`.
     package func run(_ key: TileKey, produce: @escaping @Sendable () async throws -> ByteBuffer) async throws
         -> ByteBuffer
     {
+        try await run(key, stored: { nil }, produce: produce)
+    }
+
+    /// The encoded tile for `key`, from the tile cache, from `stored` (a tile sent as stored, read from the file:
+    /// cheaper than a network round trip, so never looked up in memcached nor sent there), from memcached, or from
+    /// `produce`.
+    package func run(
+        _ key: TileKey, stored: @escaping @Sendable () async throws -> ByteBuffer?,
+        produce: @escaping @Sendable () async throws -> ByteBuffer
+    ) async throws -> ByteBuffer {
         guard let shared else { return try await cache.tile(for: key, produce: produce).bytes }
         return try await cache.tile(for: key) {
-            if let stored = await shared.tile(for: key) { return stored }
+            if let bytes = try await stored() { return bytes }
+            if let found = await shared.tile(for: key) { return found }
             let bytes = try await produce()
             shared.store(bytes, for: key)
             return bytes

@@ -164,38 +164,60 @@ package final class RenderStage: PipelineStage {
             verticalAngle: image.view(rendering.angles).vertical,
             format: rendering.format, quality: rendering.quality, processing: rendering.processing,
             layers: rendering.layers)
+        // The watermark roll (iipsrv-reference §6.5) comes first: a tile it marks cannot be sent as stored. Tiles
+        // are cached marked or not, so the roll counts once per tile while it stays in the cache, as in iipsrv 1.1.
+        var generator = SystemRandomNumberGenerator()
+        let marked = watermark != nil && Double.random(in: 0..<1, using: &generator) < watermarkProbability
         do {
-            return try await cacheLookup.run(key) { [self] in
-                try await executor.run { [self] in
-                    try renderTile(resolution, index, rendering, of: image)
+            guard cacheLookup.sharesTiles else {
+                return try await cacheLookup.run(key) { [self] in
+                    try await executor.run { [self] in
+                        try storedTile(resolution, index, rendering, of: image, marked: marked)
+                            ?? renderTile(resolution, index, rendering, of: image, marked: marked)
+                    }
                 }
             }
+            // With memcached, a stored tile is looked for first, on its own: reading it beats the network.
+            return try await cacheLookup.run(
+                key,
+                stored: { [self] in
+                    try await executor.run { [self] in
+                        try storedTile(resolution, index, rendering, of: image, marked: marked)
+                    }
+                },
+                produce: { [self] in
+                    try await executor.run { [self] in
+                        try renderTile(resolution, index, rendering, of: image, marked: marked)
+                    }
+                })
         } catch {
             throw Interruption.from(error)
         }
     }
 
-    /// Decode, transform and encode one tile. Blocking: runs on the codec threads.
-    private func renderTile(
-        _ resolution: Int, _ index: Int, _ rendering: Rendering, of image: OpenImage
-    ) throws(ImagingError) -> ByteBuffer {
-        // The watermark roll (iipsrv-reference §6.5) comes first: a tile it marks cannot be sent as stored. Tiles
-        // are cached marked or not, so the roll is made once per tile while it stays in the cache, as in iipsrv 1.1.
-        var generator = SystemRandomNumberGenerator()
-        let marked = watermark != nil && Double.random(in: 0..<1, using: &generator) < watermarkProbability
-        let description = image.description
-        let scale = Double(description.levels[resolution].width) / Double(max(description.width, 1))
-        // Codec pass-through: a stored JPEG or WebP tile that nothing changes is sent as stored, with the ICC
-        // profile, XMP and EXIF a re-encoded tile would carry spliced in (iipsrv-reference §3.3, §6.6).
-        if passThrough, !marked, rendering.allowsPassThrough,
+    /// Codec pass-through: a stored JPEG or WebP tile that nothing changes, as stored, with the ICC profile, XMP
+    /// and EXIF a re-encoded tile would carry spliced in (iipsrv-reference §3.3, §6.6); `nil` when the tile must
+    /// be decoded. Blocking: runs on the codec threads.
+    private func storedTile(
+        _ resolution: Int, _ index: Int, _ rendering: Rendering, of image: OpenImage, marked: Bool
+    ) throws(ImagingError) -> ByteBuffer? {
+        guard passThrough, !marked, rendering.allowsPassThrough,
             let stored = try image.storedTile(
                 resolution: resolution, tile: index, format: rendering.format, view: rendering.angles)
-        {
-            let metadata = encode.metadata(
-                for: description, scale: scale, processing: rendering.processing, descriptive: false)
-            return ByteBuffer(
-                bytes: try StoredTileMetadata.embedding(metadata, in: stored, format: rendering.format))
-        }
+        else { return nil }
+        let description = image.description
+        let scale = Double(description.levels[resolution].width) / Double(max(description.width, 1))
+        let metadata = encode.metadata(
+            for: description, scale: scale, processing: rendering.processing, descriptive: false)
+        return ByteBuffer(bytes: try StoredTileMetadata.embedding(metadata, in: stored, format: rendering.format))
+    }
+
+    /// Decode, transform and encode one tile. Blocking: runs on the codec threads.
+    private func renderTile(
+        _ resolution: Int, _ index: Int, _ rendering: Rendering, of image: OpenImage, marked: Bool
+    ) throws(ImagingError) -> ByteBuffer {
+        let description = image.description
+        let scale = Double(description.levels[resolution].width) / Double(max(description.width, 1))
         let pixels = try decode.tile(
             image, resolution: resolution, tile: index, layers: rendering.layers, view: rendering.angles)
         var output = RenderTarget(rendering: rendering, scale: scale)

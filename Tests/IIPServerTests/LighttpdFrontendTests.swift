@@ -106,6 +106,18 @@ struct LighttpdFrontendTests {
 
         try await Self.expectSameAnswers(lighttpd, directPort: httpPort, sameConfiguration: true)
         #expect(lighttpd.spawnedServers.isEmpty)
+        // /metrics answers local clients only: from 127.0.0.2 lighttpd refuses it, while /health stays open.
+        let curl = try TestEnvironment.require("curl", package: "curl")
+        for (target, status) in [("/metrics", "403"), ("/health", "200")] {
+            let probe = try ExternalProcess(
+                curl,
+                [
+                    "-s", "-o", "/dev/null", "-w", "%{http_code}", "--interface", "127.0.0.2",
+                    "http://127.0.0.1:\(lighttpd.port)\(target)",
+                ], logDirectory: folder)
+            #expect(await probe.waitForExit(timeout: .seconds(20)) == 0)
+            #expect(probe.output == status, "\(target)")
+        }
         // The bin-path block is commented out: lighttpd starts nothing.
         let active = lighttpd.configuration.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(!active.contains { $0.hasPrefix("\"bin-path\"") })

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A private nginx running the project's example configuration (`Config/nginx/iipsrv-async.conf`), with only the
-/// listen port and the upstream address replaced, so the example itself is what the tests exercise.
+/// A private nginx running one of the project's example configurations (`Config/nginx/iipsrv-async.conf`, or
+/// `iipsrv-async-instances.conf` for several instances), with only the listen port and the upstream addresses
+/// replaced, so the example itself is what the tests exercise.
 final class NginxFrontend: Sendable {
     /// Where nginx listens (HTTP).
     let port: Int
@@ -14,6 +15,14 @@ final class NginxFrontend: Sendable {
         case tcp(port: Int)
         /// `server unix:PATH;`
         case unixSocket(path: String)
+
+        /// The `server` directive's address part.
+        var server: String {
+            switch self {
+            case .tcp(let port): "server 127.0.0.1:\(port)"
+            case .unixSocket(let path): "server unix:\(path)"
+            }
+        }
     }
 
     private init(port: Int, process: ExternalProcess, folder: String) {
@@ -24,18 +33,28 @@ final class NginxFrontend: Sendable {
 
     /// Renders the example for `upstream` and starts nginx with it.
     static func start(upstream: Upstream) async throws -> NginxFrontend {
+        let template = "Config/nginx/iipsrv-async.conf"
+        var site = try String(contentsOfFile: TestEnvironment.packageRoot + "/" + template, encoding: .utf8)
+        site = try replacing("    server 127.0.0.1:9000;", with: "    \(upstream.server);", in: site, of: template)
+        return try await start(site: site, of: template)
+    }
+
+    /// Renders the many-instances example (`Config/nginx/iipsrv-async-instances.conf`) with its two TCP server
+    /// lines pointed at `instances` (their `max_fails` and `fail_timeout` kept), and starts nginx with it.
+    static func start(instances: (Upstream, Upstream)) async throws -> NginxFrontend {
+        let template = "Config/nginx/iipsrv-async-instances.conf"
+        var site = try String(contentsOfFile: TestEnvironment.packageRoot + "/" + template, encoding: .utf8)
+        site = try replacing("    server 10.0.0.11:9000 ", with: "    \(instances.0.server) ", in: site, of: template)
+        site = try replacing("    server 10.0.0.12:9000 ", with: "    \(instances.1.server) ", in: site, of: template)
+        return try await start(site: site, of: template)
+    }
+
+    /// Starts nginx with `site`, a rendered example, listening on a free loopback port instead of port 80.
+    private static func start(site: String, of template: String) async throws -> NginxFrontend {
         let nginx = try TestEnvironment.require("nginx", package: "nginx-light")
         let folder = try TestEnvironment.temporaryFolder("nginx")
         let port = try TestEnvironment.freePort()
-        var site = try String(
-            contentsOfFile: TestEnvironment.packageRoot + "/Config/nginx/iipsrv-async.conf", encoding: .utf8)
-        let server: String
-        switch upstream {
-        case .tcp(let upstreamPort): server = "server 127.0.0.1:\(upstreamPort);"
-        case .unixSocket(let path): server = "server unix:\(path);"
-        }
-        site = try replacing("    server 127.0.0.1:9000;", with: "    \(server)", in: site)
-        site = try replacing("    listen 80;", with: "    listen 127.0.0.1:\(port);", in: site)
+        let site = try replacing("    listen 80;", with: "    listen 127.0.0.1:\(port);", in: site, of: template)
         try site.write(toFile: folder + "/site.conf", atomically: true, encoding: .utf8)
         try FileManager.default.copyItem(atPath: "/etc/nginx/fastcgi_params", toPath: folder + "/fastcgi_params")
         let main = """
@@ -78,12 +97,17 @@ final class NginxFrontend: Sendable {
     }
 
     struct TemplateChanged: Error, CustomStringConvertible {
-        var line: String
-        var description: String { "Config/nginx/iipsrv-async.conf no longer contains '\(line)'" }
+        var template: String
+        var text: String
+        var description: String { "\(template) no longer contains '\(text)'" }
     }
 
-    private static func replacing(_ line: String, with replacement: String, in text: String) throws -> String {
-        guard text.contains(line + "\n") else { throw TemplateChanged(line: line) }
-        return text.replacingOccurrences(of: line + "\n", with: replacement + "\n")
+    /// Replaces `text` (a whole line when it ends with `;`, else the start of one), which the example must contain.
+    private static func replacing(_ text: String, with replacement: String, in site: String, of template: String)
+        throws -> String
+    {
+        let (text, replacement) = text.hasSuffix(";") ? (text + "\n", replacement + "\n") : (text, replacement)
+        guard site.contains(text) else { throw TemplateChanged(template: template, text: text) }
+        return site.replacingOccurrences(of: text, with: replacement)
     }
 }

@@ -1,0 +1,194 @@
+import Foundation
+import IIPTestSupport
+import Testing
+
+/// Issue 12, item 5: two instances of the built executable, two memcached servers and nginx with the many-instances
+/// example, all on loopback (``ScaleOutCluster``). What one instance renders the other serves from memcached; a
+/// replaced image changes both instances' answers; a memcached killed under load, an instance killed under load and
+/// an instance stopped under load fail no request nginx could send elsewhere.
+@Suite("Scale-out: two instances, two memcached, nginx", .serialized)
+struct ScaleOutTests {
+    init() throws { try StandardFixtures.prepare() }
+
+    static let endpoint = "/fcgi-bin/iipsrv.fcgi"
+
+    /// Full-resolution tiles of `image` (tiles 0..<count of resolution `resolution`) at each JPEG quality: a quality
+    /// other than the stored one makes every tile a decode and an encode, and a distinct cache key.
+    static func tiles(_ image: FixtureSpec, resolution: Int, count: Int, qualities: some Sequence<Int>) -> [String] {
+        qualities.flatMap { quality in
+            (0..<count).map { "\(endpoint)?FIF=\(image.name)&QLT=\(quality)&JTL=\(resolution),\($0)" }
+        }
+    }
+
+    /// Enough distinct tiles that most requests of a few seconds' load are rendered, not found in a cache.
+    static let uncachedLoad =
+        tiles(StandardFixtures.rgbDeflate512, resolution: 2, count: 9, qualities: 40..<100)
+        + tiles(StandardFixtures.rgbJPEG, resolution: 2, count: 12, qualities: 40..<100)
+
+    static let memcachedHits = "iip_memcached_hits_total"
+    static let memcachedMisses = "iip_memcached_misses_total"
+    static let memcachedStores = "iip_memcached_stores_total"
+
+    /// Polls `metric` (a count of memcached stores) until it reaches `count`, for up to five seconds: stores are
+    /// sent in the background, after the answer.
+    static func waitForStores(_ count: Double, of metric: () async throws -> Double) async throws -> Double {
+        var stores = try await metric()
+        for _ in 0..<250 where stores < count {
+            try await Task.sleep(for: .milliseconds(20))
+            stores = try await metric()
+        }
+        return stores
+    }
+
+    @Test func aTileRenderedByAIsServedByBFromMemcached() async throws {
+        try await ScaleOutCluster.with { cluster in
+            let targets = Self.tiles(StandardFixtures.rgbJPEG, resolution: 2, count: 6, qualities: [80])
+            let storesBefore = try await cluster.a.metric(Self.memcachedStores)
+            var rendered: [[UInt8]] = []
+            for target in targets {
+                let answer = try await cluster.a.get(target)
+                #expect(answer.status == 200, "\(target)")
+                rendered.append(answer.body)
+            }
+            let expected = storesBefore + Double(targets.count)
+            #expect(
+                try await Self.waitForStores(expected) { try await cluster.a.metric(Self.memcachedStores) } == expected)
+
+            let localMiss = "iip_tile_cache_lookups_total{result=\"miss\"}"
+            let (hits, misses, localMisses) = (
+                try await cluster.b.metric(Self.memcachedHits), try await cluster.b.metric(Self.memcachedMisses),
+                try await cluster.b.metric(localMiss)
+            )
+            for (target, body) in zip(targets, rendered) {
+                let answer = try await cluster.b.get(target)
+                #expect(answer.status == 200 && answer.body == body, "\(target)")
+            }
+            // B rendered nothing: each of its tile cache misses was answered by memcached, none went on to a render.
+            // (iip_decoded_tile_cache_lookups_total could not show it: only region exports use that cache.)
+            #expect(try await cluster.b.metric(localMiss) - localMisses == Double(targets.count))
+            #expect(try await cluster.b.metric(Self.memcachedHits) - hits == Double(targets.count))
+            #expect(try await cluster.b.metric(Self.memcachedMisses) == misses)
+        }
+    }
+
+    // iipsrv's issue #135, across instances.
+    @Test func aReplacedImageChangesBothInstancesAnswers() async throws {
+        let name = "scale-out-\(UUID().uuidString.prefix(8)).tif"
+        let path = Fixtures.path(name)
+        try FileManager.default.copyItem(atPath: Fixtures.path(StandardFixtures.rgbJPEG.name), toPath: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let targets = ["\(Self.endpoint)?FIF=\(name)&JTL=1,0", "\(Self.endpoint)?FIF=\(name)&QLT=60&JTL=2,1"]
+        try await ScaleOutCluster.with { cluster in
+            var old: [[UInt8]] = []
+            for target in targets { old.append(try await cluster.a.get(target).body) }
+            let stores = Double(targets.count)
+            #expect(try await Self.waitForStores(stores) { try await cluster.a.metric(Self.memcachedStores) } == stores)
+            for (target, body) in zip(targets, old) { #expect(try await cluster.b.get(target).body == body) }
+            #expect(try await cluster.b.metric(Self.memcachedHits) == stores, "B served the old tiles from memcached")
+
+            // Written under another name, then renamed over the original, with a modification time of its own.
+            let modified = try #require(
+                try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
+            try FileManager.default.copyItem(
+                atPath: Fixtures.path(StandardFixtures.rgbDeflate512.name), toPath: path + ".new")
+            try FileManager.default.setAttributes(
+                [.modificationDate: modified.addingTimeInterval(10)], ofItemAtPath: path + ".new")
+            #expect(rename(path + ".new", path) == 0)
+
+            let fresh = try await TestServer.with { server in
+                var bodies: [[UInt8]] = []
+                for target in targets { bodies.append(try await server.get(target).body) }
+                return bodies
+            }
+            for instance in [cluster.a, cluster.b] {
+                for (index, target) in targets.enumerated() {
+                    let answer = try await instance.get(target)
+                    #expect(answer.status == 200, "\(instance.name) \(target)")
+                    #expect(answer.body == fresh[index], "\(instance.name) \(target)")
+                    #expect(answer.body != old[index], "\(instance.name) \(target)")
+                }
+            }
+        }
+    }
+
+    @Test func killingOneMemcachedUnderLoadChangesOnlyTheMetrics() async throws {
+        // No local tile cache: every request asks memcached, so its loss shows on every instance.
+        try await ScaleOutCluster.with(environment: ["MAX_IMAGE_CACHE_SIZE": "0"]) { cluster in
+            let targets = Self.tiles(StandardFixtures.rgbJPEG, resolution: 2, count: 12, qualities: [70, 80])
+            for target in targets { #expect(try await cluster.nginx.get(target).status == 200, "\(target)") }
+            let stores = Double(targets.count)
+            #expect(try await Self.waitForStores(stores) { try await cluster.metric(Self.memcachedStores) } == stores)
+            var items = 0
+            for server in cluster.memcached { items += try await server.stats()["curr_items"] ?? 0 }
+            #expect(items == targets.count)
+            let misses = try await cluster.metric(Self.memcachedMisses)
+
+            let load = try cluster.load(targets, duration: .seconds(4))
+            try await Task.sleep(for: .milliseconds(1500))
+            let (missesAtKill, hitsAtKill) = (
+                try await cluster.metric(Self.memcachedMisses), try await cluster.metric(Self.memcachedHits)
+            )
+            await cluster.memcached[0].kill()
+            let outcome = try await load.outcome()
+            print("memcached killed under load: \(outcome)")
+            #expect(outcome.requests > 0)
+            #expect(outcome.failed == 0, "\(outcome)\n\(cluster.nginx.errorLog.suffix(2000))")
+            // Before the kill every tile was in memcached; after it, the killed server's share became misses while
+            // the other server kept answering its own.
+            #expect(missesAtKill == misses)
+            #expect(try await cluster.metric(Self.memcachedMisses) > missesAtKill)
+            #expect(try await cluster.metric(Self.memcachedHits) > hitsAtKill)
+        }
+    }
+
+    @Test(arguments: ClusterInstance.Transport.allCases)
+    func sigkillOnAnInstanceUnderLoadFailsOnlyCutOffResponses(_ transport: ClusterInstance.Transport) async throws {
+        try await ScaleOutCluster.with(transport: transport) { cluster in
+            let load = try cluster.load(Self.uncachedLoad, connections: 32, duration: .seconds(5))
+            try await Task.sleep(for: .seconds(2))
+            let servedByA = try await cluster.a.metric("iip_requests_total")
+            let servedByB = try await cluster.b.metric("iip_requests_total")
+            cluster.a.process.signal(SIGKILL)
+            #expect(await cluster.a.process.waitForExit(timeout: .seconds(5)) == 128 + SIGKILL)
+            let outcome = try await load.outcome()
+            let log = cluster.nginx.errorLog
+            let retried = log.split(separator: "\n").count { $0.contains("while reading response header") }
+            print(
+                "SIGKILL on instance A under load (\(transport)): \(outcome); A had answered \(Int(servedByA)); nginx logged "
+                    + "\(retried) errors reading a response header (retried on B)")
+            #expect(servedByA > 0, "A was serving its share when it was killed")
+            #expect(try await cluster.b.metric("iip_requests_total") > servedByB, "B took over")
+            // Only an answer A had begun to send cannot be retried: nginx cuts the client's connection (a read error).
+            #expect(outcome.failed <= 2, "\(outcome)\n\(log.suffix(3000))")
+        }
+    }
+
+    @Test(arguments: ClusterInstance.Transport.allCases)
+    func sigtermOnAnInstanceUnderLoadDrainsWithoutAFailedRequest(_ transport: ClusterInstance.Transport) async throws {
+        try await ScaleOutCluster.with(transport: transport) { cluster in
+            // Exports as well as tiles: requests that take a while are in flight when the drain starts.
+            let exports = (0..<20).map {
+                "\(Self.endpoint)?FIF=\(StandardFixtures.rgbDeflate512.name)&WID=\(600 + $0 * 20)&CVT=jpeg"
+            }
+            let load = try cluster.load(Self.uncachedLoad + exports, connections: 32, duration: .seconds(5))
+            try await Task.sleep(for: .seconds(2))
+            let sent = ContinuousClock.now
+            cluster.a.process.signal(SIGTERM)
+            var readiness: [Int] = []
+            while cluster.a.process.isRunning, ContinuousClock.now - sent < .seconds(20) {
+                if let ready = try? await cluster.a.get("/ready") { readiness.append(ready.status) }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let status = await cluster.a.process.waitForExit(timeout: .seconds(20))
+            let elapsed = ContinuousClock.now - sent
+            let outcome = try await load.outcome()
+            print(
+                "SIGTERM on instance A under load (\(transport)): exit \(status.map(String.init) ?? "none") after \(elapsed); "
+                    + "\(outcome); A's /ready during the drain: \(readiness)")
+            #expect(status == 0, "\(cluster.a.process.output.suffix(2000))")
+            #expect(outcome.requests > 0)
+            #expect(outcome.failed == 0, "\(outcome)\n\(cluster.nginx.errorLog.suffix(3000))")
+            #expect(readiness.contains(503), "\(readiness)")
+        }
+    }
+}

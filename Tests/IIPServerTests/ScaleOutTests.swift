@@ -44,11 +44,11 @@ struct ScaleOutTests {
         try await ScaleOutCluster.with { cluster in
             let targets = Self.tiles(StandardFixtures.rgbJPEG, resolution: 2, count: 6, qualities: [80])
             let storesBefore = try await cluster.a.metric(Self.memcachedStores)
-            var rendered: [[UInt8]] = []
+            var rendered: [TestHTTPResponse] = []
             for target in targets {
                 let answer = try await cluster.a.get(target)
-                #expect(answer.status == 200, "\(target)")
-                rendered.append(answer.body)
+                #expect(answer.status == 200 && answer.header("ETag") != nil, "\(target)")
+                rendered.append(answer)
             }
             let expected = storesBefore + Double(targets.count)
             #expect(
@@ -59,9 +59,11 @@ struct ScaleOutTests {
                 try await cluster.b.metric(Self.memcachedHits), try await cluster.b.metric(Self.memcachedMisses),
                 try await cluster.b.metric(localMiss)
             )
-            for (target, body) in zip(targets, rendered) {
+            for (target, fromA) in zip(targets, rendered) {
                 let answer = try await cluster.b.get(target)
-                #expect(answer.status == 200 && answer.body == body, "\(target)")
+                #expect(answer.status == 200 && answer.body == fromA.body, "\(target)")
+                // The same entity tag, so a browser or CDN revalidating with either instance gets 304.
+                #expect(answer.header("ETag") == fromA.header("ETag"), "\(target)")
             }
             // B rendered nothing: each of its tile cache misses was answered by memcached, none went on to a render.
             // (iip_decoded_tile_cache_lookups_total could not show it: only region exports use that cache.)

@@ -40,6 +40,8 @@ final class ScaleOutCluster: Sendable {
         ]
         variables.merge(environment) { $1 }
         let a = try await ClusterInstance.start(name: "A", transport: transport, environment: variables, folder: folder)
+        // B as on a machine with more cores: its own thread count, which must not keep it from sharing A's tiles.
+        variables["OMP_NUM_THREADS"] = variables["OMP_NUM_THREADS"] ?? "3"
         let b = try await ClusterInstance.start(name: "B", transport: transport, environment: variables, folder: folder)
         let nginx = try await NginxFrontend.start(instances: (a.upstream, b.upstream))
         return ScaleOutCluster(memcached: memcached, a: a, b: b, nginx: nginx, folder: folder)

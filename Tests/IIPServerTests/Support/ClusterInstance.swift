@@ -60,8 +60,8 @@ final class ClusterInstance: Sendable {
     }
 
     /// Sends a request to this instance alone, over its HTTP port.
-    func get(_ target: String) async throws -> TestHTTPResponse {
-        try await TestHTTPClient.get(port: httpPort, target)
+    func get(_ target: String, headers: [(String, String)] = []) async throws -> TestHTTPResponse {
+        try await TestHTTPClient.get(port: httpPort, target, headers: headers)
     }
 
     /// The value of one series of its `/metrics`, named as the text format writes it (`name` or

@@ -195,4 +195,30 @@ struct ScaleOutTests {
             #expect(readiness.contains(503), "\(readiness)")
         }
     }
+
+    // The README's procedure under load: A is removed (its server line out, nginx -s reload, then SIGTERM) and C added
+    // (started, ready, its server line in, reload), with no failed request. The clients close their connections
+    // after each answer: a reload closes nginx's idle keep-alive connections to clients, and a request sent on one
+    // at that moment sees the connection close (wrk counts a read error, a browser sends the request again). That is
+    // nginx and its clients, not the instances this test is about.
+    @Test func replacingAnInstanceUnderLoadFailsNoRequest() async throws {
+        try await ScaleOutCluster.with { cluster in
+            let load = try cluster.load(Self.uncachedLoad, duration: .seconds(6), headers: ["Connection: close"])
+            try await Task.sleep(for: .seconds(1))
+            try await cluster.nginx.reload(instances: [cluster.b.upstream])
+            cluster.a.process.signal(SIGTERM)
+            #expect(await cluster.a.process.waitForExit(timeout: .seconds(20)) == 0)
+            let c = try await cluster.startInstance(name: "C")
+            #expect(try await c.get("/ready").status == 200)
+            try await cluster.nginx.reload(instances: [c.upstream, cluster.b.upstream])
+            let outcome = try await load.outcome()
+            let servedByC = try await c.metric("iip_requests_total")
+            await c.process.stop()
+            print(
+                "A removed and C added under load, through two nginx reloads: \(outcome); C answered \(Int(servedByC))")
+            #expect(outcome.requests > 0)
+            #expect(outcome.failed == 0, "\(outcome)\n\(cluster.nginx.errorLog.suffix(3000))")
+            #expect(servedByC > 0, "C took a share once nginx knew it")
+        }
+    }
 }

@@ -34,32 +34,55 @@ final class NginxFrontend: Sendable {
     /// Renders the example for `upstream` and starts nginx with it.
     static func start(upstream: Upstream) async throws -> NginxFrontend {
         let template = "Config/nginx/iipsrv-async.conf"
+        let port = try TestEnvironment.freePort()
         var site = try String(contentsOfFile: TestEnvironment.packageRoot + "/" + template, encoding: .utf8)
         site = try replacing("    server 127.0.0.1:9000;", with: "    \(upstream.server);", in: site, of: template)
-        return try await start(site: site, of: template)
+        site = try replacing("    listen 80;", with: "    listen 127.0.0.1:\(port);", in: site, of: template)
+        return try await start(site: site, port: port, masterProcess: false)
     }
 
-    /// Renders the many-instances example (`Config/nginx/iipsrv-async-instances.conf`) with its two TCP server
-    /// lines pointed at `instances` (their `max_fails` and `fail_timeout` kept), and starts nginx with it.
-    static func start(instances: (Upstream, Upstream)) async throws -> NginxFrontend {
+    /// Starts nginx, with a master process so that ``reload(instances:)`` works as `nginx -s reload` does, on the
+    /// many-instances example rendered for `instances`.
+    static func start(instances: [Upstream]) async throws -> NginxFrontend {
+        let port = try TestEnvironment.freePort()
+        return try await start(site: try instancesSite(instances, port: port), port: port, masterProcess: true)
+    }
+
+    /// What an operator does to add or remove an instance: edits the upstream's server lines, then `nginx -s
+    /// reload` (SIGHUP to the master: new workers take the new configuration, the old ones finish their requests).
+    func reload(instances: [Upstream]) async throws {
+        try Self.instancesSite(instances, port: port).write(
+            toFile: folder + "/site.conf", atomically: true, encoding: .utf8)
+        process.signal(SIGHUP)
+        try await Task.sleep(for: .seconds(1))
+    }
+
+    /// `Config/nginx/iipsrv-async-instances.conf` with its two TCP server lines pointed at `instances` (their
+    /// `max_fails` and `fail_timeout` kept; with one instance, the second line commented out) and listening on
+    /// `port`.
+    private static func instancesSite(_ instances: [Upstream], port: Int) throws -> String {
+        precondition((1...2).contains(instances.count), "the example has two server lines")
         let template = "Config/nginx/iipsrv-async-instances.conf"
         var site = try String(contentsOfFile: TestEnvironment.packageRoot + "/" + template, encoding: .utf8)
-        site = try replacing("    server 10.0.0.11:9000 ", with: "    \(instances.0.server) ", in: site, of: template)
-        site = try replacing("    server 10.0.0.12:9000 ", with: "    \(instances.1.server) ", in: site, of: template)
-        return try await start(site: site, of: template)
+        for (index, address) in ["10.0.0.11:9000", "10.0.0.12:9000"].enumerated() {
+            let server = index < instances.count ? instances[index].server : "# server \(address)"
+            site = try replacing("    server \(address) ", with: "    \(server) ", in: site, of: template)
+        }
+        return try replacing("    listen 80;", with: "    listen 127.0.0.1:\(port);", in: site, of: template)
     }
 
-    /// Starts nginx with `site`, a rendered example, listening on a free loopback port instead of port 80.
-    private static func start(site: String, of template: String) async throws -> NginxFrontend {
+    /// Starts nginx with `site`, a rendered example listening on `port`.
+    private static func start(site: String, port: Int, masterProcess: Bool) async throws -> NginxFrontend {
         let nginx = try TestEnvironment.require("nginx", package: "nginx-light")
         let folder = try TestEnvironment.temporaryFolder("nginx")
-        let port = try TestEnvironment.freePort()
-        let site = try replacing("    listen 80;", with: "    listen 127.0.0.1:\(port);", in: site, of: template)
         try site.write(toFile: folder + "/site.conf", atomically: true, encoding: .utf8)
         try FileManager.default.copyItem(atPath: "/etc/nginx/fastcgi_params", toPath: folder + "/fastcgi_params")
+        // A master started as root runs its workers as nobody, who may not connect to the instances' unix sockets
+        // (mode 660, owned by the user running the tests): they run as root too.
         let main = """
             daemon off;
-            master_process off;
+            master_process \(masterProcess ? "on" : "off");
+            \(masterProcess && geteuid() == 0 ? "user root;" : "")
             worker_processes 1;
             pid \(folder)/nginx.pid;
             error_log \(folder)/error.log warn;

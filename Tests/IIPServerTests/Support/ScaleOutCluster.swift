@@ -10,15 +10,21 @@ final class ScaleOutCluster: Sendable {
     let b: ClusterInstance
     let nginx: NginxFrontend
     let folder: String
+    /// A's environment and transport, for instances started later.
+    private let environment: [String: String]
+    private let transport: ClusterInstance.Transport
 
     private init(
-        memcached: [MemcachedServer], a: ClusterInstance, b: ClusterInstance, nginx: NginxFrontend, folder: String
+        memcached: [MemcachedServer], a: ClusterInstance, b: ClusterInstance, nginx: NginxFrontend, folder: String,
+        environment: [String: String], transport: ClusterInstance.Transport
     ) {
         self.memcached = memcached
         self.a = a
         self.b = b
         self.nginx = nginx
         self.folder = folder
+        self.environment = environment
+        self.transport = transport
     }
 
     /// Starts everything, the instances reached over `transport`; `environment` is added to both instances' (e.g.
@@ -40,11 +46,14 @@ final class ScaleOutCluster: Sendable {
         ]
         variables.merge(environment) { $1 }
         let a = try await ClusterInstance.start(name: "A", transport: transport, environment: variables, folder: folder)
+        let environment = variables
         // B as on a machine with more cores: its own thread count, which must not keep it from sharing A's tiles.
         variables["OMP_NUM_THREADS"] = variables["OMP_NUM_THREADS"] ?? "3"
         let b = try await ClusterInstance.start(name: "B", transport: transport, environment: variables, folder: folder)
-        let nginx = try await NginxFrontend.start(instances: (a.upstream, b.upstream))
-        return ScaleOutCluster(memcached: memcached, a: a, b: b, nginx: nginx, folder: folder)
+        let nginx = try await NginxFrontend.start(instances: [a.upstream, b.upstream])
+        return ScaleOutCluster(
+            memcached: memcached, a: a, b: b, nginx: nginx, folder: folder, environment: environment,
+            transport: transport)
     }
 
     /// Runs `body` with a new cluster and stops it afterwards, whatever happens.
@@ -63,14 +72,22 @@ final class ScaleOutCluster: Sendable {
         }
     }
 
+    /// Starts one more instance configured as A, not yet in nginx's upstream; the caller stops it.
+    func startInstance(name: String) async throws -> ClusterInstance {
+        try await ClusterInstance.start(name: name, transport: transport, environment: environment, folder: folder)
+    }
+
     /// Sum of one series over both instances.
     func metric(_ series: String) async throws -> Double {
         try await a.metric(series) + b.metric(series)
     }
 
     /// Starts wrk through nginx.
-    func load(_ targets: [String], connections: Int = 16, duration: Duration) throws -> WrkLoad {
-        try WrkLoad.start(targets, port: nginx.port, connections: connections, duration: duration, folder: folder)
+    func load(_ targets: [String], connections: Int = 16, duration: Duration, headers: [String] = []) throws
+        -> WrkLoad
+    {
+        try WrkLoad.start(
+            targets, port: nginx.port, connections: connections, duration: duration, headers: headers, folder: folder)
     }
 
     /// Stops nginx, the instances and memcached.

@@ -42,10 +42,10 @@ struct WrkLoad: Sendable {
         end
         """
 
-    /// Starts wrk on `port` for `duration` with `connections` over two threads. wrk's timeout is generous: a slow
-    /// debug build on a busy machine is not what these runs measure.
+    /// Starts wrk on `port` for `duration` with `connections` over two threads, each request with `headers`. wrk's
+    /// timeout is generous: a slow debug build on a busy machine is not what these runs measure.
     static func start(
-        _ targets: [String], port: Int, connections: Int, duration: Duration, folder: String
+        _ targets: [String], port: Int, connections: Int, duration: Duration, headers: [String] = [], folder: String
     ) throws -> WrkLoad {
         let wrk = try TestEnvironment.require("wrk", package: "wrk")
         let script = folder + "/load-\(UUID().uuidString.prefix(8)).lua"
@@ -55,7 +55,7 @@ struct WrkLoad: Sendable {
             [
                 "-t2", "-c\(connections)", "-d\(duration.components.seconds)s", "--timeout", "30s", "-s", script,
                 "http://127.0.0.1:\(port)",
-            ],
+            ] + headers.flatMap { ["-H", $0] },
             logDirectory: folder)
         return WrkLoad(process: process)
     }

@@ -127,13 +127,14 @@ struct ScaleOutTests {
             #expect(items == targets.count)
             let misses = try await cluster.metric(Self.memcachedMisses)
 
-            let load = try cluster.load(targets, duration: .seconds(4))
+            let load = try cluster.load(targets)
             try await Task.sleep(for: .milliseconds(1500))
             let (missesAtKill, hitsAtKill) = (
                 try await cluster.metric(Self.memcachedMisses), try await cluster.metric(Self.memcachedHits)
             )
             await cluster.memcached[0].kill()
-            let outcome = try await load.outcome()
+            try await Task.sleep(for: .seconds(2))
+            let outcome = try await load.stop()
             print("memcached killed under load: \(outcome)")
             #expect(outcome.requests > 0)
             #expect(outcome.failed == 0, "\(outcome)\n\(cluster.nginx.errorLog.suffix(2000))")
@@ -148,13 +149,14 @@ struct ScaleOutTests {
     @Test(arguments: ClusterInstance.Transport.allCases)
     func sigkillOnAnInstanceUnderLoadFailsOnlyCutOffResponses(_ transport: ClusterInstance.Transport) async throws {
         try await ScaleOutCluster.with(transport: transport) { cluster in
-            let load = try cluster.load(Self.uncachedLoad, connections: 32, duration: .seconds(5))
+            let load = try cluster.load(Self.uncachedLoad, connections: 32)
             try await Task.sleep(for: .seconds(2))
             let servedByA = try await cluster.a.metric("iip_requests_total")
             let servedByB = try await cluster.b.metric("iip_requests_total")
             cluster.a.process.signal(SIGKILL)
             #expect(await cluster.a.process.waitForExit(timeout: .seconds(5)) == 128 + SIGKILL)
-            let outcome = try await load.outcome()
+            try await Task.sleep(for: .seconds(2))
+            let outcome = try await load.stop()
             let log = cluster.nginx.errorLog
             let retried = log.split(separator: "\n").count { $0.contains("while reading response header") }
             print(
@@ -174,7 +176,7 @@ struct ScaleOutTests {
             let exports = (0..<20).map {
                 "\(Self.endpoint)?FIF=\(StandardFixtures.rgbDeflate512.name)&WID=\(600 + $0 * 20)&CVT=jpeg"
             }
-            let load = try cluster.load(Self.uncachedLoad + exports, connections: 32, duration: .seconds(5))
+            let load = try cluster.load(Self.uncachedLoad + exports, connections: 32)
             try await Task.sleep(for: .seconds(2))
             let sent = ContinuousClock.now
             cluster.a.process.signal(SIGTERM)
@@ -185,7 +187,8 @@ struct ScaleOutTests {
             }
             let status = await cluster.a.process.waitForExit(timeout: .seconds(20))
             let elapsed = ContinuousClock.now - sent
-            let outcome = try await load.outcome()
+            try await Task.sleep(for: .seconds(1))
+            let outcome = try await load.stop()
             print(
                 "SIGTERM on instance A under load (\(transport)): exit \(status.map(String.init) ?? "none") after \(elapsed); "
                     + "\(outcome); A's /ready during the drain: \(readiness)")
@@ -203,7 +206,7 @@ struct ScaleOutTests {
     // nginx and its clients, not the instances this test is about.
     @Test func replacingAnInstanceUnderLoadFailsNoRequest() async throws {
         try await ScaleOutCluster.with { cluster in
-            let load = try cluster.load(Self.uncachedLoad, duration: .seconds(6), headers: ["Connection: close"])
+            let load = try cluster.load(Self.uncachedLoad, headers: ["Connection: close"])
             try await Task.sleep(for: .seconds(1))
             try await cluster.nginx.reload(instances: [cluster.b.upstream])
             cluster.a.process.signal(SIGTERM)
@@ -211,8 +214,13 @@ struct ScaleOutTests {
             let c = try await cluster.startInstance(name: "C")
             #expect(try await c.get("/ready").status == 200)
             try await cluster.nginx.reload(instances: [c.upstream, cluster.b.upstream])
-            let outcome = try await load.outcome()
-            let servedByC = try await c.metric("iip_requests_total")
+            var servedByC = try await c.metric("iip_requests_total")
+            for _ in 0..<100 where servedByC == 0 {
+                try await Task.sleep(for: .milliseconds(100))
+                servedByC = try await c.metric("iip_requests_total")
+            }
+            try await Task.sleep(for: .seconds(1))
+            let outcome = try await load.stop()
             await c.process.stop()
             print(
                 "A removed and C added under load, through two nginx reloads: \(outcome); C answered \(Int(servedByC))")

@@ -82,12 +82,9 @@ final class ScaleOutCluster: Sendable {
         try await a.metric(series) + b.metric(series)
     }
 
-    /// Starts wrk through nginx.
-    func load(_ targets: [String], connections: Int = 16, duration: Duration, headers: [String] = []) throws
-        -> WrkLoad
-    {
-        try WrkLoad.start(
-            targets, port: nginx.port, connections: connections, duration: duration, headers: headers, folder: folder)
+    /// Starts wrk through nginx, until its ``WrkLoad/stop()``.
+    func load(_ targets: [String], connections: Int = 16, headers: [String] = []) throws -> WrkLoad {
+        try WrkLoad.start(targets, port: nginx.port, connections: connections, headers: headers, folder: folder)
     }
 
     /// Stops nginx, the instances and memcached.

@@ -42,10 +42,10 @@ struct WrkLoad: Sendable {
         end
         """
 
-    /// Starts wrk on `port` for `duration` with `connections` over two threads, each request with `headers`. wrk's
-    /// timeout is generous: a slow debug build on a busy machine is not what these runs measure.
+    /// Starts wrk on `port` with `connections` over two threads, each request with `headers`, until ``stop()`` (or
+    /// two minutes). wrk's timeout is generous: a slow debug build on a busy machine is not what these runs measure.
     static func start(
-        _ targets: [String], port: Int, connections: Int, duration: Duration, headers: [String] = [], folder: String
+        _ targets: [String], port: Int, connections: Int, headers: [String] = [], folder: String
     ) throws -> WrkLoad {
         let wrk = try TestEnvironment.require("wrk", package: "wrk")
         let script = folder + "/load-\(UUID().uuidString.prefix(8)).lua"
@@ -53,16 +53,16 @@ struct WrkLoad: Sendable {
         let process = try ExternalProcess(
             wrk,
             [
-                "-t2", "-c\(connections)", "-d\(duration.components.seconds)s", "--timeout", "30s", "-s", script,
-                "http://127.0.0.1:\(port)",
+                "-t2", "-c\(connections)", "-d120s", "--timeout", "30s", "-s", script, "http://127.0.0.1:\(port)",
             ] + headers.flatMap { ["-H", $0] },
             logDirectory: folder)
         return WrkLoad(process: process)
     }
 
-    /// Waits for the run to end and reads its counts.
-    func outcome() async throws -> Outcome {
-        guard await process.waitForExit(timeout: .seconds(90)) == 0 else { throw Failed(output: process.output) }
+    /// Ends the run (on SIGINT wrk stops and reports as at the end of its time) and reads its counts.
+    func stop() async throws -> Outcome {
+        process.signal(SIGINT)
+        guard await process.waitForExit(timeout: .seconds(60)) == 0 else { throw Failed(output: process.output) }
         let fields = process.output.split(separator: "\n").first { $0.hasPrefix("OUTCOME ") }?
             .split(separator: " ").dropFirst().compactMap { Int($0) }
         guard let fields, fields.count == 6 else { throw Failed(output: process.output) }

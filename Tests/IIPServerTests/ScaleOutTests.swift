@@ -189,7 +189,7 @@ struct ScaleOutTests {
                 return index % 10 == 0 ? [tile, export] : [tile]
             }
             let load = try cluster.load(mixed, connections: 32)
-            _ = try await Self.waitUntil(1000, timeout: .seconds(30)) { try await cluster.metric(Self.requests) }
+            _ = try await Self.waitUntil(500, timeout: .seconds(30)) { try await cluster.metric(Self.requests) }
             let servedByB = try await cluster.b.metric(Self.requests)
             let sent = ContinuousClock.now
             cluster.a.process.signal(SIGTERM)
@@ -200,7 +200,7 @@ struct ScaleOutTests {
             }
             let status = await cluster.a.process.waitForExit(timeout: .seconds(20))
             let elapsed = ContinuousClock.now - sent
-            _ = try await Self.waitUntil(servedByB + 1000, timeout: .seconds(30)) {
+            _ = try await Self.waitUntil(servedByB + 500, timeout: .seconds(30)) {
                 try await cluster.b.metric(Self.requests)
             }
             let outcome = try await load.stop()

@@ -27,7 +27,7 @@ extension Pipeline {
     /// Whether the server is ready: not draining, and FILESYSTEM_PREFIX (when set) a folder it can list and enter.
     /// The folder check is a blocking call, made on the codec threads.
     public func readiness() async -> Readiness {
-        if admission.isFinished { return .draining }
+        if admission.isDraining { return .draining }
         let prefix = configuration.filesystemPrefix
         guard !prefix.isEmpty else { return .ready }
         // A prefix names a folder (".../images/") or a folder and the start of names (".../img_"): check the folder.
@@ -36,7 +36,7 @@ extension Pipeline {
         let path = folder.isEmpty ? "." : folder
         // The codec threads stop only after a drain, so a refusal here means the server is going away.
         guard let readable = try? await executor.run({ access(path, R_OK | X_OK) == 0 }) else { return .draining }
-        if admission.isFinished { return .draining }
+        if admission.isDraining { return .draining }
         return readable ? .ready : .imagesUnreadable
     }
 }

@@ -126,6 +126,12 @@ public final class Pipeline: Sendable {
         admission.finish()
     }
 
+    /// Marks the start of a drain (SIGTERM) for ``readiness()`` while requests are still admitted: the frontends
+    /// finish theirs before ``finish()`` is called, and `/ready` says 503 all that time.
+    public func announceDrain() {
+        admission.announceDrain()
+    }
+
     /// Stops the codec threads. Call after ``run()`` has returned.
     public func shutdown() async {
         await executor.shutdown()

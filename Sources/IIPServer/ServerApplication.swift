@@ -67,13 +67,15 @@ public struct ServerApplication: Sendable {
         router = FrontendRouter(pipeline: pipeline, metrics: metrics)
     }
 
-    /// The services in start order; they stop in reverse, frontends first and the pipeline last.
+    /// The services in start order; they stop in reverse: the drain is announced (`/ready` turns 503), the
+    /// frontends stop, and the pipeline stops last.
     public func services() -> [any Service] {
         var services: [any Service] = [
             PipelineService(pipeline: pipeline), CacheResetService(pipeline: pipeline, logger: logger),
         ]
         if let address = frontends.http { services.append(httpService(address)) }
         if let address = frontends.fastCGI { services.append(fastCGIService(address)) }
+        services.append(DrainAnnouncementService(pipeline: pipeline))
         return services
     }
 

@@ -39,4 +39,38 @@ struct ConfigExamplesTests {
         #expect(unit.contains("\nRestartSec=1\n"))
         #expect(unit.contains("\nStartLimitBurst=5\n"))
     }
+
+    // Issue 12, item 4: several instances on one machine, one unix socket each, the ones the nginx example names.
+    @Test func systemdTemplateRunsOneInstancePerSocket() throws {
+        let unit = try String(
+            contentsOfFile: TestEnvironment.packageRoot + "/Config/systemd/iipsrv-async@.service", encoding: .utf8)
+        #expect(unit.contains("ExecStart=/usr/local/bin/iipsrv-async --fcgi /run/iipsrv-async/%i.sock"))
+        #expect(unit.contains("EnvironmentFile=/etc/default/iipsrv-async"))
+        #expect(unit.contains("KillSignal=SIGTERM"))
+        // One instance stopping must not remove the folder that holds the other instances' sockets.
+        #expect(unit.contains("\nRuntimeDirectory=iipsrv-async\nRuntimeDirectoryPreserve=yes\n"))
+        #expect(unit.contains("\nRestart=on-failure\n"))
+        let nginx = try String(
+            contentsOfFile: TestEnvironment.packageRoot + "/Config/nginx/iipsrv-async-instances.conf", encoding: .utf8)
+        for instance in 1...2 {
+            #expect(nginx.contains("# server unix:/run/iipsrv-async/\(instance).sock "))
+        }
+    }
+
+    // systemd's own checker accepts both units as written (only the executable's path is replaced by the built one).
+    @Test func systemdAcceptsBothUnits() async throws {
+        let analyze = try TestEnvironment.require("systemd-analyze", package: "systemd")
+        let folder = try TestEnvironment.temporaryFolder("systemd-units")
+        for (file, unit) in [
+            ("iipsrv-async.service", "iipsrv-async.service"), ("iipsrv-async@.service", "iipsrv-async@1.service"),
+        ] {
+            let text = try String(
+                contentsOfFile: TestEnvironment.packageRoot + "/Config/systemd/" + file, encoding: .utf8)
+            try text.replacingOccurrences(of: "/usr/local/bin/iipsrv-async", with: TestEnvironment.serverExecutable)
+                .write(toFile: folder + "/" + file, atomically: true, encoding: .utf8)
+            let verify = try ExternalProcess(analyze, ["verify", folder + "/" + unit], logDirectory: folder)
+            #expect(await verify.waitForExit(timeout: .seconds(30)) == 0, "\(verify.output)")
+            #expect(verify.output.isEmpty, "\(unit): \(verify.output)")
+        }
+    }
 }

@@ -29,6 +29,7 @@ package final class Admission: Sendable {
         var waiting: Deque<Waiter> = []
         var nextID: UInt64 = 0
         var finished = false
+        var drainAnnounced = false
         var drained: CheckedContinuation<Void, Never>?
 
         var isDrained: Bool { finished && running == 0 && waiting.isEmpty }
@@ -160,6 +161,14 @@ package final class Admission: Sendable {
 
     /// Whether ``finish()`` has been called: the server is draining.
     package var isFinished: Bool { state.withLock { $0.finished } }
+
+    /// Records that a drain has begun, before ``finish()``: requests are still admitted.
+    package func announceDrain() {
+        state.withLock { $0.drainAnnounced = true }
+    }
+
+    /// Whether a drain has begun: announced (``announceDrain()``) or admission finished.
+    package var isDraining: Bool { state.withLock { $0.drainAnnounced || $0.finished } }
 }
 
 /// A stage chain behind ``Admission``: the bound applies to everything the chain does.

@@ -38,7 +38,9 @@ final class ApacheFrontend: Sendable {
             ("\"/var/log/iipsrv-async.log\"", "\"\(folder)/logs/iipsrv-async.log\""),
         ]
         for (original, replacement) in replacements {
-            guard site.contains(original) else { throw NginxFrontend.TemplateChanged(line: original) }
+            guard site.contains(original) else {
+                throw NginxFrontend.TemplateChanged(template: "Config/apache/iipsrv-async.conf", text: original)
+            }
             site = site.replacingOccurrences(of: original, with: replacement)
         }
         try site.write(toFile: folder + "/site.conf", atomically: true, encoding: .utf8)

@@ -3,7 +3,8 @@ package import IIPProtocol
 /// A strong entity tag (RFC 9110 §8.8.3) for an answer about one or more image files, and the If-None-Match test.
 ///
 /// It is derived, without reading the answer, from what determines the answer's bytes: each image's identity
-/// (path, device, inode, size, modification time in nanoseconds), the request as far as it selects or shapes the
+/// (path, inode, size, modification time in nanoseconds; not the device number, which NFS clients number
+/// differently on each machine), the request as far as it selects or shapes the
 /// answer (method class, path, query, POSTed request string, and the headers a protocol reads: Host, scheme,
 /// forwarded host and scheme, X-IIIF-ID, Accept), and a fingerprint of the server's configuration. So it is cheap,
 /// the same on every instance with the same configuration and files, and new when a file is replaced.
@@ -17,7 +18,6 @@ package struct EntityTag: Sendable, Hashable {
         hash.combine(fingerprint)
         for (path, status) in images {
             hash.combine(path)
-            hash.combine(status.device)
             hash.combine(status.inode)
             hash.combine(UInt64(bitPattern: status.size))
             hash.combine(UInt64(bitPattern: status.modified))

@@ -54,7 +54,15 @@ final class LighttpdFrontend: Sendable {
         try main.write(toFile: folder + "/lighttpd.conf", atomically: true, encoding: .utf8)
         let process = try ExternalProcess(lighttpd, ["-D", "-f", folder + "/lighttpd.conf"], logDirectory: folder)
         try await TestEnvironment.waitForPort(port, of: process)
-        return LighttpdFrontend(port: port, process: process, folder: folder, configuration: site)
+        let frontend = LighttpdFrontend(port: port, process: process, folder: folder, configuration: site)
+        if case .spawned = backend {
+            // lighttpd listens before the server it spawns has exec'd: wait until that server answers.
+            for _ in 0..<100 where frontend.spawnedServers.isEmpty {
+                _ = try? await frontend.get("/health")
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        return frontend
     }
 
     /// The example with paths and ports replaced; for `.separate`, the `bin-path` block commented out and the

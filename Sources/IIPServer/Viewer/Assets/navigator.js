@@ -54,9 +54,14 @@ export class Navigator {
     if (this.picture?.complete && this.picture.naturalWidth > 0) {
       context.drawImage(this.picture, x, y, w * scale, h * scale);
     }
+    // The visible area, clipped to the picture.
     const [vx, vy, vw, vh] = this.viewer.visible;
+    const left = Math.max(vx, 0);
+    const top = Math.max(vy, 0);
+    const right = Math.min(vx + vw, w);
+    const bottom = Math.min(vy + vh, h);
     context.strokeStyle = '#ff5c5c';
     context.lineWidth = 2;
-    context.strokeRect(x + vx * scale, y + vy * scale, vw * scale, vh * scale);
+    context.strokeRect(x + left * scale + 1, y + top * scale + 1, (right - left) * scale - 2, (bottom - top) * scale - 2);
   }
 }

@@ -111,6 +111,7 @@ let package = Package(
             dependencies: [
                 "IIPPipeline",
                 "IIPProtocol",
+                "IIPImaging",
                 "FastCGI",
                 "CIIPShims",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -14,6 +14,7 @@ import NIOCore
 public struct FrontendRouter: Sendable {
     let pipeline: Pipeline
     let metrics: (@Sendable () -> [UInt8])?
+    /// The viewer page's paths; `nil` when VIEWER=0.
     let viewer: ViewerRouter?
 
     /// Creates a router.

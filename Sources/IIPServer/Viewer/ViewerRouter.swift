@@ -8,20 +8,20 @@ import NIOCore
 ///
 /// The page addresses everything relative to `/viewer/` (the `/` copy carries `<base href="viewer/">`), so it
 /// works under a web server that forwards only `/viewer/`, `/iiif/` and `/fcgi-bin/iipsrv.fcgi`, at any prefix.
-/// Directory reads for the list run on the codec executor.
+/// Directory reads for the list run on the codec executor, at most once per ``ImageListing/freshness``.
 struct ViewerRouter: Sendable {
-    let catalog: ImageCatalog
-    let executor: CodecExecutor
+    /// The images under FILESYSTEM_PREFIX.
+    let listing: ImageListing
     /// The page as served at `/`.
     let rootPage: [UInt8]
 
     /// Creates the router for the configuration's prefix and limits.
     init(configuration: ServerConfiguration, executor: CodecExecutor) {
-        catalog = ImageCatalog(
+        let catalog = ImageCatalog(
             prefix: configuration.filesystemPrefix, suffix: configuration.filesystemSuffix,
             limits: ImageCatalogLimits(
                 maxEntries: configuration.viewerMaxEntries, maxDepth: configuration.viewerMaxDepth))
-        self.executor = executor
+        listing = ImageListing(catalog: catalog, executor: executor)
         let page = String(decoding: ViewerAsset.all["index.html"]?.bytes ?? [], as: UTF8.self)
         rootPage = Array(page.replacing("<base href=\"./\">", with: "<base href=\"viewer/\">").utf8)
     }
@@ -36,10 +36,7 @@ struct ViewerRouter: Sendable {
             return ServerResponse(
                 status: ServerResponse.status(301), headerFields: [.location: "viewer/", .cacheControl: "no-cache"])
         case "/viewer/images.json":
-            let catalog = catalog
-            let scan =
-                (try? await executor.run { catalog.scan() })
-                ?? ImageCatalogScan(identifiers: [], truncated: false, problem: "The listing was cancelled.")
+            let scan = await listing.scan()
             let page = ImageListPage(scan: scan, page: ImageListPage.pageNumber(query: request.query))
             return Self.ok("application/json", Array(page.json.utf8))
         case "/viewer/":

@@ -136,6 +136,18 @@ import Testing
         }
     }
 
+    /// Requests within ``ImageListing/freshness`` share one folder walk: a file added meanwhile is not listed yet.
+    @Test func listRequestsShareOneWalk() async throws {
+        let tree = try Tree()
+        try tree.add("a.tif")
+        try await TestServer.with(tree.configuration()) { server in
+            let before = try await Self.page(server)
+            try tree.add("b.tif")
+            let after = try await Self.page(server)
+            #expect(before.images == ["a.tif"] && after.images == ["a.tif"])
+        }
+    }
+
     @Test func noPrefixListsNothingAndSaysWhy() async throws {
         try await TestServer.with(TestServer.configuration { $0.filesystemPrefix = "" }) { server in
             let page = try await Self.page(server)

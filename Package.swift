@@ -111,6 +111,7 @@ let package = Package(
             dependencies: [
                 "IIPPipeline",
                 "IIPProtocol",
+                "IIPImaging",
                 "FastCGI",
                 "CIIPShims",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -119,6 +120,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            // The viewer page's files, compiled into the executable as byte arrays (no bundle to install).
+            resources: [
+                .embedInCode("Viewer/Assets/index.html"), .embedInCode("Viewer/Assets/style.css"),
+                .embedInCode("Viewer/Assets/main.js"), .embedInCode("Viewer/Assets/list.js"),
+                .embedInCode("Viewer/Assets/viewer.js"), .embedInCode("Viewer/Assets/tiles.js"),
+                .embedInCode("Viewer/Assets/controls.js"), .embedInCode("Viewer/Assets/navigator.js"),
+                .embedInCode("Viewer/Assets/metadata.js"), .embedInCode("Viewer/Assets/export.js"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -250,9 +250,11 @@ struct HTTPFrontendTests {
         }
     }
 
-    @Test func emptyRequestShowsTheLandingPage() async throws {
-        try await TestServer.with { server in
-            let response = try await server.get("/")
+    /// An empty request shows iipsrv's landing page; at `/` only with VIEWER=0, since `/` is the viewer page.
+    @Test(arguments: [("/fcgi-bin/iipsrv.fcgi", true), ("/", false)])
+    func emptyRequestShowsTheLandingPage(path: String, viewer: Bool) async throws {
+        try await TestServer.with(TestServer.configuration { $0.viewer = viewer }) { server in
+            let response = try await server.get(path)
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == "text/html")
             #expect(response.text.contains("IIPImage"))

@@ -311,5 +311,25 @@ extension ServerConfiguration {
             "Largest tile sent to memcached (its item limit, 1 MiB by default, less room for the key); larger ones "
                 + "are counted and logged once.",
             read: { $0.memcachedMaxItem = max(int($1), 1) }, show: { "\($0.memcachedMaxItem)" }),
+        Setting(
+            "VIEWER", .server, default: "1", range: "0 or 1",
+            "The viewer page at `/` and `/viewer/`, with its image list; 0 turns it off, and those paths answer as "
+                + "before (iipsrv's advert page).",
+            read: { $0.viewer = int($1) != 0 }, show: { flag($0.viewer) }),
+        Setting(
+            "VIEWER_MAX_ENTRIES", .server, default: "10000", range: "> 0",
+            "Most directory entries the viewer's image list examines under FILESYSTEM_PREFIX per listing; past it the "
+                + "list is cut short and says so.",
+            read: { configuration, text in
+                let value = int(text)
+                if value > 0 { configuration.viewerMaxEntries = value }
+            }, show: { "\($0.viewerMaxEntries)" }),
+        Setting(
+            "VIEWER_MAX_DEPTH", .server, default: "8", range: ">= 0 (0: the prefix's own files only)",
+            "Deepest folder level under FILESYSTEM_PREFIX the viewer's image list descends into.",
+            read: { configuration, text in
+                let value = int(text)
+                if value >= 0 { configuration.viewerMaxDepth = min(value, 64) }
+            }, show: { "\($0.viewerMaxDepth)" }),
     ]
 }

@@ -143,6 +143,13 @@ public struct ServerConfiguration: Sendable {
     /// MEMORY_TRIM_INTERVAL: the shortest time, in seconds, between two returns of freed export memory to the system
     /// (`malloc_trim`, when no export is running). Default 1; 0 disables it.
     public var memoryTrimInterval = 1.0
+    /// VIEWER: the viewer page and its image list. Default on.
+    public var viewer = true
+    /// VIEWER_MAX_ENTRIES: the most directory entries one image listing examines. Default 10,000.
+    public var viewerMaxEntries = 10000
+    /// VIEWER_MAX_DEPTH: the deepest folder level under FILESYSTEM_PREFIX the image list reads (0: the prefix
+    /// itself). Default 8.
+    public var viewerMaxDepth = 8
 
     /// The tile cache budget in bytes.
     public var tileCacheBytes: Int { Int(min(max(maxImageCacheSize, 0) * 1_024_000, Double(Int.max / 2))) }

@@ -3,8 +3,8 @@ public import IIPPipeline
 public import IIPProtocol
 import NIOCore
 
-/// What both frontends do with a request: `/health`, `/ready` and `/metrics` here, everything else through the
-/// pipeline.
+/// What both frontends do with a request: `/health`, `/ready` and `/metrics` here, the viewer's paths through the
+/// ``ViewerRouter`` (unless VIEWER=0), everything else through the pipeline.
 ///
 /// `/health` is liveness: 200 whenever the process answers. `/ready` is readiness: 200 while serving, 503 from the
 /// moment a drain starts (SIGTERM) or while FILESYSTEM_PREFIX cannot be read, with the reason as the body.
@@ -14,6 +14,8 @@ import NIOCore
 public struct FrontendRouter: Sendable {
     let pipeline: Pipeline
     let metrics: (@Sendable () -> [UInt8])?
+    /// The viewer page's paths; `nil` when VIEWER=0.
+    let viewer: ViewerRouter?
 
     /// Creates a router.
     ///
@@ -21,6 +23,9 @@ public struct FrontendRouter: Sendable {
     public init(pipeline: Pipeline, metrics: (@Sendable () -> [UInt8])?) {
         self.pipeline = pipeline
         self.metrics = metrics
+        viewer =
+            pipeline.configuration.viewer
+            ? ViewerRouter(configuration: pipeline.configuration, executor: pipeline.executor) : nil
     }
 
     /// Answers a request.
@@ -44,6 +49,7 @@ public struct FrontendRouter: Sendable {
                 ],
                 body: ByteBuffer(bytes: metrics?() ?? []))
         default:
+            if let viewer, let answer = await viewer.respond(to: request) { return answer }
             return await pipeline.respond(to: request)
         }
     }

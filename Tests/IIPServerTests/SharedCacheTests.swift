@@ -24,6 +24,9 @@ struct SharedCacheTests {
     {
         TestServer.configuration {
             $0.memcachedServers = servers.map(\.address).joined(separator: ",")
+            // A busy test machine can hold a call for more than the 50 ms default, which would rightly mark a server
+            // down; the tests of sharing want it up (the outage tests set their own timeout).
+            $0.memcachedIOTimeout = 2000
             $0.fileCheckInterval = 0
             update(&$0)
         }
@@ -214,7 +217,7 @@ struct SharedCacheTests {
     // it back by itself.
     @Test func aStalledServerCostsOneTimeoutThenNothingAndComesBack() async throws {
         let memcached = [try await MemcachedServer.start(), try await MemcachedServer.start()]
-        let timeout = 200
+        let timeout = 1000
         let configuration = Self.configuration(memcached) {
             $0.memcachedIOTimeout = timeout
             $0.memcachedRetryInterval = 1
@@ -238,7 +241,7 @@ struct SharedCacheTests {
             }
             #expect(health.downServers == [0])
             #expect(statistics.count(.abandoned) + statistics.count(.failed) >= 1)
-            #expect(statistics.longestWait < .milliseconds(timeout) + .milliseconds(500))
+            #expect(statistics.longestWait < .milliseconds(timeout) + .seconds(1))
             // From now on nothing waits on it: new tiles cost no failure and no abandoned lookup, and go to the
             // server that answers. (Calls sent before it was marked down, stores among them, end within the
             // timeout: let them.)

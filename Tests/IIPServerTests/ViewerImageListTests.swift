@@ -118,6 +118,12 @@ import Testing
             let past = try await Self.page(server, 9)
             let before = try await Self.page(server, -2)
             #expect(past.page == 3 && before.images == first.images)
+            // A page that is not a number is a bad request, and the server goes on.
+            for bad in ["abc", "", "1.5", "99999999999999999999999"] {
+                let answer = try await server.get("/viewer/images.json?page=\(bad)")
+                #expect(answer.status == 400 && answer.text == "page: expected a whole number\n", "\(bad)")
+            }
+            #expect(try await Self.page(server).total == 250)
         }
     }
 

@@ -23,10 +23,10 @@ struct ImageListPage: Sendable {
         self.page = min(max(page, 1), pages)
     }
 
-    /// The page number in a query string (`page=N`); 1 when absent or not a number.
-    static func pageNumber(query: String) -> Int {
+    /// The page number in a query string (`page=N`): 1 when absent, `nil` when it is not a number.
+    static func pageNumber(query: String) -> Int? {
         for pair in query.split(separator: "&") where pair.hasPrefix("page=") {
-            return Int(pair.dropFirst(5)) ?? 1
+            return Int(pair.dropFirst(5))
         }
         return 1
     }

@@ -36,8 +36,13 @@ struct ViewerRouter: Sendable {
             return ServerResponse(
                 status: ServerResponse.status(301), headerFields: [.location: "viewer/", .cacheControl: "no-cache"])
         case "/viewer/images.json":
+            guard let number = ImageListPage.pageNumber(query: request.query) else {
+                return ServerResponse(
+                    status: .badRequest, headerFields: [.contentType: "text/plain", .cacheControl: "no-cache"],
+                    body: ByteBuffer(string: "page: expected a whole number\n"))
+            }
             let scan = await listing.scan()
-            let page = ImageListPage(scan: scan, page: ImageListPage.pageNumber(query: request.query))
+            let page = ImageListPage(scan: scan, page: number)
             return Self.ok("application/json", Array(page.json.utf8))
         case "/viewer/":
             return ViewerAsset.all["index.html"].map { Self.ok($0.contentType, $0.bytes) }

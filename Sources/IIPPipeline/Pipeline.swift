@@ -20,7 +20,11 @@ public import Logging
 /// pool.
 public final class Pipeline: Sendable {
     /// The stage chain's type: it reads in the order the stages run.
-    typealias Stages = Admitted<StageChain<StageChain<StageChain<ParseStage, OpenStage>, PlanStage>, RenderStage>>
+    typealias Stages = Admitted<
+        StageChain<
+            StageChain<StageChain<TimedStage<ParseStage>, TimedStage<OpenStage>>, TimedStage<PlanStage>>, RenderStage
+        >
+    >
 
     /// The configuration it was built with.
     public let configuration: ServerConfiguration
@@ -87,32 +91,27 @@ public final class Pipeline: Sendable {
         // The chain.
         stages = Admitted(
             admission: admission,
-            inner: ParseStage(settings: settings)
-                .then(OpenStage(registry: registry, logger: logger, fingerprint: Self.fingerprint(configuration)))
-                .then(PlanStage(settings: settings))
+            inner: ParseStage(settings: settings).timed(.parse)
+                .then(
+                    OpenStage(registry: registry, logger: logger, fingerprint: Self.fingerprint(configuration))
+                        .timed(.open)
+                )
+                .then(PlanStage(settings: settings).timed(.plan))
                 .then(render))
         responder = RespondStage(responses: ResponseFactory(configuration: configuration), logger: logger)
     }
 
     /// Answers `request`: admission (503 at once when full), then every stage, on the caller's task.
+    ///
+    /// The frontends' ``RequestTimeline`` (when requests are observed) gets the time of each stage.
     public func respond(to request: ServerRequest) async -> ServerResponse {
-        let start = logger.logLevel <= .debug ? ContinuousClock.now : nil
         let outcome: Result<Product, Interruption>
         do throws(Interruption) {
             outcome = .success(try await stages.run(request))
         } catch {
             outcome = .failure(error)
         }
-        let response = responder.run(outcome)
-        if let start {
-            logger.debug(
-                "request",
-                metadata: [
-                    "query": "\(request.query)", "status": "\(response.status.code)",
-                    "microseconds": "\((ContinuousClock.now - start).microseconds)",
-                ])
-        }
-        return response
+        return responder.run(outcome)
     }
 
     /// Returns once ``finish()`` has been called and the requests already admitted are answered; run it as a
@@ -143,13 +142,5 @@ public final class Pipeline: Sendable {
         await tileCache.removeAll()
         await decodedTiles.removeAll()
         await registry.removeAll()
-    }
-}
-
-extension Duration {
-    /// The duration in whole microseconds.
-    var microseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 }

@@ -36,11 +36,17 @@ public struct ServerApplication: Sendable {
         public var http: (@Sendable (Int) -> Void)?
         /// The bound FastCGI address (`nil` for an inherited socket NIO cannot describe).
         public var fastCGI: (@Sendable (SocketAddress?) -> Void)?
+        /// The bound port of ADMIN_ADDRESS.
+        public var admin: (@Sendable (Int) -> Void)?
 
         /// Creates listeners.
-        public init(http: (@Sendable (Int) -> Void)? = nil, fastCGI: (@Sendable (SocketAddress?) -> Void)? = nil) {
+        public init(
+            http: (@Sendable (Int) -> Void)? = nil, fastCGI: (@Sendable (SocketAddress?) -> Void)? = nil,
+            admin: (@Sendable (Int) -> Void)? = nil
+        ) {
             self.http = http
             self.fastCGI = fastCGI
+            self.admin = admin
         }
     }
 
@@ -49,39 +55,58 @@ public struct ServerApplication: Sendable {
     let frontends: Frontends
     let logger: Logger
     let router: FrontendRouter
+    /// The router of ADMIN_ADDRESS, when it is set.
+    let adminRouter: FrontendRouter?
     let listeners: Listeners
+    let observability: [any Service]
 
     /// Builds the server.
     ///
     /// - Parameters:
     ///   - metrics: Renders `/metrics`; `nil` disables the endpoint.
     ///   - listeners: Called once each frontend listens.
+    ///   - observability: Services that export what is observed (the OTLP trace exporter); they start first and
+    ///     stop last, so the last requests' spans are sent.
     public init(
         configuration: ServerConfiguration, frontends: Frontends, logger: Logger,
-        metrics: (@Sendable () -> [UInt8])? = nil, listeners: Listeners = Listeners()
+        metrics: (@Sendable () -> [UInt8])? = nil, listeners: Listeners = Listeners(),
+        observability: [any Service] = []
     ) {
         pipeline = Pipeline(configuration: configuration, logger: logger)
         self.frontends = frontends
         self.logger = logger
         self.listeners = listeners
-        router = FrontendRouter(pipeline: pipeline, metrics: metrics)
+        self.observability = observability
+        let admin = !configuration.adminAddress.isEmpty
+        router = FrontendRouter(pipeline: pipeline, metrics: admin ? nil : metrics, logger: logger)
+        adminRouter = admin ? FrontendRouter(pipeline: pipeline, metrics: metrics, role: .admin) : nil
     }
 
     /// The services in start order; they stop in reverse: the drain is announced (`/ready` turns 503), the
     /// frontends stop, and the pipeline stops last.
-    public func services() -> [any Service] {
-        var services: [any Service] = [
-            PipelineService(pipeline: pipeline), CacheResetService(pipeline: pipeline, logger: logger),
-        ]
-        if let address = frontends.http { services.append(httpService(address)) }
+    public func services() throws -> [any Service] {
+        var services: [any Service] = observability
+        services += [PipelineService(pipeline: pipeline), CacheResetService(pipeline: pipeline, logger: logger)]
+        if let adminRouter {
+            let text = pipeline.configuration.adminAddress
+            guard let address = HTTPListenAddress(parsing: text) else {
+                throw ServerApplicationError.invalidAdminAddress(text)
+            }
+            services.append(
+                httpService(address, router: adminRouter, name: "admin", onRunning: listeners.admin))
+        }
+        if let address = frontends.http {
+            services.append(httpService(address, router: router, name: "HTTP frontend", onRunning: listeners.http))
+        }
         if let address = frontends.fastCGI { services.append(fastCGIService(address)) }
         services.append(DrainAnnouncementService(pipeline: pipeline))
         return services
     }
 
-    private func httpService(_ address: HTTPListenAddress) -> any Service {
+    private func httpService(
+        _ address: HTTPListenAddress, router: FrontendRouter, name: String, onRunning: (@Sendable (Int) -> Void)?
+    ) -> any Service {
         let idle = TimeAmount.milliseconds(Int64(pipeline.configuration.httpIdleTimeout * 1000))
-        let onRunning = listeners.http
         let logger = logger
         return Application(
             responder: HTTPFrontend(router: router),
@@ -89,7 +114,7 @@ public struct ServerApplication: Sendable {
             configuration: .init(address: .hostname(address.host, port: address.port), backlog: frontends.backlog),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port
-                logger.info("HTTP frontend listening", metadata: ["address": "\(address.host):\(port)"])
+                logger.info("\(name) listening", metadata: ["address": "\(address.host):\(port)"])
                 onRunning?(port)
             },
             logger: logger)
@@ -110,7 +135,8 @@ public struct ServerApplication: Sendable {
     /// Runs every service until SIGTERM or SIGINT, then shuts down gracefully.
     public func run() async throws {
         let group = ServiceGroup(
-            configuration: .init(services: services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: try services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -98,8 +98,9 @@ struct IIPSrvAsync: AsyncParsableCommand {
         let destination = LogDestination(logFile: configuration.logFile)
         let level = IIPLogHandler.level(verbosity: configuration.verbosity)
         LoggingSystem.bootstrap { label in IIPLogHandler(label: label, destination: destination, level: level) }
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        // METRICS=0 leaves swift-metrics unbootstrapped: every metric is a no-op and /metrics answers 404.
+        let registry = configuration.metrics ? PrometheusCollectorRegistry() : nil
+        if let registry { MetricsSystem.bootstrap(DescribedMetricsFactory(registry: registry)) }
 
         let logger = Logger(label: "iipsrv-async")
         logger.info("IIPImage server iipsrv-async \(IIPServerVersion.current) starting")
@@ -113,9 +114,12 @@ struct IIPSrvAsync: AsyncParsableCommand {
             logger.info("\(line)")
         }
 
+        var metrics: (@Sendable () -> [UInt8])?
+        if let registry { metrics = { registry.emitToBuffer() } }
+        let exporters = try TraceExport.bootstrap(configuration, logger: logger)
         let application = ServerApplication(
-            configuration: configuration, frontends: frontends, logger: logger,
-            metrics: { registry.emitToBuffer() })
+            configuration: configuration, frontends: frontends, logger: logger, metrics: metrics,
+            observability: exporters)
         try await application.run()
         logger.info("iipsrv-async stopped")
     }

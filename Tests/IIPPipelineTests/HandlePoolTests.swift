@@ -22,7 +22,8 @@ import Testing
     }
 
     private func pool(maxIdle: Int, first: Bool, opens: CallCounter) -> HandlePool {
-        HandlePool(first: first ? FakeSource(serial: 0) : nil, maxIdle: maxIdle) { () throws(ImagingError) in
+        HandlePool(first: first ? FakeSource(serial: 0) : nil, maxIdle: maxIdle, counter: HandleCounter()) {
+            () throws(ImagingError) in
             FakeSource(serial: opens.increment())
         }
     }
@@ -64,7 +65,8 @@ import Testing
     }
 
     @Test func openErrorsPropagate() {
-        let pool = HandlePool(first: nil, maxIdle: 1) { () throws(ImagingError) -> any ImageSource in
+        let pool = HandlePool(first: nil, maxIdle: 1, counter: HandleCounter()) {
+            () throws(ImagingError) -> any ImageSource in
             throw .unreadable(path: "x", reason: "gone")
         }
         #expect(throws: ImagingError.unreadable(path: "x", reason: "gone")) { try pool.withSource { _ in 0 } }

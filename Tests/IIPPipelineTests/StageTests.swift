@@ -213,4 +213,27 @@ import Testing
             #expect(pipeline.admission.occupancy == (0, 0))
         }
     }
+
+    // The stages a request goes through record themselves on the request's timeline, and only there.
+    @Test func thePipelinesStagesRecordOnTheRequestsTimeline() async throws {
+        try await withPipeline { pipeline in
+            let timeline = RequestTimeline()
+            let request = ServerRequest(query: "FIF=\(Self.image.name)&JTL=1,0")
+            let response = await RequestTimeline.$current.withValue(timeline) { await pipeline.respond(to: request) }
+            #expect(response.status.code == 200)
+            let first = timeline.summary
+            for stage in RequestStage.allCases { #expect(first[stage].count == 1, "\(stage)") }
+            #expect(first.cache == .rendered)
+            #expect(first.requestProtocol == .iip)
+
+            let again = RequestTimeline()
+            _ = await RequestTimeline.$current.withValue(again) { await pipeline.respond(to: request) }
+            #expect(again.summary.cache == .hit)
+            #expect(again.summary[.decode].count == 0 && again.summary[.cache].count == 1)
+
+            let unobserved = await pipeline.respond(to: request)
+            #expect(unobserved.status.code == 200)
+            #expect(timeline.summary[.cache].count == 1 && again.summary[.cache].count == 1)
+        }
+    }
 }

@@ -30,7 +30,7 @@ struct ExecutableTests {
         let text = try String(contentsOfFile: log, encoding: .utf8)
         #expect(text.contains("Setting JPEG_QUALITY to 88"))
         #expect(text.contains("Setting FILESYSTEM_PREFIX to \(Fixtures.directory)/"))
-        #expect(text.contains("query=FIF=grey-lzw.tif&OBJ=Max-size"))
+        #expect(text.contains("query=\"FIF=grey-lzw.tif&OBJ=Max-size\""))
         #expect(text.contains("status=200"))
 
         let quietLog = folder + "/quiet.log"

@@ -44,7 +44,7 @@ struct ScaleOutTests {
         return value
     }
 
-    static let requests = "iip_requests_total"
+    static let requests = "iip_requests_admitted_total"
 
     @Test func aTileRenderedByAIsServedByBFromMemcached() async throws {
         try await ScaleOutCluster.with { cluster in

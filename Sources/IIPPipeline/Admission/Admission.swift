@@ -39,7 +39,9 @@ package final class Admission: Sendable {
     private let maxInFlight: Int
     private let maxQueued: Int
     private let rejected = Counter(label: "iip_requests_rejected_total")
-    private let admitted = Counter(label: "iip_requests_total")
+    private let admitted = Counter(label: "iip_requests_admitted_total")
+    private let inFlightGauge = Gauge(label: "iip_requests_in_flight")
+    private let queuedGauge = Gauge(label: "iip_requests_queued")
 
     /// Creates an admission bound.
     ///
@@ -66,9 +68,20 @@ package final class Admission: Sendable {
             throw .cancelled
         case .granted:
             admitted.increment()
-            defer { release() }
+            report()
+            defer {
+                release()
+                report()
+            }
             return try await body()
         }
+    }
+
+    /// Publishes the requests running and waiting as gauges.
+    private func report() {
+        let (waiting, running) = occupancy
+        inFlightGauge.record(running)
+        queuedGauge.record(waiting)
     }
 
     private func acquire() async -> Slot {

@@ -1,6 +1,5 @@
 package import IIPImaging
 package import IIPProtocol
-import Metrics
 
 /// Decoded tiles kept for region exports: neighbouring and repeated exports read the same tiles, and decoding is
 /// most of an export's cost. Least recently used first out, bounded by bytes, single-flight like ``TileCache``.
@@ -44,8 +43,7 @@ package actor DecodedTileCache {
     private var store: LRUStore<Key, PixelBuffer>
     private var inFlight: [Key: Task<PixelBuffer, any Error>] = [:]
     private var joined: [Key: Int] = [:]
-    private let hits = Counter(label: "iip_decoded_tile_cache_lookups_total", dimensions: [("result", "hit")])
-    private let misses = Counter(label: "iip_decoded_tile_cache_lookups_total", dimensions: [("result", "miss")])
+    private let metrics = CacheMetrics(name: "iip_decoded_tile_cache")
 
     /// Creates a cache holding at most `budgetBytes` of decoded samples (0 keeps nothing but still coalesces).
     package init(budgetBytes: Int) {
@@ -57,10 +55,11 @@ package actor DecodedTileCache {
         -> PixelBuffer
     {
         if let pixels = store.value(for: key) {
-            hits.increment()
+            metrics.hit()
             return pixels
         }
         if let running = inFlight[key] {
+            metrics.coalesced()
             joined[key, default: 0] += 1
             defer {
                 let left = (joined[key] ?? 1) - 1
@@ -68,12 +67,13 @@ package actor DecodedTileCache {
             }
             return try await running.value
         }
-        misses.increment()
+        metrics.miss()
         let task = Task { try await decode() }
         inFlight[key] = task
         defer { inFlight[key] = nil }
         let pixels = try await task.value
-        store.insert(pixels, for: key, cost: pixels.bytes.count + key.imagePath.utf8.count + 96)
+        metrics.evicted(store.insert(pixels, for: key, cost: pixels.bytes.count + key.imagePath.utf8.count + 96))
+        metrics.holds(entries: store.count, bytes: store.totalCost)
         return pixels
     }
 
@@ -85,6 +85,7 @@ package actor DecodedTileCache {
     /// Empties the cache.
     package func removeAll() {
         store.removeAll()
+        metrics.holds(entries: 0, bytes: 0)
     }
 
     /// Entries and bytes held.

@@ -1,4 +1,3 @@
-import Metrics
 public import NIOCore
 
 /// The encoded-tile cache: least recently used first out, bounded by bytes, with single-flight production.
@@ -19,10 +18,7 @@ public actor TileCache {
     private var store: LRUStore<TileKey, ByteBuffer>
     private var inFlight: [TileKey: Task<ByteBuffer, any Error>] = [:]
     private var joined: [TileKey: Int] = [:]
-    private let hits = Counter(label: "iip_tile_cache_lookups_total", dimensions: [("result", "hit")])
-    private let misses = Counter(label: "iip_tile_cache_lookups_total", dimensions: [("result", "miss")])
-    private let coalesced = Counter(label: "iip_tile_cache_lookups_total", dimensions: [("result", "coalesced")])
-    private let bytesGauge = Gauge(label: "iip_tile_cache_bytes")
+    private let metrics = CacheMetrics(name: "iip_tile_cache")
 
     /// Creates a cache holding at most `budgetBytes` (0 keeps nothing but still coalesces).
     public init(budgetBytes: Int) {
@@ -36,11 +32,11 @@ public actor TileCache {
         for key: TileKey, produce: @escaping @Sendable () async throws -> ByteBuffer
     ) async throws -> (bytes: ByteBuffer, outcome: Outcome) {
         if let bytes = store.value(for: key) {
-            hits.increment()
+            metrics.hit()
             return (bytes, .hit)
         }
         if let running = inFlight[key] {
-            coalesced.increment()
+            metrics.coalesced()
             joined[key, default: 0] += 1
             defer {
                 let left = (joined[key] ?? 1) - 1
@@ -48,13 +44,13 @@ public actor TileCache {
             }
             return (try await running.value, .coalesced)
         }
-        misses.increment()
+        metrics.miss()
         let task = Task { try await produce() }
         inFlight[key] = task
         defer { inFlight[key] = nil }
         let bytes = try await task.value
-        store.insert(bytes, for: key, cost: bytes.readableBytes + key.overhead)
-        bytesGauge.record(store.totalCost)
+        metrics.evicted(store.insert(bytes, for: key, cost: bytes.readableBytes + key.overhead))
+        metrics.holds(entries: store.count, bytes: store.totalCost)
         return (bytes, .miss)
     }
 
@@ -72,7 +68,7 @@ public actor TileCache {
     /// Empties the cache (SIGHUP, as iipsrv).
     public func removeAll() {
         store.removeAll()
-        bytesGauge.record(0)
+        metrics.holds(entries: 0, bytes: 0)
     }
 
     /// Entries and bytes held.

@@ -331,5 +331,26 @@ extension ServerConfiguration {
                 let value = int(text)
                 if value >= 0 { configuration.viewerMaxDepth = min(value, 64) }
             }, show: { "\($0.viewerMaxDepth)" }),
+        Setting(
+            "METRICS", .server, default: "1", range: "0 or 1",
+            "Prometheus metrics at `/metrics` (requests, latency per protocol and stage, caches, intake, codec "
+                + "threads, memcached); 0 collects nothing and `/metrics` is not served.",
+            read: { $0.metrics = int($1) != 0 }, show: { flag($0.metrics) }),
+        Setting(
+            "ADMIN_ADDRESS", .server, default: "\"\"", range: "PORT or HOST:PORT",
+            "Serves `/metrics`, `/health` and `/ready` over HTTP on this address, and `/metrics` no longer on the "
+                + "image frontends, so it is never public.",
+            read: { $0.adminAddress = $1.trimmingCharacters(in: .whitespaces) }, show: { $0.adminAddress }),
+        Setting(
+            "SERVER_TIMING", .server, default: "0", range: "0 or 1",
+            "1 adds a `Server-Timing` header with the time of each stage (parse, open, plan, cache, decode, "
+                + "transform, encode), shown by a browser's network panel.",
+            read: { $0.serverTiming = int($1) != 0 }, show: { flag($0.serverTiming) }),
+        Setting(
+            "OTEL_EXPORTER_OTLP_ENDPOINT", .server, default: "\"\"", range: "a URL (e.g. http://localhost:4318)",
+            "Sends a trace of each request, with a span per stage, to this OpenTelemetry collector over OTLP; empty "
+                + "(the default) traces nothing at no cost. The other OTEL_* variables (OTEL_EXPORTER_OTLP_PROTOCOL, "
+                + "OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER ...) are read by swift-otel.",
+            read: { $0.otlpEndpoint = $1.trimmingCharacters(in: .whitespaces) }, show: { $0.otlpEndpoint }),
     ]
 }

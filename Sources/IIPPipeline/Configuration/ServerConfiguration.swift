@@ -150,6 +150,18 @@ public struct ServerConfiguration: Sendable {
     /// VIEWER_MAX_DEPTH: the deepest folder level under FILESYSTEM_PREFIX the image list reads (0: the prefix
     /// itself). Default 8.
     public var viewerMaxDepth = 8
+    /// METRICS: Prometheus metrics at `/metrics`. Default on.
+    public var metrics = true
+    /// ADMIN_ADDRESS: where `/metrics`, `/health` and `/ready` are served on their own (PORT or HOST:PORT); empty
+    /// serves `/metrics` on the image frontends. Default empty.
+    public var adminAddress = ""
+    /// SERVER_TIMING: a `Server-Timing` header with the stage times. Default off.
+    public var serverTiming = false
+    /// OTEL_EXPORTER_OTLP_ENDPOINT: the OpenTelemetry collector traces go to; empty traces nothing. Default empty.
+    public var otlpEndpoint = ""
+
+    /// Whether requests are traced.
+    public var tracing: Bool { !otlpEndpoint.isEmpty }
 
     /// The tile cache budget in bytes.
     public var tileCacheBytes: Int { Int(min(max(maxImageCacheSize, 0) * 1_024_000, Double(Int.max / 2))) }

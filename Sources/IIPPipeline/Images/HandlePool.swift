@@ -16,16 +16,27 @@ final class HandlePool: Sendable {
 
     private let idle: Mutex<[Lease]>
     private let maxIdle: Int
+    private let counter: HandleCounter
     private let open: @Sendable () throws(ImagingError) -> any ImageSource
 
     /// Creates a pool that opens sources with `open`, keeping at most `maxIdle` idle ones.
     ///
-    /// - Parameter first: An already open source (the one read to describe the image), kept as the first idle one.
-    init(first: (any ImageSource)?, maxIdle: Int, open: @escaping @Sendable () throws(ImagingError) -> any ImageSource)
-    {
+    /// - Parameters:
+    ///   - first: An already open source (the one read to describe the image), kept as the first idle one.
+    ///   - counter: Counts the handles the pool holds.
+    init(
+        first: (any ImageSource)?, maxIdle: Int, counter: HandleCounter,
+        open: @escaping @Sendable () throws(ImagingError) -> any ImageSource
+    ) {
         idle = Mutex(first.map { [Lease(source: $0)] } ?? [])
         self.maxIdle = max(maxIdle, 1)
+        self.counter = counter
         self.open = open
+        if first != nil { counter.add(1) }
+    }
+
+    deinit {
+        counter.add(-idle.withLock { $0.count })
     }
 
     /// Runs `body` with a source nobody else is using. Call it on a codec thread: it may open a file.
@@ -35,11 +46,15 @@ final class HandlePool: Sendable {
             lease = reused
         } else {
             lease = Lease(source: try open())
+            counter.add(1)
         }
         defer {
-            idle.withLock { list in
-                if list.count < maxIdle { list.append(lease) }
+            let kept = idle.withLock { list in
+                guard list.count < maxIdle else { return false }
+                list.append(lease)
+                return true
             }
+            if !kept { counter.add(-1) }
         }
         return try body(lease.source)
     }

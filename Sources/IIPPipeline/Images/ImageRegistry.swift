@@ -22,6 +22,10 @@ package actor ImageRegistry {
     private let defaultRights: String
     private let clock = ContinuousClock()
     private let opens = Counter(label: "iip_image_opens_total")
+    private let lookups = CacheMetrics(name: "iip_image_cache", sized: false)
+    private let openGauge = Gauge(label: "iip_images_open")
+    /// The handles the images' pools hold.
+    package let handles = HandleCounter()
 
     /// Creates a registry.
     ///
@@ -52,6 +56,7 @@ package actor ImageRegistry {
         guard let filePath = resolver.filePath(for: path) else { throw .notFound(path) }
         let now = clock.now
         if let entry = entries.value(for: path) {
+            lookups.hit()
             if now - entry.checkedAt < checkInterval { return entry.image }
             let statusPath = entry.image.filePath
             let status = try? await executor.run { FileStatus.of(statusPath) }
@@ -60,27 +65,34 @@ package actor ImageRegistry {
                 return entry.image
             }
             entries.removeValue(for: path)
+            openGauge.record(entries.count)
         }
-        if let running = opening[path] { return try await Self.typed(running, path: path) }
+        if let running = opening[path] {
+            lookups.coalesced()
+            return try await Self.typed(running, path: path)
+        }
+        lookups.miss()
         let sequenceBase = resolver.sequenceBase(for: path)
-        let task = Task { [executor, handlesPerImage, opener, defaultRights] in
+        let task = Task { [executor, handlesPerImage, opener, defaultRights, handles] in
             try await executor.run { () throws(ImageAccessError) -> OpenImage in
                 try Self.open(
                     path: path, filePath: filePath, sequenceBase: sequenceBase, handlesPerImage: handlesPerImage,
-                    opener: opener, defaultRights: defaultRights)
+                    opener: opener, defaultRights: defaultRights, handles: handles)
             }
         }
         opening[path] = task
         defer { opening[path] = nil }
         let image = try await Self.typed(task, path: path)
         opens.increment()
-        entries.insert(Entry(image: image, checkedAt: clock.now), for: path, cost: 1)
+        lookups.evicted(entries.insert(Entry(image: image, checkedAt: clock.now), for: path, cost: 1))
+        openGauge.record(entries.count)
         return image
     }
 
     /// Forgets every image (SIGHUP, as iipsrv empties its metadata cache).
     package func removeAll() {
         entries.removeAll()
+        openGauge.record(0)
     }
 
     /// The number of images held.
@@ -102,7 +114,7 @@ package actor ImageRegistry {
     /// and keeps the handle as the pool's first. Blocking.
     private static func open(
         path: String, filePath: String, sequenceBase: String?, handlesPerImage: Int, opener: ImageSourceOpener,
-        defaultRights: String
+        defaultRights: String, handles: HandleCounter
     ) throws(ImageAccessError) -> OpenImage {
         var sequence: ImageSequence?
         var opened = filePath
@@ -133,7 +145,7 @@ package actor ImageRegistry {
         }
         // Every handle must describe the image as the first did: requests are planned with that description.
         var description = source.description
-        let pool = HandlePool(first: source, maxIdle: handlesPerImage) {
+        let pool = HandlePool(first: source, maxIdle: handlesPerImage, counter: handles) {
             [description, opened] () throws(ImagingError) in
             let another = try ImageSourceOpener.withoutPaths { () throws(ImagingError) in try opener.open(path: opened)
             }
@@ -148,11 +160,11 @@ package actor ImageRegistry {
             description.verticalViews = sequence.verticalAngles
             views = ViewPools(
                 kind: .sequence(sequence), first: pool, description: description, maxIdle: handlesPerImage,
-                opener: opener)
+                opener: opener, handles: handles)
         } else if !description.stack.isEmpty {
             views = ViewPools(
                 kind: .stack(filePath: opened, layers: description.stack.count), first: pool,
-                description: description, maxIdle: handlesPerImage, opener: opener)
+                description: description, maxIdle: handlesPerImage, opener: opener, handles: handles)
         }
         // Applied after the handle checks above, which compare descriptions as the files give them.
         if !defaultRights.isEmpty, description.metadata.rights?.isEmpty ?? true {

@@ -23,14 +23,17 @@ final class ViewPools: Sendable {
     private let maxIdle: Int
     private let opener: ImageSourceOpener
     private let pools: Mutex<LRUStore<SequenceAngles, HandlePool>>
+    private let handles: HandleCounter
     /// The most views kept open per image besides the first; the least recently used is closed beyond it (its
     /// handles close once the decodes using them end).
     static let maxOpenViews = 32
 
     /// Creates the views of an image whose first view is served by `first`.
     init(
-        kind: Kind, first: HandlePool, description: ImageDescription, maxIdle: Int, opener: ImageSourceOpener
+        kind: Kind, first: HandlePool, description: ImageDescription, maxIdle: Int, opener: ImageSourceOpener,
+        handles: HandleCounter
     ) {
+        self.handles = handles
         self.kind = kind
         self.first = first
         self.description = description
@@ -77,7 +80,7 @@ final class ViewPools: Sendable {
             throw .unsupportedLayout(
                 "the view at \(angles.horizontal), \(angles.vertical) differs in size or samples from the first")
         }
-        let pool = HandlePool(first: source, maxIdle: maxIdle) { [opener] () throws(ImagingError) in
+        let pool = HandlePool(first: source, maxIdle: maxIdle, counter: handles) { [opener] () throws(ImagingError) in
             let another = try ImageSourceOpener.withoutPaths { () throws(ImagingError) in
                 try opener.open(path: path, page: page)
             }

@@ -2,6 +2,10 @@ package import NIOCore
 
 /// Cache lookup, part of rendering: answers from the tile cache, then from memcached when configured, or produces
 /// the tile once however many ask, filling both.
+///
+/// When the request is observed, its lookups count as the ``RequestStage/cache`` stage (a wait for a tile another
+/// request renders included), less the time it spends producing the tile itself, and where the tile came from is
+/// noted.
 package struct CacheLookupStage: Sendable {
     let cache: TileCache
     let shared: SharedTileCache?
@@ -29,13 +33,42 @@ package struct CacheLookupStage: Sendable {
         _ key: TileKey, stored: @escaping @Sendable () async throws -> ByteBuffer?,
         produce: @escaping @Sendable () async throws -> ByteBuffer
     ) async throws -> ByteBuffer {
-        guard let shared else { return try await cache.tile(for: key, produce: produce).bytes }
+        guard let timeline = RequestTimeline.current else {
+            return try await lookUp(key, stored: stored, produce: produce).bytes
+        }
+        let began = ContinuousClock.now
+        defer { timeline.record(.cache, from: began, to: .now) }
+        // Producing is not looking up: its time goes to the stages it runs (decode, transform, encode).
+        let found = try await lookUp(
+            key,
+            stored: {
+                let start = ContinuousClock.now
+                defer { timeline.deduct(.now - start, from: .cache) }
+                return try await stored()
+            },
+            produce: {
+                let start = ContinuousClock.now
+                defer { timeline.deduct(.now - start, from: .cache) }
+                return try await produce()
+            }, memcached: { timeline.noteCache(.memcached) })
+        if found.outcome != .miss { timeline.noteCache(found.outcome == .hit ? .hit : .coalesced) }
+        return found.bytes
+    }
+
+    private func lookUp(
+        _ key: TileKey, stored: @escaping @Sendable () async throws -> ByteBuffer?,
+        produce: @escaping @Sendable () async throws -> ByteBuffer, memcached: @escaping @Sendable () -> Void = {}
+    ) async throws -> (bytes: ByteBuffer, outcome: TileCache.Outcome) {
+        guard let shared else { return try await cache.tile(for: key, produce: produce) }
         return try await cache.tile(for: key) {
             if let bytes = try await stored() { return bytes }
-            if let found = await shared.tile(for: key) { return found }
+            if let found = await shared.tile(for: key) {
+                memcached()
+                return found
+            }
             let bytes = try await produce()
             shared.store(bytes, for: key)
             return bytes
-        }.bytes
+        }
     }
 }

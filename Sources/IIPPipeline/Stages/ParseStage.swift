@@ -31,6 +31,7 @@ package final class ParseStage: PipelineStage {
         }
         switch outcome {
         case .request(let call):
+            RequestTimeline.current?.setProtocol(RequestProtocol(call))
             return ParsedRequest(
                 request: request, call: call, imagePaths: reader.imagePaths(of: call, request: request))
         case .landingPage: throw .landingPage

@@ -1,6 +1,7 @@
 package import IIPImaging
 package import IIPModel
 package import IIPProtocol
+import Metrics
 package import NIOCore
 
 /// What a request produced, before it is written as HTTP.
@@ -43,6 +44,7 @@ package final class RenderStage: PipelineStage {
     let maxExportPixels: Int
     let watermark: Watermark?
     let watermarkProbability: Double
+    let passedThrough = Counter(label: "iip_tiles_passed_through_total")
 
     /// Creates the stage.
     ///
@@ -122,12 +124,15 @@ package final class RenderStage: PipelineStage {
         else {
             throw .imaging(.tooLarge("the profile would have more than \(limit) values (MAX_EXPORT_PIXELS / 16)"))
         }
+        let timeline = RequestTimeline.current
         do {
-            return try await executor.run { () throws(ImagingError) -> Document in
+            return try await executor.run { [self] () throws(ImagingError) -> Document in
                 var values: [[Double]] = []
                 var floatingPoint = false
                 for view in plan.views {
-                    let pixels = try image.readRegion(resolution: plan.resolution, rect: plan.rect, view: view.angles)
+                    let pixels = try timed(.decode, timeline) { () throws(ImagingError) in
+                        try image.readRegion(resolution: plan.resolution, rect: plan.rect, view: view.angles)
+                    }
                     floatingPoint = pixels.sampleFormat == .floatingPoint
                     values.append(pixels.sampleValues)
                 }
@@ -168,12 +173,14 @@ package final class RenderStage: PipelineStage {
         // are cached marked or not, so the roll counts once per tile while it stays in the cache, as in iipsrv 1.1.
         var generator = SystemRandomNumberGenerator()
         let marked = watermark != nil && Double.random(in: 0..<1, using: &generator) < watermarkProbability
+        // The codec threads have no task-locals: the timeline goes to them by hand.
+        let timeline = RequestTimeline.current
         do {
             guard cacheLookup.sharesTiles else {
                 return try await cacheLookup.run(key) { [self] in
                     try await executor.run { [self] in
-                        try storedTile(resolution, index, rendering, of: image, marked: marked)
-                            ?? renderTile(resolution, index, rendering, of: image, marked: marked)
+                        try storedTile(resolution, index, rendering, of: image, marked: marked, timeline: timeline)
+                            ?? renderTile(resolution, index, rendering, of: image, marked: marked, timeline: timeline)
                     }
                 }
             }
@@ -182,12 +189,12 @@ package final class RenderStage: PipelineStage {
                 key,
                 stored: { [self] in
                     try await executor.run { [self] in
-                        try storedTile(resolution, index, rendering, of: image, marked: marked)
+                        try storedTile(resolution, index, rendering, of: image, marked: marked, timeline: timeline)
                     }
                 },
                 produce: { [self] in
                     try await executor.run { [self] in
-                        try renderTile(resolution, index, rendering, of: image, marked: marked)
+                        try renderTile(resolution, index, rendering, of: image, marked: marked, timeline: timeline)
                     }
                 })
         } catch {
@@ -197,14 +204,23 @@ package final class RenderStage: PipelineStage {
 
     /// Codec pass-through: a stored JPEG or WebP tile that nothing changes, as stored, with the ICC profile, XMP
     /// and EXIF a re-encoded tile would carry spliced in (iipsrv-reference §3.3, §6.6); `nil` when the tile must
-    /// be decoded. Blocking: runs on the codec threads.
+    /// be decoded. Reading it counts as decoding. Blocking: runs on the codec threads.
     private func storedTile(
-        _ resolution: Int, _ index: Int, _ rendering: Rendering, of image: OpenImage, marked: Bool
+        _ resolution: Int, _ index: Int, _ rendering: Rendering, of image: OpenImage, marked: Bool,
+        timeline: RequestTimeline?
     ) throws(ImagingError) -> ByteBuffer? {
-        guard passThrough, !marked, rendering.allowsPassThrough,
+        guard passThrough, !marked, rendering.allowsPassThrough else { return nil }
+        let began = timeline == nil ? nil : ContinuousClock.now
+        guard
             let stored = try image.storedTile(
                 resolution: resolution, tile: index, format: rendering.format, view: rendering.angles)
         else { return nil }
+        if let timeline, let began {
+            timeline.record(.decode, from: began, to: .now)
+            timeline.noteCache(.stored)
+            timeline.notePassThrough()
+        }
+        passedThrough.increment()
         let description = image.description
         let scale = Double(description.levels[resolution].width) / Double(max(description.width, 1))
         let metadata = encode.metadata(
@@ -214,15 +230,28 @@ package final class RenderStage: PipelineStage {
 
     /// Decode, transform and encode one tile. Blocking: runs on the codec threads.
     private func renderTile(
-        _ resolution: Int, _ index: Int, _ rendering: Rendering, of image: OpenImage, marked: Bool
+        _ resolution: Int, _ index: Int, _ rendering: Rendering, of image: OpenImage, marked: Bool,
+        timeline: RequestTimeline?
     ) throws(ImagingError) -> ByteBuffer {
         let description = image.description
         let scale = Double(description.levels[resolution].width) / Double(max(description.width, 1))
-        let pixels = try decode.tile(
-            image, resolution: resolution, tile: index, layers: rendering.layers, view: rendering.angles)
+        timeline?.noteCache(.rendered)
+        let pixels = try timed(.decode, timeline) { () throws(ImagingError) in
+            try decode.tile(
+                image, resolution: resolution, tile: index, layers: rendering.layers, view: rendering.angles)
+        }
         var output = RenderTarget(rendering: rendering, scale: scale)
         output.watermark = marked ? .tile : nil
-        return try finish(pixels, of: image, as: output)
+        return try finish(pixels, of: image, as: output, timeline: timeline)
+    }
+
+    /// `body`, its time counted as `stage` when there is a timeline.
+    @inline(__always)
+    private func timed<T>(_ stage: RequestStage, _ timeline: RequestTimeline?, _ body: () throws(ImagingError) -> T)
+        throws(ImagingError) -> T
+    {
+        guard let timeline else { return try body() }
+        return try timeline.measure(stage, body)
     }
 
     /// A tile range: each tile in the framing its plan gives.
@@ -280,6 +309,7 @@ package final class RenderStage: PipelineStage {
     }
 
     private func renderRegion(_ plan: RegionPlan, of image: OpenImage) async throws -> ByteBuffer {
+        let timeline = RequestTimeline.current
         let export = plan.export
         let level = image.description.levels[export.resolution]
         let rect = export.sourceRect
@@ -297,10 +327,12 @@ package final class RenderStage: PipelineStage {
         switch image.regionReading(resolution: export.resolution) {
         case .direct:
             return try await executor.run { [self] in
-                let pixels = try image.readRegion(
-                    resolution: export.resolution, rect: rect, layers: plan.rendering.layers,
-                    view: plan.rendering.angles)
-                return try finish(pixels, of: image, as: output)
+                let pixels = try timed(.decode, timeline) { () throws(ImagingError) in
+                    try image.readRegion(
+                        resolution: export.resolution, rect: rect, layers: plan.rendering.layers,
+                        view: plan.rendering.angles)
+                }
+                return try finish(pixels, of: image, as: output, timeline: timeline)
             }
         case .blocks(let blockGrid):
             (grid, blocks) = (blockGrid, true)
@@ -310,22 +342,24 @@ package final class RenderStage: PipelineStage {
         let indices = grid.tiles(covering: rect)
         let parts = try await withThrowingTaskGroup(of: (Int, PixelBuffer).self) { group in
             for index in indices {
-                group.addTask { [executor, decode, decodedTiles] in
+                group.addTask { [self] in
                     let key = DecodedTileCache.Key(
                         imagePath: image.path, modified: image.status.modified, resolution: export.resolution,
                         tile: index, block: blocks, layers: plan.rendering.layers,
                         view: image.view(plan.rendering.angles))
-                    let pixels = try await decodedTiles.tile(for: key) {
-                        try await executor.run { () throws(ImagingError) -> PixelBuffer in
-                            guard blocks else {
-                                return try decode.tile(
-                                    image, resolution: export.resolution, tile: index, layers: plan.rendering.layers,
+                    let pixels = try await decodedTiles.tile(for: key) { [self] in
+                        try await executor.run { [self] () throws(ImagingError) -> PixelBuffer in
+                            try timed(.decode, timeline) { () throws(ImagingError) -> PixelBuffer in
+                                guard blocks else {
+                                    return try decode.tile(
+                                        image, resolution: export.resolution, tile: index,
+                                        layers: plan.rendering.layers, view: plan.rendering.angles)
+                                }
+                                guard let area = grid.tileRect(index) else { throw .noSuchTile(index) }
+                                return try image.readRegion(
+                                    resolution: export.resolution, rect: area, layers: plan.rendering.layers,
                                     view: plan.rendering.angles)
                             }
-                            guard let area = grid.tileRect(index) else { throw .noSuchTile(index) }
-                            return try image.readRegion(
-                                resolution: export.resolution, rect: area, layers: plan.rendering.layers,
-                                view: plan.rendering.angles)
                         }
                     }
                     return (index, pixels)
@@ -336,8 +370,10 @@ package final class RenderStage: PipelineStage {
             return decoded
         }
         return try await executor.run { [self] in
-            let composed = try PixelBuffer.composing(parts, rect: rect, level: grid)
-            return try finish(composed, of: image, as: output)
+            let composed = try timed(.transform, timeline) { () throws(ImagingError) in
+                try PixelBuffer.composing(parts, rect: rect, level: grid)
+            }
+            return try finish(composed, of: image, as: output, timeline: timeline)
         }
     }
 
@@ -367,27 +403,33 @@ package final class RenderStage: PipelineStage {
 
     /// Transform and encode for every kind of request (tiles, tile ranges, exports): decoded samples to encoded
     /// bytes. Blocking: called on the codec threads.
-    func finish(_ pixels: PixelBuffer, of image: OpenImage, as output: RenderTarget) throws(ImagingError) -> ByteBuffer
-    {
+    func finish(
+        _ pixels: PixelBuffer, of image: OpenImage, as output: RenderTarget, timeline: RequestTimeline? = nil
+    ) throws(ImagingError) -> ByteBuffer {
         let rendering = output.rendering
         let histogram = TransformStage.needsHistogram(rendering.processing) ? try image.histogram() : nil
         let settings = TransformStage.Settings(
             image: image.description, processing: rendering.processing, histogram: histogram,
             outputSize: output.size, resampling: output.resampling, format: rendering.format)
-        var ready = try transform.run(pixels, settings: settings)
-        if let watermark, let placement = output.watermark {
-            var generator = SystemRandomNumberGenerator()
-            switch placement {
-            case .tile: watermark.mark(tile: &ready, probability: 1, using: &generator)
-            case .export(let block):
-                watermark.mark(export: &ready, block: block, probability: watermarkProbability, using: &generator)
+        let ready = try timed(.transform, timeline) { () throws(ImagingError) in
+            var ready = try transform.run(pixels, settings: settings)
+            if let watermark, let placement = output.watermark {
+                var generator = SystemRandomNumberGenerator()
+                switch placement {
+                case .tile: watermark.mark(tile: &ready, probability: 1, using: &generator)
+                case .export(let block):
+                    watermark.mark(export: &ready, block: block, probability: watermarkProbability, using: &generator)
+                }
             }
+            return ready
         }
         let metadata = encode.metadata(
             for: image.description, scale: output.scale, processing: rendering.processing,
             descriptive: output.descriptive)
-        return try encode.run(
-            ready, format: rendering.format, quality: rendering.quality, metadata: metadata,
-            compression: output.compression)
+        return try timed(.encode, timeline) { () throws(ImagingError) in
+            try encode.run(
+                ready, format: rendering.format, quality: rendering.quality, metadata: metadata,
+                compression: output.compression)
+        }
     }
 }

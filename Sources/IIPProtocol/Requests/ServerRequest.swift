@@ -51,12 +51,17 @@ public struct ServerRequest: Sendable {
     public var forwardedHost: String?
     /// If-None-Match: entity tags of copies the client holds.
     public var ifNoneMatch: String?
+    /// W3C Trace Context `traceparent`: the caller's trace, which this request's trace continues.
+    public var traceParent: String?
+    /// W3C Trace Context `tracestate`.
+    public var traceState: String?
 
     /// Creates a request.
     public init(
         method: Method = .get, path: String = "/", query: String = "", body: [UInt8] = [], host: String? = nil,
         isHTTPS: Bool = false, ifModifiedSince: String? = nil, accept: String? = nil, iiifID: String? = nil,
-        forwardedProto: String? = nil, forwardedHost: String? = nil, ifNoneMatch: String? = nil
+        forwardedProto: String? = nil, forwardedHost: String? = nil, ifNoneMatch: String? = nil,
+        traceParent: String? = nil, traceState: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -70,5 +75,7 @@ public struct ServerRequest: Sendable {
         self.forwardedProto = forwardedProto
         self.forwardedHost = forwardedHost
         self.ifNoneMatch = ifNoneMatch
+        self.traceParent = traceParent
+        self.traceState = traceState
     }
 }

@@ -16,7 +16,7 @@ public struct FastCGIFrontend: Sendable {
     /// Answers one FastCGI request.
     public func handle(_ request: FastCGIRequest, writer: FastCGIResponseWriter) async throws {
         let serverRequest = Self.serverRequest(request)
-        let response = await router.respond(to: serverRequest)
+        let response = await router.respond(to: serverRequest, from: .fastCGI)
         var head = ByteBuffer()
         head.writeStaticString("Status: ")
         head.writeString(String(response.status.code))
@@ -73,6 +73,7 @@ public struct FastCGIFrontend: Sendable {
             body: Array(buffer: request.body), host: host(params, secure: secure), isHTTPS: secure,
             ifModifiedSince: params["HTTP_IF_MODIFIED_SINCE"], accept: params["HTTP_ACCEPT"],
             iiifID: params["HTTP_X_IIIF_ID"], forwardedProto: params["HTTP_X_FORWARDED_PROTO"],
-            forwardedHost: params["HTTP_X_FORWARDED_HOST"], ifNoneMatch: params["HTTP_IF_NONE_MATCH"])
+            forwardedHost: params["HTTP_X_FORWARDED_HOST"], ifNoneMatch: params["HTTP_IF_NONE_MATCH"],
+            traceParent: params["HTTP_TRACEPARENT"], traceState: params["HTTP_TRACESTATE"])
     }
 }

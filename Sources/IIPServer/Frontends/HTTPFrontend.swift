@@ -37,8 +37,8 @@ public struct HTTPFrontend: HTTPResponder {
             host: request.head.authority, isHTTPS: request.head.scheme == "https",
             ifModifiedSince: headers[.ifModifiedSince], accept: headers[.accept],
             iiifID: headers[.iiifID], forwardedProto: headers[.forwardedProto], forwardedHost: headers[.forwardedHost],
-            ifNoneMatch: headers[.ifNoneMatch])
-        let answer = await router.respond(to: serverRequest)
+            ifNoneMatch: headers[.ifNoneMatch], traceParent: headers[.traceParent], traceState: headers[.traceState])
+        let answer = await router.respond(to: serverRequest, from: .http)
         let response = Self.response(answer)
         return request.method == .head ? response.createHeadResponse() : response
     }
@@ -71,4 +71,6 @@ extension HTTPField.Name {
     fileprivate static let iiifID = Self("X-IIIF-ID")!
     fileprivate static let forwardedProto = Self("X-Forwarded-Proto")!
     fileprivate static let forwardedHost = Self("X-Forwarded-Host")!
+    fileprivate static let traceParent = Self("traceparent")!
+    fileprivate static let traceState = Self("tracestate")!
 }

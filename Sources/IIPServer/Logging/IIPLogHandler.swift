@@ -6,7 +6,9 @@ public import Logging
     import Darwin
 #endif
 
-/// A swift-log handler writing `time level message key=value ...` lines to a ``LogDestination``.
+/// A swift-log handler writing `time level message key=value ...` lines to a ``LogDestination``. The key=value
+/// pairs follow logfmt: a value with a space, quote, `=` or control character is quoted, with `\` escapes, so a
+/// request path can never start a line of its own.
 public struct IIPLogHandler: LogHandler {
     /// The level below which messages are dropped.
     public var logLevel: Logger.Level
@@ -43,8 +45,32 @@ public struct IIPLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var text = "\(Self.timestamp()) \(event.level) \(event.message)"
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += " \(key)=" + Self.logfmt("\(value)") }
         destination.writeLine(text, priority: Self.priority(event.level))
+    }
+
+    /// `value` as a logfmt value: bare when it can be, otherwise quoted with `\"`, `\\`, `\n`, `\r`, `\t` and
+    /// `\u00XX` escapes.
+    static func logfmt(_ value: String) -> String {
+        let plain =
+            !value.isEmpty
+            && value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "\"" && $0 != "=" && $0.value != 0x7F }
+        guard !plain else { return value }
+        var quoted = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            case "\n": quoted += "\\n"
+            case "\r": quoted += "\\r"
+            case "\t": quoted += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16)
+                quoted += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
     }
 
     static func priority(_ level: Logger.Level) -> Int32 {

@@ -48,7 +48,7 @@ final class TestServer: Sendable {
             logger: logger,
             listeners: .init(
                 http: { port in portInput.yield(port) }, fastCGI: { address in fastCGIInput.yield(address?.port) }))
-        let group = ServiceGroup(configuration: .init(services: application.services(), logger: logger))
+        let group = ServiceGroup(configuration: .init(services: try application.services(), logger: logger))
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }

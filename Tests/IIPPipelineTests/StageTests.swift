@@ -218,7 +218,8 @@ import Testing
     @Test func thePipelinesStagesRecordOnTheRequestsTimeline() async throws {
         try await withPipeline { pipeline in
             let timeline = RequestTimeline()
-            let request = ServerRequest(query: "FIF=\(Self.image.name)&JTL=1,0")
+            // Inverted: rendered, not sent as stored.
+            let request = ServerRequest(query: "FIF=\(Self.image.name)&INV&JTL=1,0")
             let response = await RequestTimeline.$current.withValue(timeline) { await pipeline.respond(to: request) }
             #expect(response.status.code == 200)
             let first = timeline.summary

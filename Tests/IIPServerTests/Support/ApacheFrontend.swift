@@ -34,6 +34,7 @@ final class ApacheFrontend: Sendable {
             contentsOfFile: TestEnvironment.packageRoot + "/Config/apache/iipsrv-async.conf", encoding: .utf8)
         let replacements = [
             ("\"/usr/local/lib/iipsrv-async/\"", "\"\(folder)/bin/\""),
+            ("\"/usr/local/lib/iipsrv-async/iipsrv.fcgi\"", "\"\(folder)/bin/iipsrv.fcgi\""),
             ("\"/var/www/images/\"", "\"\(Fixtures.directory)/\""),
             ("\"/var/log/iipsrv-async.log\"", "\"\(folder)/logs/iipsrv-async.log\""),
         ]
@@ -68,8 +69,8 @@ final class ApacheFrontend: Sendable {
     }
 
     /// Sends a request through Apache.
-    func get(_ target: String) async throws -> TestHTTPResponse {
-        try await TestHTTPClient.get(port: port, target)
+    func get(_ target: String, headers: [(String, String)] = []) async throws -> TestHTTPResponse {
+        try await TestHTTPClient.get(port: port, target, headers: headers)
     }
 
     /// Stops Apache (and with it the server it started).

@@ -16,8 +16,8 @@ final class ApacheFrontend: Sendable {
 
     static let modules = "/usr/lib/apache2/modules"
 
-    /// Renders the example and starts Apache in the foreground.
-    static func start() async throws -> ApacheFrontend {
+    /// Renders the example with its FILESYSTEM_PREFIX pointed at `images` and starts Apache in the foreground.
+    static func start(images: String = Fixtures.directory) async throws -> ApacheFrontend {
         let apache = try TestEnvironment.require("apache2", package: "apache2-bin")
         guard FileManager.default.fileExists(atPath: modules + "/mod_fcgid.so") else {
             throw TestEnvironment.MissingTool(program: "mod_fcgid", package: "libapache2-mod-fcgid")
@@ -35,7 +35,7 @@ final class ApacheFrontend: Sendable {
         let replacements = [
             ("\"/usr/local/lib/iipsrv-async/\"", "\"\(folder)/bin/\""),
             ("\"/usr/local/lib/iipsrv-async/iipsrv.fcgi\"", "\"\(folder)/bin/iipsrv.fcgi\""),
-            ("\"/var/www/images/\"", "\"\(Fixtures.directory)/\""),
+            ("\"/var/www/images/\"", "\"\(images)/\""),
             ("\"/var/log/iipsrv-async.log\"", "\"\(folder)/logs/iipsrv-async.log\""),
         ]
         for (original, replacement) in replacements {

@@ -76,6 +76,18 @@ struct ExecutableTests {
         #expect(help.output.contains("--fcgi"))
     }
 
+    // ADMIN_ADDRESS that is not PORT or HOST:PORT stops the start with a message naming it, rather than serving
+    // metrics nowhere.
+    @Test func refusesAnAdminAddressItCannotListenOn() async throws {
+        let folder = try TestEnvironment.temporaryFolder("bad-admin")
+        let server = try ExternalProcess(
+            TestEnvironment.serverExecutable, ["--http", "127.0.0.1:\(try TestEnvironment.freePort())"],
+            environment: ["ADMIN_ADDRESS": "not-a-port", "LOGFILE": "stderr"], logDirectory: folder)
+        let status = await server.waitForExit(timeout: .seconds(20))
+        #expect(status != nil && status != 0)
+        #expect(server.output.contains("ADMIN_ADDRESS: expected PORT or HOST:PORT, got not-a-port"), "\(server.output)")
+    }
+
     /// The tile cache size the server reports on /metrics.
     static func cacheBytesNow(port: Int) async throws -> Int {
         let metrics = try await TestHTTPClient.get(port: port, "/metrics")

@@ -79,6 +79,54 @@ struct FastCGIIntegrationTests {
         await apache.stop()
     }
 
+    /// The paths the Apache example sends to the server besides `/fcgi-bin/`: the path-style protocols and the
+    /// viewer page (its files and image list; a bad page number proves the query arrives), with their statuses. An
+    /// image in a subfolder is named with an encoded slash, as the viewer names it.
+    static let pathRequests: [(target: String, status: Int)] = [
+        ("/iiif/rgb-jpeg-odd.tif/info.json", 200),
+        ("/iiif/rgb-jpeg-odd.tif/256,0,256,256/256,/0/default.jpg", 200),
+        ("/iiif/more%2Fgrey-lzw.tif/info.json", 200),
+        ("/iiif/more%2Fgrey-lzw.tif/full/!200,200/0/default.jpg", 200),
+        ("/iiif/no-such-file.tif/info.json", 404),
+        ("/deepzoom/rgb-jpeg-odd.tif.dzi", 200),
+        ("/zoomify/rgb-jpeg-odd.tif/ImageProperties.xml", 200),
+        ("/viewer/", 200),
+        ("/viewer/tiles.js", 200),
+        ("/viewer/images.json", 200),
+        ("/viewer/images.json?page=1", 200),
+        ("/viewer/images.json?page=x", 400),
+    ]
+
+    // The Apache example also serves /iiif/, /deepzoom/, /zoomify/ and the viewer at /viewer/, as the nginx one
+    // does: the same answers as the server's own HTTP port (the same Host on both, which IIIF ids are built from),
+    // on a folder with an image at its top and one in a subfolder.
+    @Test func apacheServesThePathProtocolsAndTheViewer() async throws {
+        let images = try TestEnvironment.temporaryFolder("apache-images")
+        try FileManager.default.createDirectory(atPath: images + "/more", withIntermediateDirectories: true)
+        for (fixture, name) in [
+            (StandardFixtures.rgbJPEG, "rgb-jpeg-odd.tif"), (StandardFixtures.greyLZW, "more/grey-lzw.tif"),
+        ] {
+            try FileManager.default.copyItem(
+                atPath: Fixtures.path(try Fixtures.make(fixture)), toPath: images + "/" + name)
+        }
+        let apache = try await ApacheFrontend.start(images: images)
+        let host = [("Host", "images.example.org:8080")]
+        let configuration = TestServer.configuration { $0.filesystemPrefix = images + "/" }
+        try await TestServer.with(configuration) { server in
+            for (target, status) in Self.pathRequests {
+                let viaApache = try await apache.get(target, headers: host)
+                let direct = try await server.get(target, headers: host)
+                #expect(viaApache.status == status, "\(target): \(viaApache.text.prefix(300))")
+                #expect(viaApache.status == direct.status, "\(target)")
+                #expect(viaApache.header("Content-Type") == direct.header("Content-Type"), "\(target)")
+                #expect(viaApache.body == direct.body, "\(target)")
+            }
+            let list = try await apache.get("/viewer/images.json")
+            #expect(list.text.contains("more/grey-lzw.tif"), "\(list.text.prefix(500))")
+        }
+        await apache.stop()
+    }
+
     // libfcgi's own client talks to the server directly.
     @Test func cgiFcgiGetsCorrectAnswers() async throws {
         let cgiFcgi = try TestEnvironment.require("cgi-fcgi", package: "libfcgi-bin")

@@ -32,6 +32,12 @@ struct LighttpdFrontendTests {
         ("/fcgi-bin/iipsrv.fcgi?FIF=rgb-jpeg-odd.tif&OBJ=nonsense", 400),
         ("/iiif/rgb-jpeg-odd.tif/full/max/0/default.nonsense", 400),
         ("/iiif/no-such-file.tif/info.json", 404),
+        // The viewer page, its files and its image list (a bad page number proves the query arrives).
+        ("/viewer/", 200),
+        ("/viewer/tiles.js", 200),
+        ("/viewer/images.json", 200),
+        ("/viewer/images.json?page=1", 200),
+        ("/viewer/images.json?page=x", 400),
     ]
 
     /// The same Host on both paths, so that IIIF ids (built from it) compare equal.

@@ -16,8 +16,8 @@ final class ApacheFrontend: Sendable {
 
     static let modules = "/usr/lib/apache2/modules"
 
-    /// Renders the example and starts Apache in the foreground.
-    static func start() async throws -> ApacheFrontend {
+    /// Renders the example with its FILESYSTEM_PREFIX pointed at `images` and starts Apache in the foreground.
+    static func start(images: String = Fixtures.directory) async throws -> ApacheFrontend {
         let apache = try TestEnvironment.require("apache2", package: "apache2-bin")
         guard FileManager.default.fileExists(atPath: modules + "/mod_fcgid.so") else {
             throw TestEnvironment.MissingTool(program: "mod_fcgid", package: "libapache2-mod-fcgid")
@@ -34,7 +34,8 @@ final class ApacheFrontend: Sendable {
             contentsOfFile: TestEnvironment.packageRoot + "/Config/apache/iipsrv-async.conf", encoding: .utf8)
         let replacements = [
             ("\"/usr/local/lib/iipsrv-async/\"", "\"\(folder)/bin/\""),
-            ("\"/var/www/images/\"", "\"\(Fixtures.directory)/\""),
+            ("\"/usr/local/lib/iipsrv-async/iipsrv.fcgi\"", "\"\(folder)/bin/iipsrv.fcgi\""),
+            ("\"/var/www/images/\"", "\"\(images)/\""),
             ("\"/var/log/iipsrv-async.log\"", "\"\(folder)/logs/iipsrv-async.log\""),
         ]
         for (original, replacement) in replacements {
@@ -68,8 +69,8 @@ final class ApacheFrontend: Sendable {
     }
 
     /// Sends a request through Apache.
-    func get(_ target: String) async throws -> TestHTTPResponse {
-        try await TestHTTPClient.get(port: port, target)
+    func get(_ target: String, headers: [(String, String)] = []) async throws -> TestHTTPResponse {
+        try await TestHTTPClient.get(port: port, target, headers: headers)
     }
 
     /// Stops Apache (and with it the server it started).

@@ -17,9 +17,12 @@ final class ExternalProcess: Sendable {
     let logPath: String
     private let status: ExitStatus
 
-    /// Starts `executable` with `arguments`; `environment` is added to a PATH-only environment.
-    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], logDirectory: String) throws
-    {
+    /// Starts `executable` with `arguments`; `environment` is added to a PATH-only environment, and the file at
+    /// `input` is its standard input.
+    init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String = "/dev/null",
+        logDirectory: String
+    ) throws {
         name = URL(fileURLWithPath: executable).lastPathComponent
         logPath = logDirectory + "/\(name)-\(UUID().uuidString.prefix(8)).log"
         var variables = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
@@ -28,7 +31,7 @@ final class ExternalProcess: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // Nothing else of this busy process leaks into the child: wrk, for one, fails on descriptors past its

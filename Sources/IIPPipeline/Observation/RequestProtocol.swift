@@ -36,11 +36,11 @@ public enum RequestProtocol: Int, Sendable, CaseIterable {
 }
 
 extension RequestProtocol {
-    /// The protocol of a parsed call.
-    init(_ call: ProtocolRequest) {
-        switch call {
+    /// The label of a protocol family.
+    init(_ family: ProtocolFamily) {
+        switch family {
         case .iip: self = .iip
-        case .iiif(_, _, let version, _): self = version == .v2 ? .iiif2 : .iiif3
+        case .iiif(let version): self = version == .v2 ? .iiif2 : .iiif3
         case .deepZoom: self = .deepZoom
         case .zoomify: self = .zoomify
         }

@@ -27,11 +27,14 @@ package final class ParseStage: PipelineStage {
         do {
             outcome = try reader.read(request)
         } catch {
+            RequestTimeline.current?.setProtocol(RequestProtocol(reader.family(ofUnreadable: request)))
             throw .rejected(error)
         }
         switch outcome {
         case .request(let call):
-            RequestTimeline.current?.setProtocol(RequestProtocol(call))
+            if let timeline = RequestTimeline.current {
+                timeline.setProtocol(RequestProtocol(reader.family(of: call, request: request)))
+            }
             return ParsedRequest(
                 request: request, call: call, imagePaths: reader.imagePaths(of: call, request: request))
         case .landingPage: throw .landingPage

@@ -12,7 +12,9 @@ Settings (each a fresh process, VERBOSITY=0, JPEG_QUALITY=75):
     metrics   the defaults: METRICS=1 (Prometheus, scraped once a second during the run)
     traces    METRICS=1 and OTEL_EXPORTER_OTLP_ENDPOINT naming a local OTLP/HTTP sink: every request exported as
               eight spans (the sink, in this script, answers 200 and discards)
-    all       traces, plus SERVER_TIMING=1
+    sampled   traces with OTEL_TRACES_SAMPLER=traceidratio and OTEL_TRACES_SAMPLER_ARG=0.01: one request in a hundred
+              traced, as a busy server would be configured
+    all       traces (every request), plus SERVER_TIMING=1
     baseline  --baseline BINARY with the defaults: the code before the per-request timeline existed
 
 Workload: loadtest.py's "hot" list (64 tiles of the middle levels of a generated 16384x12288 JPEG-tiled pyramid,
@@ -20,7 +22,8 @@ Workload: loadtest.py's "hot" list (64 tiles of the middle levels of a generated
 fixed cost per request weighs most. wrk: 64 connections, 2 threads, straight to --http (no nginx in between, so
 the server's own cost is all that is measured). The machine's two cores are shared by wrk and the server, so
 absolute rates are low; the ratios are what this measures. Prints the median req/s per setting and each setting's
-ratio to "off" (and to "baseline" when given); --json writes them.
+ratio to "off" (and to "baseline" when given), and the server's CPU time per request (from /proc: steadier than the
+rate when wrk and the server share two cores); --json writes them.
 """
 
 import argparse
@@ -42,6 +45,8 @@ SETTINGS = {
     "off": {"METRICS": "0"},
     "metrics": {},
     "traces": {"OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_BSP_SCHEDULE_DELAY": "1000"},
+    "sampled": {"OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_BSP_SCHEDULE_DELAY": "1000",
+                "OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"},
     "all": {"OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_BSP_SCHEDULE_DELAY": "1000", "SERVER_TIMING": "1"},
 }
 
@@ -78,13 +83,32 @@ def scrape_while(port, stop):
             pass
 
 
+def load(work, port, listfile, args):
+    """wrk on the hot list; with --pin, wrk on core 0 (the server is on core 1)."""
+    if not args.pin:
+        return loadtest.load(work, port, listfile, args.seconds, args.connections)
+    output = subprocess.run(
+        ["taskset", "-c", "0", "wrk", "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s", "-s",
+         os.path.join(work, "list.lua"), f"http://127.0.0.1:{port}", "--", listfile],
+        capture_output=True, text=True, check=True).stdout
+    match = loadtest.re.search(r"LOAD (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)", output)
+    if not match:
+        raise SystemExit("wrk printed no result:\n" + output)
+    requests, status_errors, socket_errors = (int(v) for v in match.groups()[:3])
+    return {"requests": requests, "errors": status_errors + socket_errors, "rate": requests / args.seconds,
+            "p50": float(match.group(4)), "p99": float(match.group(5))}
+
+
 def one_run(binary, environment, image_folder, work, listfile, tiles, args, name):
     (port,) = loadtest.free_ports(1)
     env = dict(os.environ, FILESYSTEM_PREFIX=image_folder + "/", VERBOSITY="0", JPEG_QUALITY="75",
                LOGFILE=os.path.join(work, f"observability-{name}.log"))
     env.update(environment)
     with open(os.path.join(work, f"observability-{name}.out"), "a") as out:
-        server = subprocess.Popen([binary, "--http", f"127.0.0.1:{port}"], env=env, stdout=out, stderr=out)
+        command = [binary, "--http", f"127.0.0.1:{port}"]
+        if args.pin:
+            command = ["taskset", "-c", "1"] + command
+        server = subprocess.Popen(command, env=env, stdout=out, stderr=out)
     try:
         loadtest.wait_for(f"http://127.0.0.1:{port}/health")
         for target in sorted(set(tiles)):
@@ -94,7 +118,9 @@ def one_run(binary, environment, image_folder, work, listfile, tiles, args, name
         scraper = threading.Thread(target=scrape_while, args=(port, stop), daemon=True)
         if environment.get("METRICS") != "0":
             scraper.start()
-        result = loadtest.load(work, port, listfile, args.seconds, args.connections)
+        before = loadtest.cpu_seconds([server.pid])
+        result = load(work, port, listfile, args)
+        result["cpu_us"] = 1e6 * (loadtest.cpu_seconds([server.pid]) - before) / max(result["requests"], 1)
         stop.set()
         return result
     finally:
@@ -106,7 +132,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default=".build/release/iipsrv-async")
     parser.add_argument("--baseline", help="an iipsrv-async of the previous main, run with its defaults")
-    parser.add_argument("--settings", default="off,metrics,traces,all")
+    parser.add_argument("--settings", default="off,metrics,sampled,traces,all")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=64)
@@ -114,6 +140,9 @@ def main():
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument("--work", default=os.path.join("/tmp", "iipsrv-async-load"))
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--pin", action="store_true",
+                        help="the server on core 1, wrk (one thread) on core 0: the server's rate is then its own "
+                             "CPU time per request, with less noise from sharing cores")
     args = parser.parse_args()
 
     for tool, package in {"wrk": "wrk", "vips": "libvips-tools"}.items():
@@ -149,12 +178,13 @@ def main():
             binary, environment = runs[name]
             result = one_run(binary, environment, images, args.work, listfile, tiles, args, name)
             results[name].append(result)
-            print(f"round {round_number + 1} {name:9} {result['rate']:9.0f} req/s  p99 {result['p99']:6.2f} ms  "
-                  f"errors {result['errors']}", flush=True)
+            print(f"round {round_number + 1} {name:9} {result['rate']:9.0f} req/s  {result['cpu_us']:6.1f} us CPU/req  "
+                  f"p99 {result['p99']:6.2f} ms  errors {result['errors']}", flush=True)
 
     summary = {}
     for name, runs_of in results.items():
         summary[name] = {"rate": statistics.median(r["rate"] for r in runs_of),
+                         "cpu_us": statistics.median(r["cpu_us"] for r in runs_of),
                          "p99": statistics.median(r["p99"] for r in runs_of),
                          "errors": sum(r["errors"] for r in runs_of), "rates": [r["rate"] for r in runs_of]}
     print(f"\nmedians over {args.rounds} rounds of {args.seconds} s, {args.connections} connections "
@@ -162,11 +192,12 @@ def main():
     off = summary.get("off", {}).get("rate")
     base = summary.get("baseline", {}).get("rate")
     for name, values in summary.items():
-        line = f"{name:9} {values['rate']:9.0f} req/s  p99 {values['p99']:6.2f} ms  errors {values['errors']}"
+        line = (f"{name:9} {values['rate']:9.0f} req/s  {values['cpu_us']:6.1f} us CPU/req  p99 {values['p99']:6.2f} ms"
+                f"  errors {values['errors']}")
         if off:
-            line += f"  {values['rate'] / off:6.3f} x off"
+            line += f"  rate {values['rate'] / off:6.3f} x off, CPU {values['cpu_us'] / summary['off']['cpu_us']:6.3f} x off"
         if base:
-            line += f"  {values['rate'] / base:6.3f} x baseline"
+            line += f"  rate {values['rate'] / base:6.3f} x baseline"
         print(line)
     if args.json:
         with open(args.json, "w") as f:

@@ -29,41 +29,36 @@ package struct CacheLookupStage: Sendable {
     /// The encoded tile for `key`, from the tile cache, from `stored` (a tile sent as stored, read from the file:
     /// cheaper than a network round trip, so never looked up in memcached nor sent there), from memcached, or from
     /// `produce`.
+    ///
+    /// `stored` and `produce` deduct their own time from the cache stage (``RequestTimeline/deduct(_:from:)``):
+    /// producing a tile is not looking it up.
     package func run(
         _ key: TileKey, stored: @escaping @Sendable () async throws -> ByteBuffer?,
         produce: @escaping @Sendable () async throws -> ByteBuffer
     ) async throws -> ByteBuffer {
         guard let timeline = RequestTimeline.current else {
-            return try await lookUp(key, stored: stored, produce: produce).bytes
+            return try await lookUp(key, stored: stored, produce: produce, timeline: nil).bytes
         }
         let began = ContinuousClock.now
         defer { timeline.record(.cache, from: began, to: .now) }
-        // Producing is not looking up: its time goes to the stages it runs (decode, transform, encode).
-        let found = try await lookUp(
-            key,
-            stored: {
-                let start = ContinuousClock.now
-                defer { timeline.deduct(.now - start, from: .cache) }
-                return try await stored()
-            },
-            produce: {
-                let start = ContinuousClock.now
-                defer { timeline.deduct(.now - start, from: .cache) }
-                return try await produce()
-            }, memcached: { timeline.noteCache(.memcached) })
-        if found.outcome != .miss { timeline.noteCache(found.outcome == .hit ? .hit : .coalesced) }
+        let found = try await lookUp(key, stored: stored, produce: produce, timeline: timeline)
+        switch found.outcome {
+        case .hit: timeline.noteCache(.hit)
+        case .coalesced: timeline.noteCache(.coalesced)
+        case .miss: break  // noted by whoever produced it: memcached, stored or rendered
+        }
         return found.bytes
     }
 
     private func lookUp(
         _ key: TileKey, stored: @escaping @Sendable () async throws -> ByteBuffer?,
-        produce: @escaping @Sendable () async throws -> ByteBuffer, memcached: @escaping @Sendable () -> Void = {}
+        produce: @escaping @Sendable () async throws -> ByteBuffer, timeline: RequestTimeline?
     ) async throws -> (bytes: ByteBuffer, outcome: TileCache.Outcome) {
         guard let shared else { return try await cache.tile(for: key, produce: produce) }
         return try await cache.tile(for: key) {
             if let bytes = try await stored() { return bytes }
             if let found = await shared.tile(for: key) {
-                memcached()
+                timeline?.noteCache(.memcached)
                 return found
             }
             let bytes = try await produce()

@@ -175,10 +175,17 @@ package final class RenderStage: PipelineStage {
         let marked = watermark != nil && Double.random(in: 0..<1, using: &generator) < watermarkProbability
         // The codec threads have no task-locals: the timeline goes to them by hand.
         let timeline = RequestTimeline.current
+        // Work on the codec threads, its time (queueing included) taken out of the cache stage's.
+        @Sendable func produced<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+            guard let timeline else { return try await executor.run(body) }
+            let start = ContinuousClock.now
+            defer { timeline.deduct(.now - start, from: .cache) }
+            return try await executor.run(body)
+        }
         do {
             guard cacheLookup.sharesTiles else {
                 return try await cacheLookup.run(key) { [self] in
-                    try await executor.run { [self] in
+                    try await produced { [self] in
                         try storedTile(resolution, index, rendering, of: image, marked: marked, timeline: timeline)
                             ?? renderTile(resolution, index, rendering, of: image, marked: marked, timeline: timeline)
                     }
@@ -188,12 +195,12 @@ package final class RenderStage: PipelineStage {
             return try await cacheLookup.run(
                 key,
                 stored: { [self] in
-                    try await executor.run { [self] in
+                    try await produced { [self] in
                         try storedTile(resolution, index, rendering, of: image, marked: marked, timeline: timeline)
                     }
                 },
                 produce: { [self] in
-                    try await executor.run { [self] in
+                    try await produced { [self] in
                         try renderTile(resolution, index, rendering, of: image, marked: marked, timeline: timeline)
                     }
                 })

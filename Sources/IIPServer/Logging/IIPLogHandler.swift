@@ -1,3 +1,4 @@
+import IIPProtocol
 public import Logging
 
 #if canImport(Glibc)
@@ -49,28 +50,11 @@ public struct IIPLogHandler: LogHandler {
         destination.writeLine(text, priority: Self.priority(event.level))
     }
 
-    /// `value` as a logfmt value: bare when it can be, otherwise quoted with `\"`, `\\`, `\n`, `\r`, `\t` and
-    /// `\u00XX` escapes.
+    /// `value` as a logfmt value: bare when it can be, otherwise quoted, with JSON's escapes (`\"`, `\\`, `\n`,
+    /// `\u00XX` ...), which logfmt readers share.
     static func logfmt(_ value: String) -> String {
-        let plain =
-            !value.isEmpty
-            && value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "\"" && $0 != "=" && $0.value != 0x7F }
-        guard !plain else { return value }
-        var quoted = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            case "\n": quoted += "\\n"
-            case "\r": quoted += "\\r"
-            case "\t": quoted += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                quoted += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: quoted.unicodeScalars.append(scalar)
-            }
-        }
-        return quoted + "\""
+        let bare = !value.isEmpty && value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "\"" && $0 != "=" }
+        return bare ? value : "\"" + JSONEscaping.escape(value) + "\""
     }
 
     static func priority(_ level: Logger.Level) -> Int32 {

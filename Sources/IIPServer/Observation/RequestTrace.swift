@@ -30,6 +30,11 @@ struct RequestTrace: Sendable {
         let method = AccessLogLine.method(request.method)
         let span = tracer.startSpan(
             "\(method) \(summary.requestProtocol.name)", context: context, ofKind: .server, at: wall(timeline.start))
+        // A request the sampler left out (OTEL_TRACES_SAMPLER) costs one span decision, not eight spans.
+        guard span.isRecording else {
+            span.end(at: wall(end))
+            return
+        }
         span.attributes["http.request.method"] = method
         span.attributes["url.path"] = request.path
         span.attributes["url.query"] = request.query

@@ -80,21 +80,22 @@ struct LighttpdFrontendTests {
         try await Self.expectSameAnswers(lighttpd, directPort: twinPort)
         // One process, started by lighttpd (max-procs 1).
         #expect(lighttpd.spawnedServers.count == 1, "\(lighttpd.errorLog)")
-        // Every variable reached it: its log (at the LOGFILE given) lists each as set, and it stored its tiles in
-        // the memcached that MEMCACHED_SERVERS names. FILESYSTEM_PREFIX is in use, or no image would be found.
+        // Every variable reached it: its log (at the LOGFILE given) lists each as set, and it asked the memcached
+        // that MEMCACHED_SERVERS names. FILESYSTEM_PREFIX is in use, or no image would be found.
         let log = (try? String(contentsOfFile: lighttpd.serverLog, encoding: .utf8)) ?? ""
         let expected = ServerConfiguration(environment: environment, cores: 1).summary
         for (name, value) in expected where environment[name] != nil {
             #expect(log.contains("Setting \(name) to \(value)\n"), "\(name): \(log.prefix(3000))")
         }
-        // Stores are sent after the answers, in the background: wait for the first (a busy machine delays it).
+        // Lookups and stores both count: on a busy machine a first call past MEMCACHED_IO_TIMEOUT (50 ms) marks the
+        // server down, as designed, and stores wait for the probe; the lookup still reached memcached.
         var stats = try await memcached.stats()
         let deadline = ContinuousClock.now + .seconds(10)
-        while (stats["cmd_set"] ?? 0) == 0, ContinuousClock.now < deadline {
+        while (stats["cmd_get"] ?? 0) + (stats["cmd_set"] ?? 0) == 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
             stats = try await memcached.stats()
         }
-        #expect((stats["cmd_set"] ?? 0) > 0, "\(stats)")
+        #expect((stats["cmd_get"] ?? 0) + (stats["cmd_set"] ?? 0) > 0, "\(stats)")
     }
 
     // host/port: lighttpd passes requests to a server started separately (iipsrv-async --fcgi 127.0.0.1:PORT),

@@ -8,6 +8,7 @@ public import NIOCore
 /// answer; this handler bounds how long that answer, its task and the descriptor stay held. It works on any
 /// channel, so both frontends use it.
 public final class WriteStallTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
+    /// Any inbound data: it is passed on untouched.
     public typealias InboundIn = NIOAny
 
     private let timeout: TimeAmount
@@ -20,6 +21,7 @@ public final class WriteStallTimeoutHandler: ChannelInboundHandler, RemovableCha
         self.logger = logger
     }
 
+    /// Starts the stall timer when the channel turns unwritable, stops it when it turns writable again.
     public func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
             stall?.cancel()
@@ -40,11 +42,13 @@ public final class WriteStallTimeoutHandler: ChannelInboundHandler, RemovableCha
         context.fireChannelWritabilityChanged()
     }
 
+    /// Stops the timer.
     public func handlerRemoved(context: ChannelHandlerContext) {
         stall?.cancel()
         stall = nil
     }
 
+    /// Stops the timer; the connection is gone.
     public func channelInactive(context: ChannelHandlerContext) {
         stall?.cancel()
         stall = nil

@@ -18,7 +18,9 @@ struct FaultInjectionTests {
         let folder = try TestEnvironment.temporaryFolder(name)
         let prefix = folder + "/images/"
         try FileManager.default.createDirectory(atPath: prefix, withIntermediateDirectories: true)
-        for (copy, fixture) in files { try FileManager.default.copyItem(atPath: Fixtures.path(fixture), toPath: prefix + copy) }
+        for (copy, fixture) in files {
+            try FileManager.default.copyItem(atPath: Fixtures.path(fixture), toPath: prefix + copy)
+        }
         var variables = [
             "FILESYSTEM_PREFIX": prefix, "LOGFILE": "stderr", "VERBOSITY": "1", "MEMCACHED_SERVERS": "",
             "MAX_IMAGE_CACHE_SIZE": "0", "MAX_DECODED_CACHE_SIZE": "0",
@@ -68,8 +70,11 @@ struct FaultInjectionTests {
 
     @Test func filesReplacedAndDeletedWhileReadAreNeverFiveHundreds() async throws {
         try await Self.withServer(
-            "replaced", files: ["moving.tif": "rgb-deflate-512.tif", "a.tif": "rgb-deflate-512.tif",
-                                 "b.tif": "rgb-jpeg-odd.tif"],
+            "replaced",
+            files: [
+                "moving.tif": "rgb-deflate-512.tif", "a.tif": "rgb-deflate-512.tif",
+                "b.tif": "rgb-jpeg-odd.tif",
+            ],
             environment: ["FILE_CHECK_INTERVAL": "0"]
         ) { instance, prefix in
             let replacer = Task.detached {
@@ -150,7 +155,9 @@ struct FaultInjectionTests {
                 #expect(response.status == 200)
             }
             let report = instance.process.output
-            #expect(report.contains("log file /dev/full cannot be written: No space left on device"), "\(report.suffix(500))")
+            #expect(
+                report.contains("log file /dev/full cannot be written: No space left on device"),
+                "\(report.suffix(500))")
             // Reported when it starts failing, not once per dropped line.
             #expect(report.components(separatedBy: "cannot be written").count == 2)
         }

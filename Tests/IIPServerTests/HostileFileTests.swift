@@ -18,7 +18,9 @@ struct HostileFileTests {
                 $0.resolutions = 4
             })
         let jpeg = try JPEGFixtures.make(JPEGFixtures.Spec("hostile-base.jpg", width: 600, height: 400))
-        return ["rgb-jpeg-odd.tif", "grey-lzw.tif", "rgb16-deflate.tif", "bigtiff-jpeg.tif", "rgb-subifd.tif", jp2, jpeg]
+        return [
+            "rgb-jpeg-odd.tif", "grey-lzw.tif", "rgb16-deflate.tif", "bigtiff-jpeg.tif", "rgb-subifd.tif", jp2, jpeg,
+        ]
     }
 
     /// A damaged copy and whether it must be refused (a 4xx for its metadata), or may be served as far as it reads.
@@ -44,7 +46,8 @@ struct HostileFileTests {
                 try write(Array(bytes.prefix(length)), "\(stem)-cut\(length).\(ext)", refused: true)
             }
             for percent in [10, 50, 90, 99] {
-                try write(Array(bytes.prefix(bytes.count * percent / 100)), "\(stem)-cut\(percent)pc.\(ext)", refused: false)
+                let cut = Array(bytes.prefix(bytes.count * percent / 100))
+                try write(cut, "\(stem)-cut\(percent)pc.\(ext)", refused: false)
             }
             // Bit flips: a few in the first kilobyte (headers, directories, markers), or many anywhere.
             for variant in 0..<8 {
@@ -58,7 +61,8 @@ struct HostileFileTests {
             }
             // Random bytes behind the first 16 bytes of the real file (its signature and first header fields).
             for variant in 0..<2 {
-                let noise = (0..<(variant == 0 ? 4096 : bytes.count)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                let length = variant == 0 ? 4096 : bytes.count
+                let noise = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
                 try write(Array(bytes.prefix(16)) + noise, "\(stem)-random\(variant).\(ext)", refused: false)
             }
         }

@@ -26,7 +26,8 @@ struct PathConfinementTests {
             for copy in [prefix + "grey.tif", prefix + "sub/nested.tif", outside + "/secret.tif"] {
                 try files.copyItem(atPath: image, toPath: copy)
             }
-            try "root:x:0:0:root:/root:/bin/bash\n".write(toFile: outside + "/passwd", atomically: true, encoding: .utf8)
+            try "root:x:0:0:root:/root:/bin/bash\n".write(
+                toFile: outside + "/passwd", atomically: true, encoding: .utf8)
             let links = [
                 ("alias.tif", "grey.tif"), ("sub/up-in.tif", "../grey.tif"),
                 ("link-out.tif", "../outside/secret.tif"), ("abs-out.tif", outside + "/secret.tif"),
@@ -96,7 +97,8 @@ struct PathConfinementTests {
             strace,
             [
                 "-f", "-qq", "-s", "65536", "-e", "trace=" + calls.joined(separator: ","), "-o", trace,
-                TestEnvironment.serverExecutable, "--http", "127.0.0.1:\(httpPort)", "--fcgi", "127.0.0.1:\(fastCGIPort)",
+                TestEnvironment.serverExecutable, "--http", "127.0.0.1:\(httpPort)", "--fcgi",
+                "127.0.0.1:\(fastCGIPort)",
             ],
             environment: [
                 "FILESYSTEM_PREFIX": layout.prefix, "LOGFILE": "stderr", "VERBOSITY": "1", "MEMCACHED_SERVERS": "",

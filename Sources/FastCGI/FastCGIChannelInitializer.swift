@@ -1,7 +1,7 @@
 import Logging
 import NIOCore
 
-/// Builds the pipeline of an accepted connection: record codec, protocol handler, async bridge.
+/// Builds the pipeline of an accepted connection: record codec, protocol handler, write stall timeout, async bridge.
 enum FastCGIChannelInitializer {
     /// Adds the FastCGI handlers to `channel` and wraps it for async use. Must run on the channel's event loop.
     static func configure(
@@ -17,6 +17,9 @@ enum FastCGIChannelInitializer {
         try pipeline.addHandler(ByteToMessageHandler(FastCGIRecordDecoder()))
         try pipeline.addHandler(MessageToByteHandler(FastCGIRecordEncoder()))
         try pipeline.addHandler(FastCGIConnectionHandler(configuration: configuration, logger: logger))
+        if let writeTimeout = configuration.writeTimeout {
+            try pipeline.addHandler(WriteStallTimeoutHandler(timeout: writeTimeout, logger: logger))
+        }
         return try FastCGIConnectionRunner.Connection(wrappingChannelSynchronously: channel)
     }
 }

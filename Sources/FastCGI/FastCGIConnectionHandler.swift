@@ -13,6 +13,9 @@ import NIOExtras
 /// `maxRequestsPerConnection`, or after the connection started to wind down, is answered with
 /// END_REQUEST{OVERLOADED}.
 ///
+/// A request must arrive within `requestReadTimeout` of its BEGIN_REQUEST, and a new connection must send its first
+/// record within it; otherwise the connection is closed with a log line (slow or stalled peers hold nothing).
+///
 /// The connection closes once it is idle (no request in flight, all replies flushed) after a request without
 /// `FCGI_KEEP_CONN` has ended, or after a `ChannelShouldQuiesceEvent` (graceful shutdown).
 final class FastCGIConnectionHandler: ChannelDuplexHandler {
@@ -49,6 +52,11 @@ final class FastCGIConnectionHandler: ChannelDuplexHandler {
     private var isClosing = false
     /// Completes once everything written so far is on the wire (writes complete in order).
     private var lastWrite: EventLoopFuture<Void>?
+    /// When each request still being received began, and when the connection opened while no record has come:
+    /// the read deadline (`requestReadTimeout`) counts from the oldest.
+    private var receivingSince: [UInt16: NIODeadline] = [:]
+    private var openedAt: NIODeadline? = .now()
+    private var readDeadline: Scheduled<Void>?
 
     init(configuration: FastCGIServerConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -57,10 +65,20 @@ final class FastCGIConnectionHandler: ChannelDuplexHandler {
 
     // MARK: Inbound
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        armReadDeadline(context: context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        readDeadline?.cancel()
+        readDeadline = nil
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !isClosing else {
             return
         }
+        openedAt = nil
         let record = unwrapInboundIn(data)
         do {
             if record.isManagementRecord {
@@ -124,6 +142,8 @@ final class FastCGIConnectionHandler: ChannelDuplexHandler {
         } else {
             let partial = FastCGIPartialRequest(requestID: requestID, keepConnection: begin.keepConnection)
             slots[requestID] = .assembling(partial)
+            receivingSince[requestID] = .now()
+            armReadDeadline(context: context)
         }
     }
 
@@ -145,6 +165,7 @@ final class FastCGIConnectionHandler: ChannelDuplexHandler {
             return  // already ended or rejected: the abort crossed our END_REQUEST
         case .assembling(let partial)?:
             keepConnection = partial.keepConnection
+            receivingSince[requestID] = nil
         case .running(let token)?:
             keepConnection = responses.removeValue(forKey: token)?.keepConnection ?? true
             context.fireChannelRead(wrapInboundOut(.abort(requestID: requestID)))
@@ -174,6 +195,7 @@ final class FastCGIConnectionHandler: ChannelDuplexHandler {
             slots[requestID] = .assembling(partial)
             return
         }
+        receivingSince[requestID] = nil
         let token = FastCGIRequestToken(value: nextToken)
         nextToken &+= 1
         slots[requestID] = .running(token)
@@ -292,6 +314,26 @@ final class FastCGIConnectionHandler: ChannelDuplexHandler {
             context.flush()
             lastWrite.whenComplete { _ in channel.close(promise: nil) }
         } else {
+            context.close(promise: nil)
+        }
+    }
+
+    /// Schedules the check of the oldest request still arriving (or of a connection that sent nothing yet).
+    private func armReadDeadline(context: ChannelHandlerContext) {
+        guard readDeadline == nil, let timeout = configuration.requestReadTimeout,
+            let oldest = receivingSince.values.min() ?? openedAt
+        else { return }
+        readDeadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: oldest + timeout) {
+            self.readDeadline = nil
+            guard !self.isClosing, let oldest = self.receivingSince.values.min() ?? self.openedAt else { return }
+            guard oldest + timeout <= .now() else {
+                self.armReadDeadline(context: context)
+                return
+            }
+            self.isClosing = true
+            self.logger.warning(
+                "Closing a FastCGI connection whose request did not arrive in time",
+                metadata: ["seconds": "\(Double(timeout.nanoseconds) / 1e9)"])
             context.close(promise: nil)
         }
     }

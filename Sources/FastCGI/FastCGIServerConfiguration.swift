@@ -1,3 +1,5 @@
+public import NIOCore
+
 /// Settings of a ``FastCGIServer``.
 public struct FastCGIServerConfiguration: Sendable {
     /// Where to listen.
@@ -16,6 +18,12 @@ public struct FastCGIServerConfiguration: Sendable {
     /// Connections served at once. Connections accepted past this are closed immediately (and logged).
     /// Reported as `FCGI_MAX_CONNS` to GET_VALUES.
     public var maxConnections: Int
+    /// How long a request may take to arrive, from its BEGIN_REQUEST to the end of its PARAMS and STDIN streams,
+    /// and a new connection to send its first record; past it the connection is closed (`nil`: no limit).
+    public var requestReadTimeout: TimeAmount?
+    /// How long an answer may stay stalled on a peer that does not read (``WriteStallTimeoutHandler``); `nil`:
+    /// no limit.
+    public var writeTimeout: TimeAmount?
 
     /// Creates a configuration; every limit has a default suitable for nginx or Apache in front.
     public init(
@@ -25,7 +33,9 @@ public struct FastCGIServerConfiguration: Sendable {
         maxParamsBytes: Int = 64 * 1024,
         maxBodyBytes: Int = 1 * 1024 * 1024,
         maxRequestsPerConnection: Int = 64,
-        maxConnections: Int = 1024
+        maxConnections: Int = 1024,
+        requestReadTimeout: TimeAmount? = .seconds(30),
+        writeTimeout: TimeAmount? = .seconds(30)
     ) {
         self.address = address
         self.backlog = backlog
@@ -34,6 +44,8 @@ public struct FastCGIServerConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.maxRequestsPerConnection = maxRequestsPerConnection
         self.maxConnections = maxConnections
+        self.requestReadTimeout = requestReadTimeout
+        self.writeTimeout = writeTimeout
     }
 
     /// The answers to a GET_VALUES management query, by variable name.

@@ -53,7 +53,8 @@ public final class Pipeline: Sendable {
         registry = ImageRegistry(
             resolver: PathResolver(
                 prefix: configuration.filesystemPrefix, suffix: configuration.filesystemSuffix,
-                sequencePattern: configuration.filenamePattern),
+                sequencePattern: configuration.filenamePattern,
+                allowsSymlinksOutside: configuration.allowSymlinksOutsidePrefix),
             executor: executor, capacity: configuration.maxMetadataCacheSize,
             checkInterval: configuration.fileCheckDuration, handlesPerImage: configuration.maxHandlesPerImage,
             opener: ImageSourceOpener(

@@ -106,11 +106,19 @@ public struct ServerApplication: Sendable {
     private func httpService(
         _ address: HTTPListenAddress, router: FrontendRouter, name: String, onRunning: (@Sendable (Int) -> Void)?
     ) -> any Service {
-        let idle = TimeAmount.milliseconds(Int64(pipeline.configuration.httpIdleTimeout * 1000))
+        let configuration = pipeline.configuration
+        let idle = TimeAmount.milliseconds(Int64(configuration.httpIdleTimeout * 1000))
+        let reading = TimeAmount.milliseconds(Int64(configuration.requestReadTimeout * 1000))
+        let writing = TimeAmount.milliseconds(Int64(configuration.writeTimeout * 1000))
         let logger = logger
         return Application(
             responder: HTTPFrontend(router: router),
-            server: .http1(configuration: .init(idleTimeout: idle)),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [
+                        HTTPRequestReadDeadline(timeout: reading, logger: logger),
+                        WriteStallTimeoutHandler(timeout: writing, logger: logger),
+                    ], idleTimeout: idle)),
             configuration: .init(address: .hostname(address.host, port: address.port), backlog: frontends.backlog),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port
@@ -124,7 +132,9 @@ public struct ServerApplication: Sendable {
         let frontend = FastCGIFrontend(router: router)
         let configuration = FastCGIServerConfiguration(
             address: address, backlog: frontends.backlog, unixSocketMode: frontends.unixSocketMode,
-            maxParamsBytes: max(64 * 1024, pipeline.configuration.maxQueryLength * 4))
+            maxParamsBytes: max(64 * 1024, pipeline.configuration.maxQueryLength * 4),
+            requestReadTimeout: .milliseconds(Int64(pipeline.configuration.requestReadTimeout * 1000)),
+            writeTimeout: .milliseconds(Int64(pipeline.configuration.writeTimeout * 1000)))
         return FastCGIServer(
             configuration: configuration, logger: logger, onServerRunning: listeners.fastCGI
         ) { request, writer in

@@ -5,7 +5,8 @@ public enum JPEGLosslessCrop {
     /// The top-left `width` x `height` pixels of `jpeg`; the origin is at (0, 0), always MCU-aligned.
     ///
     /// - Throws: ``ImagingError/invalidParameter(_:)`` for a size that is not positive or does not fit libjpeg's
-    ///   32-bit fields, ``ImagingError/encodeFailed(_:)`` when libjpeg-turbo refuses the crop.
+    ///   32-bit fields, ``ImagingError/decodeFailed(_:)`` when libjpeg-turbo cannot read the stored JPEG (a damaged
+    ///   file: an image error, not the server's).
     public static func crop(_ jpeg: [UInt8], width: Int, height: Int) throws(ImagingError) -> [UInt8] {
         guard let cropWidth = Int32(exactly: width), let cropHeight = Int32(exactly: height), cropWidth > 0,
             cropHeight > 0
@@ -22,7 +23,9 @@ public enum JPEGLosslessCrop {
             tjTransform(handle, source.baseAddress, UInt(source.count), 1, &output, &size, &transform, 0)
         }
         defer { if let output { tjFree(output) } }
-        guard status == 0, let output else { throw .encodeFailed(String(cString: tjGetErrorStr2(handle))) }
+        guard status == 0, let output else {
+            throw .decodeFailed("stored JPEG tile: " + String(cString: tjGetErrorStr2(handle)))
+        }
         return Array(UnsafeBufferPointer(start: output, count: Int(size)))
     }
 }

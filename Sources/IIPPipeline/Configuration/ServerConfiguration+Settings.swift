@@ -224,6 +224,27 @@ extension ServerConfiguration {
                 if value > 0 { configuration.httpIdleTimeout = min(value, 86400) }
             }, show: { "\($0.httpIdleTimeout)" }),
         Setting(
+            "REQUEST_READ_TIMEOUT", .server, default: "30", range: "> 0 seconds, at most a day",
+            "Seconds a client may take to send one request, head and body, over HTTP or FastCGI (and a new connection "
+                + "its first request); a slower connection is closed with a log line, holding nothing meanwhile.",
+            read: { configuration, text in
+                let value = double(text)
+                if value > 0 { configuration.requestReadTimeout = min(value, 86400) }
+            }, show: { "\($0.requestReadTimeout)" }),
+        Setting(
+            "WRITE_TIMEOUT", .server, default: "30", range: "> 0 seconds, at most a day",
+            "Seconds an answer may stay stalled on a client that does not read it (more than 64 KiB waiting); then the "
+                + "connection is closed with a log line.",
+            read: { configuration, text in
+                let value = double(text)
+                if value > 0 { configuration.writeTimeout = min(value, 86400) }
+            }, show: { "\($0.writeTimeout)" }),
+        Setting(
+            "ALLOW_SYMLINKS_OUTSIDE_PREFIX", .server, default: "0", range: "0 or 1",
+            "1 lets symbolic links under FILESYSTEM_PREFIX lead outside it; 0 answers 404 for such a link without "
+                + "looking at its target.",
+            read: { $0.allowSymlinksOutsidePrefix = int($1) != 0 }, show: { flag($0.allowSymlinksOutsidePrefix) }),
+        Setting(
             "MAX_EXPORTS_IN_FLIGHT", .server, default: "threads", range: "> 0",
             "Region exports (CVT, IIIF regions) decoded at once; the rest wait.",
             read: { configuration, text in

@@ -114,6 +114,15 @@ public struct ServerConfiguration: Sendable {
     public var maxQueryLength = 16384
     /// HTTP_IDLE_TIMEOUT: seconds before an idle HTTP connection is closed. Default 60.
     public var httpIdleTimeout = 60.0
+    /// REQUEST_READ_TIMEOUT: seconds a client may take to send one request, head and body, on either frontend
+    /// (and a new connection its first request); slower connections are closed. Default 30.
+    public var requestReadTimeout = 30.0
+    /// WRITE_TIMEOUT: seconds an answer may stay stalled on a client that does not read it; then the connection is
+    /// closed. Default 30.
+    public var writeTimeout = 30.0
+    /// ALLOW_SYMLINKS_OUTSIDE_PREFIX: whether symbolic links under FILESYSTEM_PREFIX may lead outside it. Default
+    /// false: such a link answers 404, and nothing outside the prefix is looked at.
+    public var allowSymlinksOutsidePrefix = false
     /// MAX_DECODED_CACHE_SIZE: decoded tiles kept for region exports, in iipsrv's megabytes (1,024,000 bytes).
     /// Default 32; 0 disables it.
     public var maxDecodedCacheSize = 32.0

@@ -59,7 +59,9 @@ package actor ImageRegistry {
             lookups.hit()
             if now - entry.checkedAt < checkInterval { return entry.image }
             let statusPath = entry.image.filePath
-            let status = try? await executor.run { FileStatus.of(statusPath) }
+            let status = try? await executor.run { [resolver] in
+                resolver.isConfined(statusPath) ? FileStatus.of(statusPath) : nil
+            }
             if let status, status == entry.image.status {
                 entries.insert(Entry(image: entry.image, checkedAt: clock.now), for: path, cost: 1)
                 return entry.image
@@ -73,11 +75,11 @@ package actor ImageRegistry {
         }
         lookups.miss()
         let sequenceBase = resolver.sequenceBase(for: path)
-        let task = Task { [executor, handlesPerImage, opener, defaultRights, handles] in
+        let task = Task { [executor, handlesPerImage, opener, defaultRights, handles, resolver] in
             try await executor.run { () throws(ImageAccessError) -> OpenImage in
                 try Self.open(
-                    path: path, filePath: filePath, sequenceBase: sequenceBase, handlesPerImage: handlesPerImage,
-                    opener: opener, defaultRights: defaultRights, handles: handles)
+                    path: path, filePath: filePath, sequenceBase: sequenceBase, resolver: resolver,
+                    handlesPerImage: handlesPerImage, opener: opener, defaultRights: defaultRights, handles: handles)
             }
         }
         opening[path] = task
@@ -111,18 +113,21 @@ package actor ImageRegistry {
     }
 
     /// Stats and opens a file, or the first file of a sequence when `filePath` is not a file, reads its structure
-    /// and keeps the handle as the pool's first. Blocking.
+    /// and keeps the handle as the pool's first. Blocking. A path whose links leave the prefix is not found, and
+    /// nothing at their targets is looked at (``PathResolver/isConfined(_:)``).
     private static func open(
-        path: String, filePath: String, sequenceBase: String?, handlesPerImage: Int, opener: ImageSourceOpener,
-        defaultRights: String, handles: HandleCounter
+        path: String, filePath: String, sequenceBase: String?, resolver: PathResolver, handlesPerImage: Int,
+        opener: ImageSourceOpener, defaultRights: String, handles: HandleCounter
     ) throws(ImageAccessError) -> OpenImage {
         var sequence: ImageSequence?
         var opened = filePath
+        guard resolver.isConfined(filePath) else { throw .notFound(path) }
         if FileStatus.of(filePath)?.isRegularFile != true {
             // iipsrv-reference §7.5: not a file, so perhaps a sequence (FILESYSTEM_SUFFIX does not apply).
-            guard let sequenceBase else { throw .notFound(path) }
+            guard let sequenceBase, resolver.isConfined(sequenceBase) else { throw .notFound(path) }
             switch ImageSequence.find(base: sequenceBase) {
             case .success(let found):
+                guard resolver.isConfined(found.firstPath) else { throw .notFound(path) }
                 sequence = found
                 opened = found.firstPath
             case .failure(.none): throw .notFound(path)

@@ -12,10 +12,19 @@ package struct PathResolver: Sendable {
     package var maxLength: Int
     /// FILENAME_PATTERN, between the path and the angles of a sequence's files; empty turns sequences off.
     package var sequencePattern: String
+    /// Keeps symbolic links from leading outside the prefix; `nil` when ALLOW_SYMLINKS_OUTSIDE_PREFIX lets them.
+    package var confinement: PrefixConfinement?
 
     /// Creates a resolver.
-    package init(prefix: String, suffix: String, maxLength: Int = 4096, sequencePattern: String = "_pyr_") {
+    ///
+    /// - Parameter allowsSymlinksOutside: ALLOW_SYMLINKS_OUTSIDE_PREFIX: when false, ``isConfined(_:)`` follows
+    ///   links itself and refuses one that leaves the prefix.
+    package init(
+        prefix: String, suffix: String, maxLength: Int = 4096, sequencePattern: String = "_pyr_",
+        allowsSymlinksOutside: Bool = false
+    ) {
         self.sequencePattern = sequencePattern
+        confinement = allowsSymlinksOutside ? nil : PrefixConfinement(prefix: prefix)
         self.prefix = prefix
         self.suffix = suffix
         self.maxLength = maxLength
@@ -40,5 +49,11 @@ package struct PathResolver: Sendable {
         }
         let base = prefix + requestPath + sequencePattern
         return base.utf8.count + 16 <= maxLength ? base : nil
+    }
+
+    /// Whether `filePath` (from ``filePath(for:)`` or ``sequenceBase(for:)``) may be looked at: always when links
+    /// may leave the prefix, else when its links stay inside (``PrefixConfinement``). Blocking (`lstat`).
+    package func isConfined(_ filePath: String) -> Bool {
+        confinement?.contains(filePath) ?? true
     }
 }

@@ -4,11 +4,12 @@ package import Logging
 
 /// Stage 5, Respond: the only stage that builds HTTP. A product becomes a 200 (or 303) with the headers iipsrv
 /// sends; an interruption becomes its answer: the landing page, 204, 304, 405, the protocol's error body, 400 for
-/// a refused size or parameter, 404 for an unreadable image, 499 for a client that went away, 503 when busy, 500
-/// (logged) for anything else.
+/// a refused size or parameter, 404 for an unreadable image, 499 for a client that went away, 503 when busy (logged
+/// at most once a second, ``BusyReport``), 500 (logged) for anything else.
 package final class RespondStage: PipelineStage {
     let responses: ResponseFactory
     let logger: Logger
+    let busy = BusyReport()
 
     /// Creates the stage.
     package init(responses: ResponseFactory, logger: Logger) {
@@ -47,7 +48,9 @@ package final class RespondStage: PipelineStage {
             return responses.notModified(lastModified: lastModified, etag: etag?.value)
         case .rejected(let error): return responses.error(error)
         case .imaging(let error): return respond(error)
-        case .busy: return responses.unavailable()
+        case .busy:
+            busy.refused(logger: logger)
+            return responses.unavailable()
         case .cancelled: return ServerResponse(status: ServerResponse.status(499))
         case .failed(let reason):
             logger.error("request failed", metadata: ["error": "\(reason)"])

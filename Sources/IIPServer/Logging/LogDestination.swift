@@ -21,7 +21,12 @@ public final class LogDestination: Sendable {
     /// `@unchecked`: the FILE pointer is only touched while holding `lock`.
     private struct Guarded: @unchecked Sendable {
         var sink: Sink
+        /// Whether the last line could not be written to the file (a full disk): reported once on standard error
+        /// when it starts failing and once when it recovers, so a full disk never blocks or floods anything.
+        var failing = false
     }
+
+    private let path: String
 
     private let lock: Mutex<Guarded>
 
@@ -40,6 +45,7 @@ public final class LogDestination: Sendable {
             if let file = fopen(logFile, "a") { sink = .file(file) } else { sink = .none }
         }
         lock = Mutex(Guarded(sink: sink))
+        path = logFile
     }
 
     /// Whether lines are written anywhere.
@@ -52,17 +58,34 @@ public final class LogDestination: Sendable {
         lock.withLock { guarded in
             switch guarded.sink {
             case .file(let file):
-                fputs(line + "\n", file)
-                fflush(file)
+                let written = fputs(line + "\n", file) >= 0 && fflush(file) == 0
+                if written == guarded.failing {
+                    guarded.failing = !written
+                    let reason = written ? "" : ": \(String(cString: strerror(errno)))"
+                    Self.writeStandardError(
+                        written
+                            ? "log file \(path) is writable again"
+                            : "log file \(path) cannot be written\(reason); its lines are dropped until it can")
+                }
+                if !written {
+                    clearerr(file)
+                    // Drops what the full disk refused, so the next line does not repeat it.
+                    _ = fflush(file)
+                    clearerr(file)
+                }
             case .standardError:
-                var bytes = Array((line + "\n").utf8)
-                _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+                Self.writeStandardError(line)
             case .syslog:
                 iip_syslog_write(priority, line)
             case .none:
                 break
             }
         }
+    }
+
+    private static func writeStandardError(_ line: String) {
+        var bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
     deinit {

@@ -1,4 +1,5 @@
 import IIPImaging
+import IIPPipeline
 
 #if canImport(Glibc)
     import Glibc
@@ -11,8 +12,8 @@ import IIPImaging
 /// Lists the image files under FILESYSTEM_PREFIX for the viewer: files whose extension names a format the server
 /// reads and whose first bytes confirm it (``ImageFileKind``), sorted, within ``ImageCatalogLimits``.
 ///
-/// Nothing outside the prefix is ever listed: `.` and `..` entries are skipped, and a symbolic link is followed
-/// only when its resolved path is inside the prefix's resolved path. Hidden entries (names starting with `.`) are
+/// Nothing outside the prefix is ever listed or looked at: `.` and `..` entries are skipped, and a symbolic link is
+/// followed only when it stays inside the prefix, checked by ``PrefixConfinement`` before its target is examined. Hidden entries (names starting with `.`) are
 /// skipped. Every call blocks on the filesystem: run ``scan()`` on the codec executor.
 struct ImageCatalog: Sendable {
     /// FILESYSTEM_PREFIX.
@@ -40,7 +41,8 @@ struct ImageCatalog: Sendable {
                 problem:
                     "FILESYSTEM_PREFIX does not end in /, so it is not a folder to list; open an image by its path.")
         }
-        guard let root = Self.resolved(prefix) else {
+        let confinement = PrefixConfinement(prefix: prefix)
+        guard confinement.canonicalRoot != nil else {
             return ImageCatalogScan(
                 identifiers: [], truncated: false, problem: "FILESYSTEM_PREFIX cannot be read.")
         }
@@ -56,7 +58,7 @@ struct ImageCatalog: Sendable {
                     break walk
                 }
                 let relative = folder + name
-                switch kind(of: prefix + relative, root: root) {
+                switch kind(of: prefix + relative, confinement: confinement) {
                 case .folder where depth < limits.maxDepth:
                     pending.append((relative + "/", depth + 1))
                 case .file where isImage(name: name, path: prefix + relative):
@@ -73,14 +75,12 @@ struct ImageCatalog: Sendable {
         case folder, file, other
     }
 
-    /// What `path` is, following a symbolic link only when it stays inside `root` (a resolved path).
-    private func kind(of path: String, root: String) -> EntryKind {
+    /// What `path` is, following a symbolic link only when it stays inside the prefix.
+    private func kind(of path: String, confinement: PrefixConfinement) -> EntryKind {
         var info = stat()
         guard lstat(path, &info) == 0 else { return .other }
         if (info.st_mode & S_IFMT) == S_IFLNK {
-            guard let target = Self.resolved(path), root == "/" || target == root || target.hasPrefix(root + "/"),
-                stat(path, &info) == 0
-            else { return .other }
+            guard confinement.contains(path), stat(path, &info) == 0 else { return .other }
         }
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return .folder
@@ -116,10 +116,4 @@ struct ImageCatalog: Sendable {
         return names
     }
 
-    /// The canonical path of `path` (symbolic links, `.` and `..` resolved), or `nil`.
-    private static func resolved(_ path: String) -> String? {
-        guard let pointer = realpath(path, nil) else { return nil }
-        defer { free(pointer) }
-        return String(cString: pointer)
-    }
 }

@@ -406,6 +406,9 @@ def summarize(samples, tally, args, elapsed):
     print(f"RSS at rest {samples[0]['rss_mb']:.1f} MB; after {args.warmup} s warm-up: min {min(rss):.1f}, "
           f"max {max(rss):.1f}, mean {mean:.1f} MB, slope {slope:+.3f} MB/min (RssAnon {anon_slope:+.3f} MB/min) "
           f"-> {projected:+.1f} MB over {post_minutes:.1f} min (tolerance {tolerance:.1f} MB, 5% of the mean)")
+    half = len(warm) // 2
+    print(f"RSS mean in the first half after warm-up {statistics.fmean(rss[:half]):.1f} MB, in the second half "
+          f"{statistics.fmean(rss[half:]):.1f} MB")
     if projected > tolerance:
         failures.append(f"RSS grows: {projected:+.1f} MB projected over the run > {tolerance:.1f} MB")
     window = min(60, (warm[-1]["t"] - warm[0]["t"]) / 3)

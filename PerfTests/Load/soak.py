@@ -6,6 +6,8 @@ resident memory, open descriptors and threads sampled every second.
     nice python3 PerfTests/Load/soak.py                      # 600 s, the run the README reports
     nice python3 PerfTests/Load/soak.py --duration 20 --warmup 5        # a smoke run
     nice python3 PerfTests/Load/soak.py --no-jp2 --csv /tmp/soak.csv
+    nice python3 PerfTests/Load/soak.py --duration 15 --env MAX_REQUESTS_IN_FLIGHT=1 --env MAX_REQUESTS_QUEUED=0
+                                        # fails: the server sheds most requests with 503
 
 The server: the release binary as one process, serving FastCGI behind a private nginx (rendered as loadtest.py
 renders its own, one worker, upstream keepalive) and HTTP directly (--http), with bounded caches set explicitly
@@ -496,6 +498,8 @@ def main():
     parser.add_argument("--no-jp2", action="store_true", help="no JPEG 2000 image and no jp2-tile requests")
     parser.add_argument("--seed", type=int, default=6006)
     parser.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "iipsrv-async-soak"))
+    parser.add_argument("--env", action="append", default=[],
+                        help="NAME=VALUE for the server, after CACHES (e.g. to see the soak fail)")
     parser.add_argument("--csv", help="write the samples here (default: WORK/soak-samples.csv)")
     args = parser.parse_args()
 
@@ -523,9 +527,10 @@ def main():
           f"seed {args.seed}; image {os.path.basename(tif)} ({width * height / 1e9:.2f} gigapixels, "
           f"{len(workload.levels)} levels)" + (f" and {os.path.basename(jp2)}" if jp2 else "")
           + f"; load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}", flush=True)
-    print("caches: " + ", ".join(f"{k}={v!r}" for k, v in CACHES.items()), flush=True)
+    print("caches: " + ", ".join(f"{k}={v!r}" for k, v in CACHES.items())
+          + "".join(f"; --env {item}" for item in args.env), flush=True)
 
-    env = dict(CACHES, VERBOSITY="1", JPEG_QUALITY="75")
+    env = dict(CACHES, VERBOSITY="1", JPEG_QUALITY="75", **dict(item.split("=", 1) for item in args.env))
     server = Server(work, binary, images, env)
     failures = []
     try:

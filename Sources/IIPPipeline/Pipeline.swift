@@ -84,7 +84,10 @@ public final class Pipeline: Sendable {
                 maxICC: configuration.embedICC ? configuration.maxICC : 0,
                 tiffCompression: configuration.tiffCompression, avifCodec: avifCodec ?? .automatic),
             executor: executor, decodedTiles: decodedTiles,
-            exports: AsyncLimiter(permits: configuration.maxExportsInFlight) { reclaimer.exportsWentIdle() },
+            exports: AsyncLimiter(
+                permits: configuration.maxExportsInFlight, maxQueued: configuration.exportQueueBound,
+                metrics: .exports()
+            ) { reclaimer.exportsWentIdle() },
             passThrough: configuration.codecPassthrough, maxExportPixels: configuration.maxExportPixels,
             watermark: Self.loadWatermark(configuration, logger: logger),
             watermarkProbability: configuration.watermarkProbability)

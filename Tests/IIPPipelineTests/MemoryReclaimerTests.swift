@@ -7,28 +7,28 @@ import Testing
 /// reclaimer trims at most once per interval, on the codec threads.
 @Suite("Memory reclaimer")
 struct MemoryReclaimerTests {
-    @Test func theLimiterReportsIdleOnlyWhenTheLastHolderLeaves() async {
+    @Test func theLimiterReportsIdleOnlyWhenTheLastHolderLeaves() async throws {
         let idle = Mutex(0)
         let limiter = AsyncLimiter(permits: 2) { idle.withLock { $0 += 1 } }
-        await limiter.acquire()
-        await limiter.acquire()
+        #expect(await limiter.acquire())
+        #expect(await limiter.acquire())
         await limiter.release()
         #expect(idle.withLock { $0 } == 0)
         await limiter.release()
         #expect(idle.withLock { $0 } == 1)
-        _ = await limiter.run { 42 }
+        _ = try await limiter.run { 42 }
         #expect(idle.withLock { $0 } == 2)
     }
 
     @Test func aWaiterTakingTheSlotIsNotIdle() async {
         let idle = Mutex(0)
         let limiter = AsyncLimiter(permits: 1) { idle.withLock { $0 += 1 } }
-        await limiter.acquire()
-        async let second: Void = limiter.acquire()
+        #expect(await limiter.acquire())
+        async let second = limiter.acquire()
         // Let the second caller queue up behind the first.
         while await !limiter.hasWaiters { await Task.yield() }
         await limiter.release()
-        await second
+        #expect(await second)
         #expect(idle.withLock { $0 } == 0)
         await limiter.release()
         #expect(idle.withLock { $0 } == 1)

@@ -178,6 +178,12 @@ import Testing
         #expect(c.maxExportPixels == 1_000_000)
         #expect(c.decodedCacheBytes == 2_048_000)
         #expect(configuration().decodedCacheBytes == 32_768_000)
+        // MAX_EXPORTS_QUEUED: twice the exports in flight unless set; 0 lets none wait; empty or negative: default.
+        #expect(c.exportQueueBound == 6)
+        #expect(configuration(["MAX_EXPORTS_QUEUED": "0"]).exportQueueBound == 0)
+        #expect(configuration(["MAX_EXPORTS_IN_FLIGHT": "1", "MAX_EXPORTS_QUEUED": "5"]).exportQueueBound == 5)
+        #expect(configuration(["MAX_EXPORTS_IN_FLIGHT": "2", "MAX_EXPORTS_QUEUED": ""]).exportQueueBound == 4)
+        #expect(configuration(["MAX_EXPORTS_IN_FLIGHT": "2", "MAX_EXPORTS_QUEUED": "-1"]).exportQueueBound == 4)
         #expect(configuration(["MAX_DECODED_CACHE_SIZE": "0"]).decodedCacheBytes == 0)
         #expect(configuration().memoryTrimDuration == .seconds(1))
         #expect(configuration(["MEMORY_TRIM_INTERVAL": "0.5"]).memoryTrimDuration == .milliseconds(500))
@@ -207,7 +213,8 @@ import Testing
             "IIIF_VERSION", "IIIF_DELIMITER", "IIIF_EXTRA_INFO", "IIIF_EXTENSIONS", "COPYRIGHT", "DECODER_MODULES",
             "OMP_NUM_THREADS", "MAX_REQUESTS_IN_FLIGHT", "MAX_REQUESTS_QUEUED", "MAX_HANDLES_PER_IMAGE",
             "FILE_CHECK_INTERVAL", "MAX_QUERY_LENGTH", "HTTP_IDLE_TIMEOUT", "REQUEST_READ_TIMEOUT",
-            "WRITE_TIMEOUT", "ALLOW_SYMLINKS_OUTSIDE_PREFIX", "MAX_EXPORTS_IN_FLIGHT", "MAX_EXPORT_PIXELS",
+            "WRITE_TIMEOUT", "ALLOW_SYMLINKS_OUTSIDE_PREFIX", "MAX_EXPORTS_IN_FLIGHT", "MAX_EXPORTS_QUEUED",
+            "MAX_EXPORT_PIXELS",
             "MAX_IMAGE_SIDE", "MAX_TILE_RANGE", "MAX_DECODED_CACHE_SIZE", "MEMORY_TRIM_INTERVAL",
             "MAX_TILE_BYTES", "MAX_JPEG2000_TILES", "DECODER_MODULE_CHECK", "EMBED_ICC", "IIIF_PREFERRED_FORMATS",
             "MEMCACHED_IO_TIMEOUT", "MEMCACHED_RETRY_INTERVAL", "MEMCACHED_MAX_ITEM", "JXL_QUALITY",

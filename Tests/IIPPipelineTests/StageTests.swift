@@ -98,6 +98,7 @@ import Testing
             (.notModified(lastModified: 0, etag: nil), 304),
             (.rejected(.notFound("x")), 404), (.rejected(ProtocolError(iip: [IIPError(.malformedRequest, "x")])), 400),
             (.imaging(.tooLarge("x")), 400), (.imaging(.unreadable(path: "x", reason: "y")), 404), (.busy, 503),
+            (.exportsBusy, 503),
             (.cancelled, 499), (.failed("x"), 500),
         ]
         for (interruption, status) in cases {

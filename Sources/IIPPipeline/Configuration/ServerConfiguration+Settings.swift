@@ -252,6 +252,15 @@ extension ServerConfiguration {
                 if value > 0 { configuration.maxExportsInFlight = value }
             }, show: { "\($0.maxExportsInFlight)" }),
         Setting(
+            "MAX_EXPORTS_QUEUED", .server, default: "2 x exports", range: ">= 0",
+            "Region exports allowed to wait for one of MAX_EXPORTS_IN_FLIGHT; past that the answer is 503 at once "
+                + "(counted), so exports never hold more request slots than these two and tiles keep the rest.",
+            read: { configuration, text in
+                guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+                let value = int(text)
+                if value >= 0 { configuration.maxExportsQueued = value }
+            }, show: { "\($0.exportQueueBound)" }),
+        Setting(
             "MAX_EXPORT_PIXELS", .server, default: "100000000", range: "> 0",
             "Source pixels one export may decode, and pixels it may write; more answers 400. This bounds export memory.",
             read: { configuration, text in

@@ -129,6 +129,11 @@ public struct ServerConfiguration: Sendable {
     /// MAX_EXPORTS_IN_FLIGHT: region exports decoded at once (each holds its pixels until encoded). Default: codec
     /// threads.
     public var maxExportsInFlight: Int
+    /// MAX_EXPORTS_QUEUED: region exports allowed to wait for a slot; past it the answer is 503 at once. Default
+    /// (nil): twice ``maxExportsInFlight``.
+    public var maxExportsQueued: Int?
+    /// The region exports allowed to wait: MAX_EXPORTS_QUEUED, or twice MAX_EXPORTS_IN_FLIGHT.
+    public var exportQueueBound: Int { maxExportsQueued ?? 2 * maxExportsInFlight }
     /// MAX_EXPORT_PIXELS: the most source pixels one export may decode, and the most pixels it may write; larger
     /// regions or outputs answer 400. Default 100,000,000 (a 10,000 x 10,000 region).
     public var maxExportPixels = 100_000_000

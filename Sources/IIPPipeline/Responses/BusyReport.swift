@@ -11,10 +11,18 @@ package final class BusyReport: Sendable {
 
     private let state = Mutex(State())
     private let interval: Duration
+    private let message: Logger.Message
 
     /// Creates the report; at most one line per `interval`.
-    package init(interval: Duration = .seconds(1)) {
+    ///
+    /// - Parameter message: The log line; the default names the admission bound.
+    package init(
+        interval: Duration = .seconds(1),
+        message: Logger.Message =
+            "server busy: requests answered 503 (MAX_REQUESTS_IN_FLIGHT and MAX_REQUESTS_QUEUED are full)"
+    ) {
         self.interval = interval
+        self.message = message
     }
 
     /// Counts one refusal and logs a line when the last one is at least `interval` old.
@@ -28,8 +36,6 @@ package final class BusyReport: Sendable {
             return state.refused
         }
         guard let count else { return }
-        logger.warning(
-            "server busy: requests answered 503 (MAX_REQUESTS_IN_FLIGHT and MAX_REQUESTS_QUEUED are full)",
-            metadata: ["refused": "\(count)"])
+        logger.warning(message, metadata: ["refused": "\(count)"])
     }
 }

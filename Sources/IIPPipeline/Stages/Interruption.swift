@@ -19,6 +19,9 @@ package enum Interruption: Error, Sendable {
     case imaging(ImagingError)
     /// Admission is full or shutting down: 503 at once.
     case busy
+    /// The region export queue is full (MAX_EXPORTS_IN_FLIGHT running, MAX_EXPORTS_QUEUED waiting): 503 at once,
+    /// so that exports never hold more admission slots than those and tiles keep the rest.
+    case exportsBusy
     /// The client went away (FastCGI abort, closed connection) while the request waited or ran.
     case cancelled
     /// Anything else: 500, logged.

@@ -4,12 +4,14 @@ package import Logging
 
 /// Stage 5, Respond: the only stage that builds HTTP. A product becomes a 200 (or 303) with the headers iipsrv
 /// sends; an interruption becomes its answer: the landing page, 204, 304, 405, the protocol's error body, 400 for
-/// a refused size or parameter, 404 for an unreadable image, 499 for a client that went away, 503 when busy (logged
-/// at most once a second, ``BusyReport``), 500 (logged) for anything else.
+/// a refused size or parameter, 404 for an unreadable image, 499 for a client that went away, 503 when busy or when the
+/// export queue is full (each logged at most once a second, ``BusyReport``), 500 (logged) for anything else.
 package final class RespondStage: PipelineStage {
     let responses: ResponseFactory
     let logger: Logger
     let busy = BusyReport()
+    let exportsBusy = BusyReport(
+        message: "server busy: exports answered 503 (MAX_EXPORTS_IN_FLIGHT and MAX_EXPORTS_QUEUED are full)")
 
     /// Creates the stage.
     package init(responses: ResponseFactory, logger: Logger) {
@@ -50,6 +52,9 @@ package final class RespondStage: PipelineStage {
         case .imaging(let error): return respond(error)
         case .busy:
             busy.refused(logger: logger)
+            return responses.unavailable()
+        case .exportsBusy:
+            exportsBusy.refused(logger: logger)
             return responses.unavailable()
         case .cancelled: return ServerResponse(status: ServerResponse.status(499))
         case .failed(let reason):

@@ -41,6 +41,15 @@ public enum MetricCatalog {
         Entry(
             name: "iip_requests_queued", type: "gauge", labels: [], help: "Requests waiting for a slot."),
         Entry(
+            name: "iip_exports_in_flight", type: "gauge", labels: [],
+            help: "Region exports decoding or encoding (at most MAX_EXPORTS_IN_FLIGHT)."),
+        Entry(
+            name: "iip_exports_queued", type: "gauge", labels: [],
+            help: "Region exports waiting for an export slot (at most MAX_EXPORTS_QUEUED)."),
+        Entry(
+            name: "iip_exports_rejected_total", type: "counter", labels: [],
+            help: "Region exports answered 503 because MAX_EXPORTS_IN_FLIGHT and MAX_EXPORTS_QUEUED were full."),
+        Entry(
             name: "iip_codec_threads", type: "gauge", labels: [], help: "Threads for blocking codec work."),
         Entry(
             name: "iip_codec_threads_busy", type: "gauge", labels: [], help: "Codec threads running a job."),

@@ -55,12 +55,13 @@ public enum DecoderModuleFixtures {
         public var description: String
     }
 
-    /// The package's root folder (where Package.swift is).
+    /// The package's root folder (where Package.swift is, next to `Sources`): not `Tests/Sanitizers`, whose package
+    /// builds these files through links.
     public static let packageRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
             url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Sources/CIIPDecoderModule").path) {
                 return url.path
             }
         }

@@ -13,7 +13,9 @@ imply.
     python3 PerfTests/Load/overload.py --seconds 10 --image 8000x6000
 
 iipsrv-async runs with its defaults (MAX_REQUESTS_IN_FLIGHT 256, MAX_REQUESTS_QUEUED 1024, MAX_EXPORTS_IN_FLIGHT
-one per core, MAX_EXPORTS_QUEUED twice that), MAX_IMAGE_CACHE_SIZE=10 and MAX_EXPORT_PIXELS=25000000, plus --env.
+one per core), MAX_EXPORTS_QUEUED=4, MAX_IMAGE_CACHE_SIZE=10 and MAX_EXPORT_PIXELS=25000000, plus --env. The small
+export queue makes the 64 flooding connections meet the refusal; with the default (half of MAX_REQUESTS_IN_FLIGHT, 128)
+all of them would wait, holding 66 of the 256 request slots.
 The memory bound printed is what the flood may add to the peak RSS of the tiles-alone phase (the process, its
 tile cache and its connections under tile load): MAX_DECODED_CACHE_SIZE + MAX_EXPORTS_IN_FLIGHT x 3 bytes x
 (2 x MAX_EXPORT_PIXELS + the largest output), since each running export holds its decoded tiles, the composed region
@@ -165,7 +167,8 @@ def flood(work, port, pids, tiles, exports, export_list, args):
     ok_ms = [ms for status, ms in probe.samples if status == 200]
     return {
         "tiles": tile,
-        "exports": {"requests": requests, "200": ok, "503": busy, "other 4xx": other, "other status": other_status, "other 5xx": failed,
+        "exports": {"requests": requests, "200": ok, "503": busy, "other 4xx": other,
+                    "other status": other_status, "other 5xx": failed,
                     "connection errors": socket_errors},
         "probe": {"samples": len(probe.samples), "503": len(busy_ms), "200": len(ok_ms),
                   "503 p50 ms": percentile(busy_ms, 0.5), "503 p99 ms": percentile(busy_ms, 0.99),
@@ -223,7 +226,8 @@ def main():
         f.write(loadtest.WRK_SCRIPT)
     with open(os.path.join(work, "flood.lua"), "w") as f:
         f.write(FLOOD_SCRIPT)
-    extra = {"MAX_EXPORT_PIXELS": str(EXPORT_PIXELS), "LOGFILE": os.path.join(work, "project.log"),
+    extra = {"MAX_EXPORT_PIXELS": str(EXPORT_PIXELS), "MAX_EXPORTS_QUEUED": "4",
+             "LOGFILE": os.path.join(work, "project.log"),
              "VERBOSITY": "1"}
     extra.update(item.split("=", 1) for item in args.env)
     cores = os.cpu_count() or 1

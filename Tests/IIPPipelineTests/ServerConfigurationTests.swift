@@ -178,12 +178,13 @@ import Testing
         #expect(c.maxExportPixels == 1_000_000)
         #expect(c.decodedCacheBytes == 2_048_000)
         #expect(configuration().decodedCacheBytes == 32_768_000)
-        // MAX_EXPORTS_QUEUED: twice the exports in flight unless set; 0 lets none wait; empty or negative: default.
-        #expect(c.exportQueueBound == 6)
+        // MAX_EXPORTS_QUEUED: half the requests in flight unless set; 0 lets none wait; empty or negative: default.
+        #expect(c.exportQueueBound == c.maxRequestsInFlight / 2)
+        #expect(configuration().exportQueueBound == 128)
         #expect(configuration(["MAX_EXPORTS_QUEUED": "0"]).exportQueueBound == 0)
         #expect(configuration(["MAX_EXPORTS_IN_FLIGHT": "1", "MAX_EXPORTS_QUEUED": "5"]).exportQueueBound == 5)
-        #expect(configuration(["MAX_EXPORTS_IN_FLIGHT": "2", "MAX_EXPORTS_QUEUED": ""]).exportQueueBound == 4)
-        #expect(configuration(["MAX_EXPORTS_IN_FLIGHT": "2", "MAX_EXPORTS_QUEUED": "-1"]).exportQueueBound == 4)
+        #expect(configuration(["MAX_REQUESTS_IN_FLIGHT": "10", "MAX_EXPORTS_QUEUED": ""]).exportQueueBound == 5)
+        #expect(configuration(["MAX_REQUESTS_IN_FLIGHT": "10", "MAX_EXPORTS_QUEUED": "-1"]).exportQueueBound == 5)
         #expect(configuration(["MAX_DECODED_CACHE_SIZE": "0"]).decodedCacheBytes == 0)
         #expect(configuration().memoryTrimDuration == .seconds(1))
         #expect(configuration(["MEMORY_TRIM_INTERVAL": "0.5"]).memoryTrimDuration == .milliseconds(500))

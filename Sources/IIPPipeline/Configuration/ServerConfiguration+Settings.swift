@@ -252,9 +252,10 @@ extension ServerConfiguration {
                 if value > 0 { configuration.maxExportsInFlight = value }
             }, show: { "\($0.maxExportsInFlight)" }),
         Setting(
-            "MAX_EXPORTS_QUEUED", .server, default: "2 x exports", range: ">= 0",
+            "MAX_EXPORTS_QUEUED", .server, default: "requests / 2", range: ">= 0",
             "Region exports allowed to wait for one of MAX_EXPORTS_IN_FLIGHT; past that the answer is 503 at once "
-                + "(counted), so exports never hold more request slots than these two and tiles keep the rest.",
+                + "(counted), so exports never hold more request slots than these two and tiles keep the rest. "
+                + "Default: half of MAX_REQUESTS_IN_FLIGHT.",
             read: { configuration, text in
                 guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
                 let value = int(text)

@@ -130,10 +130,12 @@ public struct ServerConfiguration: Sendable {
     /// threads.
     public var maxExportsInFlight: Int
     /// MAX_EXPORTS_QUEUED: region exports allowed to wait for a slot; past it the answer is 503 at once. Default
-    /// (nil): twice ``maxExportsInFlight``.
+    /// (nil): half of ``maxRequestsInFlight``.
     public var maxExportsQueued: Int?
-    /// The region exports allowed to wait: MAX_EXPORTS_QUEUED, or twice MAX_EXPORTS_IN_FLIGHT.
-    public var exportQueueBound: Int { maxExportsQueued ?? 2 * maxExportsInFlight }
+    /// The region exports allowed to wait: MAX_EXPORTS_QUEUED, or half of MAX_REQUESTS_IN_FLIGHT, so that waiting
+    /// exports never hold more than half the request slots (a viewer's burst of thumbnails still waits, a flood does
+    /// not take every slot from the tiles).
+    public var exportQueueBound: Int { maxExportsQueued ?? maxRequestsInFlight / 2 }
     /// MAX_EXPORT_PIXELS: the most source pixels one export may decode, and the most pixels it may write; larger
     /// regions or outputs answer 400. Default 100,000,000 (a 10,000 x 10,000 region).
     public var maxExportPixels = 100_000_000

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct iip_jpeg_error {
     struct jpeg_error_mgr manager;
@@ -86,6 +87,23 @@ int iip_jpeg_read_header(FILE *file, int64_t max_metadata, iip_jpeg_header *head
     jpeg_save_markers(&info, JPEG_APP0 + 1, 0xFFFF);
     jpeg_save_markers(&info, JPEG_APP0 + 2, 0xFFFF);
     jpeg_read_header(&info, TRUE);
+    // A Huffman code is at least one bit and the first scan codes at least one block of every MCU, so a file of fewer
+    // bits than its MCUs cannot hold its picture: a few hundred bytes claiming a gigapixel would otherwise cost a
+    // full decode of grey for every tile (found by FuzzJPEG). Arithmetic coding can go below a bit a block and is
+    // not checked. A file truncated less than this is still read, grey where its data ends.
+    struct stat status;
+    if (!info.arith_code && fstat(fileno(file), &status) == 0) {
+        uint64_t mcu_width = 8 * (uint64_t)(info.max_h_samp_factor > 0 ? info.max_h_samp_factor : 1);
+        uint64_t mcu_height = 8 * (uint64_t)(info.max_v_samp_factor > 0 ? info.max_v_samp_factor : 1);
+        uint64_t mcus = ((info.image_width + mcu_width - 1) / mcu_width) *
+                        ((info.image_height + mcu_height - 1) / mcu_height);
+        if ((uint64_t)status.st_size * 8 < mcus) {
+            snprintf(error_message, error_size, "%lld bytes cannot hold a %ux%u image (%llu MCUs): truncated",
+                     (long long)status.st_size, info.image_width, info.image_height, (unsigned long long)mcus);
+            jpeg_destroy_decompress(&info);
+            return 0;
+        }
+    }
     header->width = info.image_width;
     header->height = info.image_height;
     header->components = info.num_components;

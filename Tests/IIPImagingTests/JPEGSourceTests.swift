@@ -148,4 +148,19 @@ import Testing
         #expect(try source.readTile(resolution: 1, tile: 0).width == 256)
         #expect(throws: ImagingError.self) { try JPEGSource(path: Fixtures.path("jpeg-missing.jpg")) }
     }
+
+    // Found by FuzzJPEG: a 256-byte file whose header claims 32784 x 51984 pixels took seconds of CPU per tile,
+    // decoding grey where its data had ended. A file of fewer bits than its MCUs is refused when it is opened.
+    @Test func aFileTooShortForItsSizeIsRefused() throws {
+        var bytes = try JPEGFixtures.encode(Self.grey)
+        let frame = try #require(bytes.indices.dropLast(8).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
+        bytes.replaceSubrange(frame + 5..<frame + 9, with: [0x80, 0x10, 0xCB, 0x10])  // height 32784, width 51984
+        let claimed = Fixtures.path("jpeg-claims-a-gigapixel.jpg")
+        try Data(bytes).write(to: URL(fileURLWithPath: claimed))
+        // 26.6 million MCUs of 8 x 8 grey need at least 3.3 MB; the file has the 700 x 333 picture's few KB.
+        let mcus = 6498 * 4098
+        #expect(bytes.count * 8 < mcus)
+        let message = "JPEG: \(bytes.count) bytes cannot hold a 51984x32784 image (\(mcus) MCUs): truncated"
+        #expect(throws: ImagingError.unsupportedFormat(message)) { try JPEGSource(path: claimed) }
+    }
 }

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
 import Synchronization
@@ -169,10 +170,10 @@ struct ProtocolHarness {
 
 /// Collects log entries so tests can check what was logged.
 final class LogRecorder: Sendable {
-    private let entries = Mutex<[(level: Logger.Level, message: String)]>([])
+    private let entries = NIOLockedValueBox<[(level: Logger.Level, message: String)]>([])
 
     var recorded: [(level: Logger.Level, message: String)] {
-        entries.withLock { $0 }
+        entries.withLockedValue { $0 }
     }
 
     func makeLogger() -> Logger {
@@ -180,7 +181,7 @@ final class LogRecorder: Sendable {
     }
 
     fileprivate func append(_ level: Logger.Level, _ message: String) {
-        entries.withLock { $0.append((level, message)) }
+        entries.withLockedValue { $0.append((level, message)) }
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 import IIPModel
 import IIPTestSupport
-import Synchronization
+import NIOConcurrencyHelpers
 
 @testable import IIPImaging
 
@@ -12,14 +12,14 @@ enum Expected {
         Fixtures.seed(for: name)
     }
 
-    private static let rendered = Mutex<[String: PixelBuffer]>([:])
+    private static let rendered = NIOLockedValueBox<[String: PixelBuffer]>([:])
 
     /// The full-resolution picture `Fixtures.make(spec)` writes (rendered once per name).
     static func picture(_ spec: FixtureSpec) -> PixelBuffer {
-        if let known = rendered.withLock({ $0[spec.name] }) { return known }
+        if let known = rendered.withLockedValue({ $0[spec.name] }) { return known }
         let pixels = TestPattern.render(
             width: spec.width, height: spec.height, channels: spec.channels, bits: spec.bits, seed: seed(spec.name))
-        rendered.withLock { $0[spec.name] = pixels }
+        rendered.withLockedValue { $0[spec.name] = pixels }
         return pixels
     }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import IIPPipeline
@@ -136,9 +136,9 @@ import Testing
 
     /// The labels of the requests that ran, in order.
     final class Recorder: Sendable {
-        private let value = Mutex<[String]>([])
-        func append(_ label: String) { value.withLock { $0.append(label) } }
-        var labels: [String] { value.withLock { $0 } }
+        private let value = NIOLockedValueBox<[String]>([])
+        func append(_ label: String) { value.withLockedValue { $0.append(label) } }
+        var labels: [String] { value.withLockedValue { $0 } }
     }
 
     enum Probe {

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import IIPPipeline
@@ -8,40 +8,42 @@ import Testing
 @Suite("Memory reclaimer")
 struct MemoryReclaimerTests {
     @Test func theLimiterReportsIdleOnlyWhenTheLastHolderLeaves() async throws {
-        let idle = Mutex(0)
-        let limiter = AsyncLimiter(permits: 2) { idle.withLock { $0 += 1 } }
+        let idle = NIOLockedValueBox(0)
+        let limiter = AsyncLimiter(permits: 2) { idle.withLockedValue { $0 += 1 } }
         #expect(await limiter.acquire())
         #expect(await limiter.acquire())
         await limiter.release()
-        #expect(idle.withLock { $0 } == 0)
+        #expect(idle.withLockedValue { $0 } == 0)
         await limiter.release()
-        #expect(idle.withLock { $0 } == 1)
+        #expect(idle.withLockedValue { $0 } == 1)
         _ = try await limiter.run { 42 }
-        #expect(idle.withLock { $0 } == 2)
+        #expect(idle.withLockedValue { $0 } == 2)
     }
 
     @Test func aWaiterTakingTheSlotIsNotIdle() async {
-        let idle = Mutex(0)
-        let limiter = AsyncLimiter(permits: 1) { idle.withLock { $0 += 1 } }
+        let idle = NIOLockedValueBox(0)
+        let limiter = AsyncLimiter(permits: 1) { idle.withLockedValue { $0 += 1 } }
         #expect(await limiter.acquire())
         async let second = limiter.acquire()
         // Let the second caller queue up behind the first.
         while await !limiter.hasWaiters { await Task.yield() }
         await limiter.release()
         #expect(await second)
-        #expect(idle.withLock { $0 } == 0)
+        #expect(idle.withLockedValue { $0 } == 0)
         await limiter.release()
-        #expect(idle.withLock { $0 } == 1)
+        #expect(idle.withLockedValue { $0 } == 1)
     }
 
     @Test func trimsAtMostOncePerInterval() async throws {
         let executor = CodecExecutor(threadCount: 1)
-        let trims = Mutex(0)
-        let reclaimer = MemoryReclaimer(interval: .seconds(3600), executor: executor) { trims.withLock { $0 += 1 } }
+        let trims = NIOLockedValueBox(0)
+        let reclaimer = MemoryReclaimer(interval: .seconds(3600), executor: executor) {
+            trims.withLockedValue { $0 += 1 }
+        }
         // The first trims at once, the second schedules one for the end of the hour, the rest add nothing.
         let scheduled = (0..<5).map { _ in reclaimer.exportsWentIdle() }
         #expect(scheduled == [true, true, false, false, false])
-        try await waitUntil { trims.withLock { $0 } == 1 }
+        try await waitUntil { trims.withLockedValue { $0 } == 1 }
         await executor.shutdown()
     }
 
@@ -55,22 +57,26 @@ struct MemoryReclaimerTests {
     // A burst that ends within the interval still gets its trim, at the interval's end.
     @Test func theEndOfABurstIsTrimmedLater() async throws {
         let executor = CodecExecutor(threadCount: 1)
-        let trims = Mutex(0)
-        let reclaimer = MemoryReclaimer(interval: .milliseconds(30), executor: executor) { trims.withLock { $0 += 1 } }
+        let trims = NIOLockedValueBox(0)
+        let reclaimer = MemoryReclaimer(interval: .milliseconds(30), executor: executor) {
+            trims.withLockedValue { $0 += 1 }
+        }
         #expect(reclaimer.exportsWentIdle())
         #expect(reclaimer.exportsWentIdle())
-        try await waitUntil { trims.withLock { $0 } == 2 }
+        try await waitUntil { trims.withLockedValue { $0 } == 2 }
         await executor.shutdown()
     }
 
     @Test func aShortIntervalTrimsAgain() async throws {
         let executor = CodecExecutor(threadCount: 1)
-        let trims = Mutex(0)
-        let reclaimer = MemoryReclaimer(interval: .milliseconds(1), executor: executor) { trims.withLock { $0 += 1 } }
+        let trims = NIOLockedValueBox(0)
+        let reclaimer = MemoryReclaimer(interval: .milliseconds(1), executor: executor) {
+            trims.withLockedValue { $0 += 1 }
+        }
         #expect(reclaimer.exportsWentIdle())
         try await Task.sleep(for: .milliseconds(20))
         #expect(reclaimer.exportsWentIdle())
-        try await waitUntil { trims.withLock { $0 } == 2 }
+        try await waitUntil { trims.withLockedValue { $0 } == 2 }
         await executor.shutdown()
     }
 

@@ -67,14 +67,20 @@ let package = Package(
         ),
         .testTarget(
             name: "IIPImagingTests",
-            dependencies: [.product(name: "IIPImaging", package: "iipsrv-async"), "IIPTestSupport"],
+            dependencies: [
+                .product(name: "IIPImaging", package: "iipsrv-async"), "IIPTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             path: "Links/IIPImagingTests",
             packageAccess: false,
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "IIPPipelineTests",
-            dependencies: [.product(name: "IIPPipeline", package: "iipsrv-async"), "IIPTestSupport"],
+            dependencies: [
+                .product(name: "IIPPipeline", package: "iipsrv-async"), "IIPTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             path: "Links/IIPPipelineTests",
             packageAccess: false,
             swiftSettings: testSwiftSettings
@@ -86,6 +92,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

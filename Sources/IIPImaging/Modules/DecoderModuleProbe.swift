@@ -1,5 +1,5 @@
 import CIIPShims
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -28,7 +28,7 @@ public struct DecoderModuleProbe: Sendable {
     /// What each file tried got, by path, size and modification time: `nil` passed, otherwise why it was refused.
     /// A handful per image, kept for the process, so a file is tried once per version.
     private final class Verdicts: Sendable {
-        let byFile = Mutex<[String: String?]>([:])
+        let byFile = NIOLockedValueBox<[String: String?]>([:])
     }
 
     /// Creates a probe that runs `executable` for at most `timeout`, and calls `report` once with the reason
@@ -49,12 +49,12 @@ public struct DecoderModuleProbe: Sendable {
         let key =
             stat(file, &status) == 0
             ? "\(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(module.path) \(file)" : nil
-        if let key, let known = verdicts.byFile.withLock({ $0[key] }) {
+        if let key, let known = verdicts.byFile.withLockedValue({ $0[key] }) {
             if let refusal = known { throw .decodeFailed(refusal) }
             return
         }
         let refusal = runChild(module: module, file: file)
-        if let key { verdicts.byFile.withLock { $0[key] = .some(refusal) } }
+        if let key { verdicts.byFile.withLockedValue { $0[key] = .some(refusal) } }
         if let refusal {
             report("decoder module \(module.path) on \(file): \(refusal)")
             throw .decodeFailed(refusal)

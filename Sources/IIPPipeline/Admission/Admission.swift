@@ -1,6 +1,6 @@
 import DequeModule
 import Metrics
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The pipeline's front door: a bound on requests in flight and on requests waiting, with an immediate busy answer
 /// past it.
@@ -35,7 +35,7 @@ package final class Admission: Sendable {
         var isDrained: Bool { finished && running == 0 && waiting.isEmpty }
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private let maxInFlight: Int
     private let maxQueued: Int
     private let rejected = Counter(label: "iip_requests_rejected_total")
@@ -86,7 +86,7 @@ package final class Admission: Sendable {
 
     private func acquire() async -> Slot {
         // Fast path: a free slot, no suspension.
-        let immediate: Slot? = state.withLock { state in
+        let immediate: Slot? = state.withLockedValue { state in
             if state.finished { return .busy }
             if state.running < maxInFlight, state.waiting.isEmpty {
                 state.running += 1
@@ -96,13 +96,13 @@ package final class Admission: Sendable {
         }
         if let immediate { return immediate }
 
-        let id = state.withLock { state in
+        let id = state.withLockedValue { state in
             state.nextID &+= 1
             return state.nextID
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (slot: CheckedContinuation<Slot, Never>) in
-                state.withLock { state in
+                state.withLockedValue { state in
                     if state.finished {
                         slot.resume(returning: .busy)
                     } else if state.running < maxInFlight, state.waiting.isEmpty {
@@ -118,7 +118,7 @@ package final class Admission: Sendable {
                 }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> Waiter? in
+            let waiter = state.withLockedValue { state -> Waiter? in
                 guard let index = state.waiting.firstIndex(where: { $0.id == id }) else { return nil }
                 let waiter = state.waiting.remove(at: index)
                 if state.isDrained { Self.signalDrained(&state) }
@@ -130,7 +130,7 @@ package final class Admission: Sendable {
 
     /// Hands the finished request's slot to the longest waiter, or frees it.
     private func release() {
-        state.withLock { state in
+        state.withLockedValue { state in
             if let next = state.waiting.popFirst() {
                 next.slot.resume(returning: .granted)
                 return
@@ -148,13 +148,13 @@ package final class Admission: Sendable {
     /// Requests waiting for a slot and requests running: for tests that must know where a request is before they
     /// go on.
     package var occupancy: (waiting: Int, running: Int) {
-        state.withLock { ($0.waiting.count, $0.running) }
+        state.withLockedValue { ($0.waiting.count, $0.running) }
     }
 
     /// Returns once ``finish()`` has been called and every admitted request is done.
     package func drained() async {
         await withCheckedContinuation { (drained: CheckedContinuation<Void, Never>) in
-            state.withLock { state in
+            state.withLockedValue { state in
                 if state.isDrained {
                     drained.resume()
                 } else {
@@ -166,22 +166,22 @@ package final class Admission: Sendable {
 
     /// Stops admitting: new requests are refused busy, queued and running ones finish.
     package func finish() {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.finished = true
             if state.isDrained { Self.signalDrained(&state) }
         }
     }
 
     /// Whether ``finish()`` has been called: the server is draining.
-    package var isFinished: Bool { state.withLock { $0.finished } }
+    package var isFinished: Bool { state.withLockedValue { $0.finished } }
 
     /// Records that a drain has begun, before ``finish()``: requests are still admitted.
     package func announceDrain() {
-        state.withLock { $0.drainAnnounced = true }
+        state.withLockedValue { $0.drainAnnounced = true }
     }
 
     /// Whether a drain has begun: announced (``announceDrain()``) or admission finished.
-    package var isDraining: Bool { state.withLock { $0.drainAnnounced || $0.finished } }
+    package var isDraining: Bool { state.withLockedValue { $0.drainAnnounced || $0.finished } }
 }
 
 /// A stage chain behind ``Admission``: the bound applies to everything the chain does.

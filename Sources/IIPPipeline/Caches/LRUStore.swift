@@ -3,7 +3,7 @@
 /// Entries live in a flat array linked into a doubly linked list by index, with a free list for reuse, so a
 /// touch moves two indices instead of shifting an ordered collection.
 struct LRUStore<Key: Hashable, Value> {
-    private struct Node {
+    fileprivate struct Node {
         var key: Key?
         var value: Value?
         var cost: Int
@@ -115,3 +115,9 @@ struct LRUStore<Key: Hashable, Value> {
         nodes[slot].older = -1
     }
 }
+
+/// A store of sendable keys and values may be handed between isolation domains, as the open-view pools keep theirs
+/// behind a lock.
+extension LRUStore: Sendable where Key: Sendable, Value: Sendable {}
+
+extension LRUStore.Node: Sendable where Key: Sendable, Value: Sendable {}

@@ -1,5 +1,5 @@
 import Metrics
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Which memcached servers of a list are answering, shared by every client of a pool and every request.
 ///
@@ -8,27 +8,27 @@ import Synchronization
 /// other servers until a background probe finds it answering again (``SharedTileCache``). libmemcached keeps its
 /// own failure state per client, so with a pool of clients each would otherwise pay the timeout once.
 package final class MemcachedHealth: Sendable {
-    private let down: Mutex<[Bool]>
+    private let down: NIOLockedValueBox<[Bool]>
     private let downGauge = Gauge(label: "iip_memcached_servers_down")
 
     /// Every one of `serverCount` servers up.
     package init(serverCount: Int) {
-        down = Mutex(Array(repeating: false, count: serverCount))
+        down = NIOLockedValueBox(Array(repeating: false, count: serverCount))
     }
 
     /// Whether server `index` is marked down.
     package func isDown(_ index: Int) -> Bool {
-        down.withLock { $0.indices.contains(index) && $0[index] }
+        down.withLockedValue { $0.indices.contains(index) && $0[index] }
     }
 
     /// The servers marked down, by index.
     package var downServers: [Int] {
-        down.withLock { states in states.indices.filter { states[$0] } }
+        down.withLockedValue { states in states.indices.filter { states[$0] } }
     }
 
     /// Whether every server is marked down.
     package var allDown: Bool {
-        down.withLock { $0.allSatisfy { $0 } }
+        down.withLockedValue { $0.allSatisfy { $0 } }
     }
 
     /// Marks server `index` down.
@@ -48,7 +48,7 @@ package final class MemcachedHealth: Sendable {
     }
 
     private func change(_ index: Int, to value: Bool) -> Bool {
-        let (changed, count) = down.withLock { states -> (Bool, Int) in
+        let (changed, count) = down.withLockedValue { states -> (Bool, Int) in
             guard states.indices.contains(index), states[index] != value else { return (false, 0) }
             states[index] = value
             return (true, states.count { $0 })

@@ -1,4 +1,5 @@
 import Metrics
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// What the memcached tile cache has done since it started: exported as `iip_memcached_*` metrics, and readable
@@ -40,7 +41,7 @@ package final class SharedCacheStatistics: Sendable {
         }
     }
 
-    private let counts = Mutex([Int](repeating: 0, count: Event.allCases.count))
+    private let counts = NIOLockedValueBox([Int](repeating: 0, count: Event.allCases.count))
     private let counters = Event.allCases.map { Counter(label: $0.metric) }
     private let longest = Atomic<Int64>(0)
     private let lookupTimer = Timer(label: "iip_memcached_lookup_seconds")
@@ -50,7 +51,7 @@ package final class SharedCacheStatistics: Sendable {
 
     /// Counts one `event`.
     package func record(_ event: Event) {
-        counts.withLock { $0[event.rawValue] += 1 }
+        counts.withLockedValue { $0[event.rawValue] += 1 }
         counters[event.rawValue].increment()
     }
 
@@ -63,7 +64,7 @@ package final class SharedCacheStatistics: Sendable {
 
     /// How many times `event` happened.
     package func count(_ event: Event) -> Int {
-        counts.withLock { $0[event.rawValue] }
+        counts.withLockedValue { $0[event.rawValue] }
     }
 
     /// The longest a request has waited for a lookup.

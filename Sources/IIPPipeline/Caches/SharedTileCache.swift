@@ -1,5 +1,6 @@
 package import Logging
 import Metrics
+import NIOConcurrencyHelpers
 package import NIOCore
 import Synchronization
 
@@ -27,7 +28,7 @@ package final class SharedTileCache: Sendable {
     private let logger: Logger
     private let loggedTooLarge = Atomic<Bool>(false)
     private let pendingStores = Atomic<Int>(0)
-    private let prober = Mutex<Task<Void, Never>?>(nil)
+    private let prober = NIOLockedValueBox<Task<Void, Never>?>(nil)
     /// What the cache has done.
     package let statistics = SharedCacheStatistics()
     /// Which memcached servers are answering.
@@ -132,7 +133,7 @@ package final class SharedTileCache: Sendable {
 
     /// Stops the probe and the memcached threads.
     package func shutdown() async {
-        prober.withLock { $0.take() }?.cancel()
+        prober.withLockedValue { $0.take() }?.cancel()
         await executor.shutdown()
     }
 
@@ -156,7 +157,7 @@ package final class SharedTileCache: Sendable {
 
     /// Probes the servers marked down every `retryInterval`, marking up those that answer, until none is down.
     private func startProbing() {
-        prober.withLock { task in
+        prober.withLockedValue { task in
             guard task == nil else { return }
             task = Task { [weak self] in
                 while let self, !Task.isCancelled {
@@ -175,7 +176,7 @@ package final class SharedTileCache: Sendable {
                 logger.notice("memcached: a server answers again", metadata: ["server": "\(client.servers[server])"])
             }
         }
-        return prober.withLock { task in
+        return prober.withLockedValue { task in
             guard client.health.downServers.isEmpty else { return false }
             task = nil
             return true

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Waiting for work that cannot be interrupted (a blocking call on another thread) for at most a given time.
 package enum BoundedWait {
@@ -26,14 +26,14 @@ package enum BoundedWait {
 
     /// The continuation, resumed by whichever of the work and the timer comes first.
     private final class Slot<T: Sendable>: Sendable {
-        private let continuation = Mutex<CheckedContinuation<T?, Never>?>(nil)
+        private let continuation = NIOLockedValueBox<CheckedContinuation<T?, Never>?>(nil)
 
         func hold(_ waiting: CheckedContinuation<T?, Never>) {
-            continuation.withLock { $0 = waiting }
+            continuation.withLockedValue { $0 = waiting }
         }
 
         func resume(_ value: T?) {
-            continuation.withLock { $0.take() }?.resume(returning: value)
+            continuation.withLockedValue { $0.take() }?.resume(returning: value)
         }
     }
 }

@@ -1,5 +1,5 @@
 import CIIPShims
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Hands the memory that region exports freed back to the system once no export is running, at most once per
 /// interval (MEMORY_TRIM_INTERVAL).
@@ -18,7 +18,7 @@ final class MemoryReclaimer: Sendable {
     private let interval: Duration
     private let executor: CodecExecutor
     private let trim: @Sendable () -> Void
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     /// - Parameters:
     ///   - interval: The shortest time between two trims; zero or less disables trimming.
@@ -41,7 +41,7 @@ final class MemoryReclaimer: Sendable {
     func exportsWentIdle() -> Bool {
         guard interval > .zero else { return false }
         let now = ContinuousClock.now
-        let due: ContinuousClock.Instant? = state.withLock { state in
+        let due: ContinuousClock.Instant? = state.withLockedValue { state in
             if state.pending { return nil }
             if let previous = state.lastTrim, now - previous < interval {
                 state.pending = true
@@ -54,7 +54,7 @@ final class MemoryReclaimer: Sendable {
         Task { [self] in
             if due > now {
                 try? await Task.sleep(until: due, clock: .continuous)
-                state.withLock { state in
+                state.withLockedValue { state in
                     state.pending = false
                     state.lastTrim = .now
                 }

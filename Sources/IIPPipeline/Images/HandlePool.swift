@@ -1,5 +1,5 @@
 package import IIPImaging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The open handles of one image, each lent to one decode at a time.
 ///
@@ -14,7 +14,7 @@ final class HandlePool: Sendable {
         let source: any ImageSource
     }
 
-    private let idle: Mutex<[Lease]>
+    private let idle: NIOLockedValueBox<[Lease]>
     private let maxIdle: Int
     private let counter: HandleCounter
     private let open: @Sendable () throws(ImagingError) -> any ImageSource
@@ -28,7 +28,7 @@ final class HandlePool: Sendable {
         first: (any ImageSource)?, maxIdle: Int, counter: HandleCounter,
         open: @escaping @Sendable () throws(ImagingError) -> any ImageSource
     ) {
-        idle = Mutex(first.map { [Lease(source: $0)] } ?? [])
+        idle = NIOLockedValueBox(first.map { [Lease(source: $0)] } ?? [])
         self.maxIdle = max(maxIdle, 1)
         self.counter = counter
         self.open = open
@@ -36,20 +36,20 @@ final class HandlePool: Sendable {
     }
 
     deinit {
-        counter.add(-idle.withLock { $0.count })
+        counter.add(-idle.withLockedValue { $0.count })
     }
 
     /// Runs `body` with a source nobody else is using. Call it on a codec thread: it may open a file.
     func withSource<T>(_ body: (any ImageSource) throws(ImagingError) -> T) throws(ImagingError) -> T {
         let lease: Lease
-        if let reused = idle.withLock({ $0.popLast() }) {
+        if let reused = idle.withLockedValue({ $0.popLast() }) {
             lease = reused
         } else {
             lease = Lease(source: try open())
             counter.add(1)
         }
         defer {
-            let kept = idle.withLock { list in
+            let kept = idle.withLockedValue { list in
                 guard list.count < maxIdle else { return false }
                 list.append(lease)
                 return true
@@ -60,5 +60,5 @@ final class HandlePool: Sendable {
     }
 
     /// The number of idle handles.
-    var idleCount: Int { idle.withLock { $0.count } }
+    var idleCount: Int { idle.withLockedValue { $0.count } }
 }

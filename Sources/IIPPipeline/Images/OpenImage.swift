@@ -1,7 +1,7 @@
 package import IIPImaging
 package import IIPModel
 package import IIPProtocol
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// An image the registry has opened: its description, its file status and a pool of handles for decoding.
 package final class OpenImage: Sendable {
@@ -18,9 +18,9 @@ package final class OpenImage: Sendable {
     let handles: HandlePool
     /// The other views of a sequence or stack; `nil` for a single image, whose one view answers every angle.
     let views: ViewPools?
-    private let histogramMemo = Mutex<Histogram?>(nil)
+    private let histogramMemo = NIOLockedValueBox<Histogram?>(nil)
     /// Documents already written (info.json by IIIF version and id): a handful at most (one per host and version).
-    private let documentMemo = Mutex<[String: String]>([:])
+    private let documentMemo = NIOLockedValueBox<[String: String]>([:])
     private static let documentMemoLimit = 16
 
     init(
@@ -40,19 +40,19 @@ package final class OpenImage: Sendable {
     /// with the image's sample range first (iipsrv-reference §6.4).
     /// A blocking call on first use: run it on the ``CodecExecutor``.
     package func histogram() throws(ImagingError) -> Histogram {
-        if let known = histogramMemo.withLock({ $0 }) { return known }
+        if let known = histogramMemo.withLockedValue({ $0 }) { return known }
         let tile = try readTile(resolution: 0, tile: 0)
         let histogram = Histogram.of(tile, minimum: description.minValues, maximum: description.maxValues)
-        histogramMemo.withLock { $0 = histogram }
+        histogramMemo.withLockedValue { $0 = histogram }
         return histogram
     }
 
     /// The document for `key` (info.json: the IIIF version and id), written by `make` the first time. The image is
     /// reopened when its file changes, so a document never outlives the file it describes.
     package func document(key: String, make: () -> String) -> String {
-        if let known = documentMemo.withLock({ $0[key] }) { return known }
+        if let known = documentMemo.withLockedValue({ $0[key] }) { return known }
         let text = make()
-        documentMemo.withLock { memo in
+        documentMemo.withLockedValue { memo in
             if memo.count >= Self.documentMemoLimit { memo.removeAll(keepingCapacity: true) }
             memo[key] = text
         }

@@ -1,7 +1,7 @@
 package import IIPImaging
 package import IIPModel
 package import IIPProtocol
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The images behind the views of a sequence (one file per angle pair) or a stack (one TIFF page per layer),
 /// each opened on first use with a handle pool of its own (iipsrv-reference §7.1, §7.5).
@@ -22,7 +22,7 @@ final class ViewPools: Sendable {
     private let description: ImageDescription
     private let maxIdle: Int
     private let opener: ImageSourceOpener
-    private let pools: Mutex<LRUStore<SequenceAngles, HandlePool>>
+    private let pools: NIOLockedValueBox<LRUStore<SequenceAngles, HandlePool>>
     private let handles: HandleCounter
     /// The most views kept open per image besides the first; the least recently used is closed beyond it (its
     /// handles close once the decodes using them end).
@@ -39,7 +39,7 @@ final class ViewPools: Sendable {
         self.description = description
         self.maxIdle = maxIdle
         self.opener = opener
-        self.pools = Mutex(LRUStore(budget: Self.maxOpenViews))
+        self.pools = NIOLockedValueBox(LRUStore(budget: Self.maxOpenViews))
     }
 
     /// The pool of the view `angles`, opening its first handle if needed. Blocking: call it on a codec thread.
@@ -66,7 +66,7 @@ final class ViewPools: Sendable {
             (path, page) = (sequence.path(horizontal: angles.horizontal, vertical: angles.vertical), 0)
         }
         if key == Self.firstKey(kind) { return first }
-        if let known = pools.withLock({ $0.value(for: key) }) { return known }
+        if let known = pools.withLockedValue({ $0.value(for: key) }) { return known }
         // A sparse grid of angles has no file for this pair (and a FIFO would block the open): never show the
         // filesystem path.
         guard FileStatus.of(path)?.isRegularFile == true else {
@@ -89,7 +89,7 @@ final class ViewPools: Sendable {
             }
             return another
         }
-        return pools.withLock { known in
+        return pools.withLockedValue { known in
             if let existing = known.value(for: key) { return existing }
             _ = known.insert(pool, for: key, cost: 1)
             return pool

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What one request spent its time on, stage by stage, with the facts its metrics, `Server-Timing` header, access
 /// log line and trace are made of. Made once per request, and only when one of those is on.
@@ -37,12 +37,12 @@ public final class RequestTimeline: Sendable {
 
     /// When the request reached the server.
     public let start: ContinuousClock.Instant
-    private let state: Mutex<Summary>
+    private let state: NIOLockedValueBox<Summary>
 
     /// Starts a timeline at `start`.
     public init(start: ContinuousClock.Instant = .now) {
         self.start = start
-        state = Mutex(
+        state = NIOLockedValueBox(
             Summary(
                 stages: Array(repeating: StageTime(), count: RequestStage.allCases.count), requestProtocol: .other,
                 cache: .none, tilesPassedThrough: 0))
@@ -69,7 +69,7 @@ public final class RequestTimeline: Sendable {
     /// Counts `from` to `to` as time spent in `stage`.
     public func record(_ stage: RequestStage, from: ContinuousClock.Instant, to: ContinuousClock.Instant) {
         let offset = from - start
-        state.withLock { summary in
+        state.withLockedValue { summary in
             var time = summary.stages[stage.rawValue]
             if time.count == 0 || offset < time.offset { time.offset = offset }
             time.total += to - from
@@ -81,27 +81,27 @@ public final class RequestTimeline: Sendable {
     /// Takes away `duration` from `stage`, before or after the stage is recorded: time a measured stage spent in
     /// others it contains (a cache lookup that rendered the tile itself).
     public func deduct(_ duration: Duration, from stage: RequestStage) {
-        state.withLock { $0.stages[stage.rawValue].total -= duration }
+        state.withLockedValue { $0.stages[stage.rawValue].total -= duration }
     }
 
     /// Sets the request's protocol.
     public func setProtocol(_ requestProtocol: RequestProtocol) {
-        state.withLock { $0.requestProtocol = requestProtocol }
+        state.withLockedValue { $0.requestProtocol = requestProtocol }
     }
 
     /// Notes where a tile came from; the outcome that stands for the most work is kept.
     public func noteCache(_ outcome: CacheOutcome) {
-        state.withLock { $0.cache = max($0.cache, outcome) }
+        state.withLockedValue { $0.cache = max($0.cache, outcome) }
     }
 
     /// Counts a tile sent as stored.
     public func notePassThrough() {
-        state.withLock { $0.tilesPassedThrough += 1 }
+        state.withLockedValue { $0.tilesPassedThrough += 1 }
     }
 
     /// What has been recorded so far.
     public var summary: Summary {
-        var summary = state.withLock { $0 }
+        var summary = state.withLockedValue { $0 }
         for index in summary.stages.indices where summary.stages[index].total < .zero {
             summary.stages[index].total = .zero
         }

@@ -1,5 +1,5 @@
 package import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The log line for requests refused with 503 because the pipeline is full: at most one a second, with how many
 /// were refused since the last, so that a flood is visible in the log without flooding it.
@@ -9,7 +9,7 @@ package final class BusyReport: Sendable {
         var refused = 0
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private let interval: Duration
     private let message: Logger.Message
 
@@ -28,7 +28,7 @@ package final class BusyReport: Sendable {
     /// Counts one refusal and logs a line when the last one is at least `interval` old.
     package func refused(logger: Logger) {
         let now = ContinuousClock.now
-        let count: Int? = state.withLock { state in
+        let count: Int? = state.withLockedValue { state in
             state.refused += 1
             if let last = state.last, now - last < interval { return nil }
             state.last = now

@@ -1,7 +1,7 @@
 package import HTTPTypes
 package import IIPProtocol
+import NIOConcurrencyHelpers
 package import NIOCore
-import Synchronization
 
 /// Builds responses with the headers iipsrv sends for each kind of answer (iipsrv-reference §10, §11).
 package struct ResponseFactory: Sendable {
@@ -32,13 +32,13 @@ package struct ResponseFactory: Sendable {
     private let lastDate = LastDate()
 
     private final class LastDate: Sendable {
-        let value = Mutex<(seconds: Int64, text: String)>((Int64.min, ""))
+        let value = NIOLockedValueBox<(seconds: Int64, text: String)>((Int64.min, ""))
     }
 
     private func lastModifiedText(_ seconds: Int64) -> String {
-        if let text = lastDate.value.withLock({ $0.seconds == seconds ? $0.text : nil }) { return text }
+        if let text = lastDate.value.withLockedValue({ $0.seconds == seconds ? $0.text : nil }) { return text }
         let text = HTTPDate.format(seconds)
-        lastDate.value.withLock { $0 = (seconds, text) }
+        lastDate.value.withLockedValue { $0 = (seconds, text) }
         return text
     }
 

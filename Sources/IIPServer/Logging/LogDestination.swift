@@ -1,5 +1,5 @@
 import CIIPShims
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -28,7 +28,7 @@ public final class LogDestination: Sendable {
 
     private let path: String
 
-    private let lock: Mutex<Guarded>
+    private let lock: NIOLockedValueBox<Guarded>
 
     /// Opens the destination named by a LOGFILE value.
     public init(logFile: String) {
@@ -44,18 +44,18 @@ public final class LogDestination: Sendable {
         default:
             if let file = fopen(logFile, "a") { sink = .file(file) } else { sink = .none }
         }
-        lock = Mutex(Guarded(sink: sink))
+        lock = NIOLockedValueBox(Guarded(sink: sink))
         path = logFile
     }
 
     /// Whether lines are written anywhere.
     public var isEnabled: Bool {
-        lock.withLock { if case .none = $0.sink { false } else { true } }
+        lock.withLockedValue { if case .none = $0.sink { false } else { true } }
     }
 
     /// Writes one line (a newline is added) at a syslog priority (3 error ... 7 debug).
     public func writeLine(_ line: String, priority: Int32) {
-        lock.withLock { guarded in
+        lock.withLockedValue { guarded in
             switch guarded.sink {
             case .file(let file):
                 let written = fputs(line + "\n", file) >= 0 && fflush(file) == 0
@@ -89,7 +89,7 @@ public final class LogDestination: Sendable {
     }
 
     deinit {
-        lock.withLock { guarded in
+        lock.withLockedValue { guarded in
             if case .file(let file) = guarded.sink { fclose(file) }
         }
     }

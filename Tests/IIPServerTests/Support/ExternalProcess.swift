@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A real program started by a test (nginx, Apache, wrk, cgi-fcgi, spawn-fcgi, the server binary), stopped when
 /// the test is done and, whatever happens, when the test process exits.
@@ -61,7 +61,7 @@ final class ExternalProcess: Sendable {
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
         pid = child
         status = ExitStatus()
-        ExternalProcess.registry.withLock { $0.insert(child) }
+        ExternalProcess.registry.withLockedValue { $0.insert(child) }
         let status = status
         let spawned = child
         Thread.detachNewThread {
@@ -101,7 +101,7 @@ final class ExternalProcess: Sendable {
             }
         }
         kill(-pid, SIGKILL)
-        _ = ExternalProcess.registry.withLock { $0.remove(pid) }
+        _ = ExternalProcess.registry.withLockedValue { $0.remove(pid) }
     }
 
     /// What the process wrote so far.
@@ -109,9 +109,9 @@ final class ExternalProcess: Sendable {
 
     /// The exit status, once known.
     private final class ExitStatus: Sendable {
-        private let value = Mutex<Int32?>(nil)
-        var code: Int32? { value.withLock { $0 } }
-        func finish(_ code: Int32) { value.withLock { $0 = code } }
+        private let value = NIOLockedValueBox<Int32?>(nil)
+        var code: Int32? { value.withLockedValue { $0 } }
+        func finish(_ code: Int32) { value.withLockedValue { $0 = code } }
     }
 
     /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not export.
@@ -124,11 +124,11 @@ final class ExternalProcess: Sendable {
 
     // MARK: Clean-up at exit
 
-    private static let registry: Mutex<Set<pid_t>> = {
+    private static let registry: NIOLockedValueBox<Set<pid_t>> = {
         atexit {
-            for pid in ExternalProcess.registry.withLock({ $0 }) { kill(-pid, SIGKILL) }
+            for pid in ExternalProcess.registry.withLockedValue({ $0 }) { kill(-pid, SIGKILL) }
         }
-        return Mutex([])
+        return NIOLockedValueBox([])
     }()
 
     /// Finds a program on the PATH or in the usual system folders.

@@ -42,6 +42,65 @@ TIFF *iip_tiff_open(const char *path, const char *mode, iip_tiff_messages *messa
     return tif;
 }
 
+static tmsize_t iip_tiff_client_read(thandle_t handle, void *buffer, tmsize_t size) {
+    iip_tiff_client *client = (iip_tiff_client *)handle;
+    if (size <= 0) return 0;
+    if (client->position >= client->length) return 0;
+    int64_t got = client->read_at(client->context, client->position, buffer, (int64_t)size);
+    if (got < 0) return -1;
+    client->position += (uint64_t)got;
+    return (tmsize_t)got;
+}
+
+static tmsize_t iip_tiff_client_write(thandle_t handle, void *buffer, tmsize_t size) {
+    (void)handle;
+    (void)buffer;
+    (void)size;
+    return -1; /* read-only */
+}
+
+static toff_t iip_tiff_client_seek(thandle_t handle, toff_t offset, int whence) {
+    iip_tiff_client *client = (iip_tiff_client *)handle;
+    uint64_t base = whence == SEEK_CUR ? client->position : whence == SEEK_END ? client->length : 0;
+    if (offset > UINT64_MAX - base) return (toff_t)-1;
+    client->position = base + offset;
+    return client->position;
+}
+
+static int iip_tiff_client_close(thandle_t handle) {
+    (void)handle;
+    return 0; /* the caller owns the client */
+}
+
+static toff_t iip_tiff_client_size(thandle_t handle) { return ((iip_tiff_client *)handle)->length; }
+
+static int iip_tiff_client_map(thandle_t handle, void **base, toff_t *size) {
+    (void)handle;
+    (void)base;
+    (void)size;
+    return 0; /* never mapped */
+}
+
+static void iip_tiff_client_unmap(thandle_t handle, void *base, toff_t size) {
+    (void)handle;
+    (void)base;
+    (void)size;
+}
+
+TIFF *iip_tiff_client_open(const char *name, const char *mode, iip_tiff_client *client, iip_tiff_messages *messages,
+                           int64_t max_single_alloc) {
+    TIFFOpenOptions *options = TIFFOpenOptionsAlloc();
+    if (options == NULL) return NULL;
+    TIFFOpenOptionsSetErrorHandlerExtR(options, iip_tiff_error_handler, messages);
+    TIFFOpenOptionsSetWarningHandlerExtR(options, iip_tiff_warning_handler, messages);
+    if (max_single_alloc > 0) TIFFOpenOptionsSetMaxSingleMemAlloc(options, (tmsize_t)max_single_alloc);
+    TIFF *tif = TIFFClientOpenExt(name, mode, (thandle_t)client, iip_tiff_client_read, iip_tiff_client_write,
+                                  iip_tiff_client_seek, iip_tiff_client_close, iip_tiff_client_size,
+                                  iip_tiff_client_map, iip_tiff_client_unmap, options);
+    TIFFOpenOptionsFree(options);
+    return tif;
+}
+
 void iip_tiff_silence_global_handlers(void) {
     TIFFSetErrorHandler(NULL);
     TIFFSetWarningHandler(NULL);
@@ -73,12 +132,16 @@ int iip_tiff_get_colormap(TIFF *tif, const uint16_t **red, const uint16_t **gree
 
 /* Reads `length` bytes at `offset` of the file behind `tif`; 1 when all were read. */
 static int iip_tiff_pread(TIFF *tif, uint64_t offset, void *buffer, size_t length) {
-    int fd = TIFFFileno(tif);
-    if (fd < 0 || offset > (uint64_t)INT64_MAX - length) return 0;
+    if (offset > (uint64_t)INT64_MAX - length) return 0;
+    /* Through the handle's own procedures, so that files opened by descriptor and by client read alike; libtiff
+     * seeks before each of its reads, so moving the position here does not disturb it. */
+    TIFFSeekProc seek = TIFFGetSeekProc(tif);
+    TIFFReadWriteProc read = TIFFGetReadProc(tif);
+    thandle_t handle = TIFFClientdata(tif);
+    if (seek(handle, (toff_t)offset, SEEK_SET) != (toff_t)offset) return 0;
     size_t done = 0;
     while (done < length) {
-        ssize_t got = pread(fd, (char *)buffer + done, length - done, (off_t)(offset + done));
-        if (got < 0 && errno == EINTR) continue;
+        tmsize_t got = read(handle, (char *)buffer + done, (tmsize_t)(length - done));
         if (got <= 0) return 0;
         done += (size_t)got;
     }

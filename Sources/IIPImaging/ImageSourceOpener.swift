@@ -19,16 +19,20 @@ public struct ImageSourceOpener: Sendable {
     /// Tries a module on a file in a child process before opening it here (DECODER_MODULE_CHECK); `nil` trusts
     /// modules.
     public var probe: DecoderModuleProbe?
+    /// The store paths that are URLs are read from (FILESYSTEM_PREFIX `s3://`, `http://`, `https://`); `nil` when
+    /// every image is a local file.
+    public var remote: (any RemoteObjects)?
 
     /// Creates an opener.
     public init(
         limits: ImageLimits = .default, layers: Int = 0, modules: DecoderModules = DecoderModules(),
-        probe: DecoderModuleProbe? = nil
+        probe: DecoderModuleProbe? = nil, remote: (any RemoteObjects)? = nil
     ) {
         self.limits = limits
         self.layers = layers
         self.modules = modules
         self.probe = probe
+        self.remote = remote
     }
 
     /// Opens `path` (a blocking call): with the module that reads its extension, if any (modules take precedence,
@@ -40,6 +44,7 @@ public struct ImageSourceOpener: Sendable {
     /// Opens one page of `path`: a layer of a multi-page TIFF stack (``TIFFStack``); every other file has only
     /// page 0.
     public func open(path: String, page: Int) throws(ImagingError) -> any ImageSource {
+        if let remote, remote.handles(path) { return try openRemote(remote.open(path), page: page) }
         if page != 0 {
             guard try Self.sniff(path) == .tiff, modules.module(forPath: path) == nil else {
                 throw .invalidParameter("no stack layer \(page): the image is not a stack")
@@ -55,6 +60,19 @@ public struct ImageSourceOpener: Sendable {
         case .tiff: return try PyramidTIFF(path: path, limits: limits)
         case .jpeg2000, .jpeg2000Codestream: return try JPEG2000Source(path: path, limits: limits, layers: layers)
         case .jpeg: return try JPEGSource(path: path, limits: limits)
+        }
+    }
+
+    /// Opens a file on a remote store by its first bytes: pyramid TIFFs and JPEG 2000, the formats read by byte
+    /// ranges. Decoder modules and JPEG files read local files only.
+    private func openRemote(_ source: any ByteSource, page: Int) throws(ImagingError) -> any ImageSource {
+        let kind = ImageFileKind(header: try source.read(at: 0, count: 12))
+        if page != 0, kind != .tiff { throw .invalidParameter("no stack layer \(page): the image is not a stack") }
+        switch kind {
+        case .tiff: return try PyramidTIFF(source: source, limits: limits, page: page)
+        case .jpeg2000, .jpeg2000Codestream: return try JPEG2000Source(source: source, limits: limits, layers: layers)
+        case .jpeg: throw .unsupportedFormat("JPEG files are read from local storage only")
+        case nil: throw .unsupportedFormat("unrecognised file signature")
         }
     }
 

@@ -21,6 +21,21 @@ typedef struct iip_tiff_messages {
 /// `max_single_alloc` caps any single allocation libtiff makes for this handle (0: libtiff's default).
 TIFF *iip_tiff_open(const char *path, const char *mode, iip_tiff_messages *messages, int64_t max_single_alloc);
 
+/// A file libtiff reads through a caller's function (a remote object, say) instead of a descriptor. `read_at` reads
+/// up to `count` bytes at `offset` into `buffer` and returns how many it read, or -1 on an error; the handle keeps
+/// its own position and answers seeks and size queries from `length`. Owned by the caller, who keeps it alive until
+/// TIFFClose.
+typedef struct iip_tiff_client {
+    void *context;
+    int64_t (*read_at)(void *context, uint64_t offset, void *buffer, int64_t count);
+    uint64_t length;
+    uint64_t position;
+} iip_tiff_client;
+
+/// TIFFClientOpenExt over `client`, read-only, with the same error capture and allocation limit as iip_tiff_open.
+TIFF *iip_tiff_client_open(const char *name, const char *mode, iip_tiff_client *client, iip_tiff_messages *messages,
+                           int64_t max_single_alloc);
+
 /// Returns the heap's free pages to the system (glibc's malloc_trim(0); nothing elsewhere). Walks every malloc
 /// arena: a blocking call. Returns 1 when memory was released.
 int iip_release_free_memory(void);

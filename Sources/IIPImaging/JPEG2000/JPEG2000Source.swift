@@ -59,8 +59,24 @@ public final class JPEG2000Source: ImageSource {
     ///   - limits: What the header may ask for (sizes, components, levels).
     ///   - layers: MAX_LAYERS: 0 for half the layers rounded up, -1 for all, a positive count for at most that many.
     /// - Throws: ``ImagingError`` when the file is unreadable, not JPEG 2000, or has a layout this reader refuses.
-    public init(path: String, limits: ImageLimits = .default, layers: Int = 0) throws(ImagingError) {
-        let file = try OpenJPEGFileReader(path: path)
+    public convenience init(path: String, limits: ImageLimits = .default, layers: Int = 0) throws(ImagingError) {
+        try self.init(file: OpenJPEGFileReader(path: path), limits: limits, layers: layers)
+    }
+
+    /// Opens the JPEG 2000 file `source` holds (a local file or a remote object) and reads its boxes and main
+    /// header; every decode reads through `source`.
+    ///
+    /// - Parameters:
+    ///   - limits: What the header may ask for (sizes, components, levels).
+    ///   - layers: MAX_LAYERS: 0 for half the layers rounded up, -1 for all, a positive count for at most that many.
+    /// - Throws: ``ImagingError`` when the file is unreadable, not JPEG 2000, or has a layout this reader refuses.
+    public convenience init(source: any ByteSource, limits: ImageLimits = .default, layers: Int = 0)
+        throws(ImagingError)
+    {
+        try self.init(file: OpenJPEGFileReader(source: source), limits: limits, layers: layers)
+    }
+
+    private init(file: OpenJPEGFileReader, limits: ImageLimits, layers: Int) throws(ImagingError) {
         let signature = file.read(at: 0, count: 12)
         let codec: OPJ_CODEC_FORMAT
         switch ImageFileKind(header: signature) {

@@ -1,80 +1,67 @@
 import COpenJPEG
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// An open JPEG 2000 file that OpenJPEG reads through its stream callbacks with `pread`: the file is opened once
-/// per source, and every decode gets a fresh stream (OpenJPEG's decoder is single-use) without reopening it.
+/// An open JPEG 2000 file that OpenJPEG reads through its stream callbacks: the file (a ``ByteSource``, local or
+/// remote) is opened once per source, and every decode gets a fresh stream (OpenJPEG's decoder is single-use)
+/// without reopening it.
 ///
 /// Not `Sendable`: one decode uses one stream at a time, as the source that owns it.
 final class OpenJPEGFileReader {
     /// The file's length in bytes.
-    let length: Int
-    private let descriptor: Int32
+    var length: Int { source.length }
+    /// Where the bytes come from.
+    let source: any ByteSource
 
-    /// Opens `path` for reading.
-    init(path: String) throws(ImagingError) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-            close(descriptor)
-            throw .unreadable(path: path, reason: "not a regular file")
-        }
-        self.descriptor = descriptor
-        self.length = Int(status.st_size)
+    /// Opens the local file at `path` for reading.
+    convenience init(path: String) throws(ImagingError) {
+        self.init(source: try LocalFile(path: path))
     }
 
-    deinit { close(descriptor) }
+    /// Reads `source`.
+    init(source: any ByteSource) {
+        self.source = source
+    }
 
-    /// Reads up to `count` bytes at `offset`; fewer at the end of the file, none past it.
+    /// Reads up to `count` bytes at `offset`; fewer at the end of the file, none past it or when it cannot be read.
     func read(at offset: Int, count: Int) -> [UInt8] {
-        guard offset >= 0, offset < length, count > 0 else { return [] }
-        let wanted = min(count, length - offset)
-        return [UInt8](unsafeUninitializedCapacity: wanted) { buffer, initialized in
-            var done = 0
-            while done < wanted {
-                let got = pread(descriptor, buffer.baseAddress! + done, wanted - done, off_t(offset + done))
-                if got <= 0 {
-                    if got < 0, errno == EINTR { continue }
-                    break
-                }
-                done += got
-            }
-            initialized = done
-        }
+        (try? source.read(at: offset, count: count)) ?? []
     }
 
     /// Runs `body` with a new OpenJPEG input stream positioned at the start of the file.
+    ///
+    /// - Throws: what `body` throws; when the file could not be read during it, the read's error instead (a remote
+    ///   store that failed), so that the answer says why rather than that the codestream was bad.
     func withStream<T>(
         _ body: (UnsafeMutablePointer<opj_stream_t?>) throws(ImagingError) -> T
     ) throws(ImagingError) -> T {
-        let cursor = Cursor(descriptor: descriptor, length: length)
+        let cursor = Cursor(source: source)
         return try withExtendedLifetime(cursor) { () throws(ImagingError) -> T in
             // 64 KiB chunks: OpenJPEG reads larger spans straight into its own buffers.
             guard let stream = opj_stream_create(65536, 1) else { throw .decodeFailed("JPEG 2000: out of memory") }
             defer { opj_stream_destroy(stream) }
             opj_stream_set_user_data(stream, Unmanaged.passUnretained(cursor).toOpaque(), nil)
-            opj_stream_set_user_data_length(stream, UInt64(length))
+            opj_stream_set_user_data_length(stream, UInt64(source.length))
             opj_stream_set_read_function(stream, Cursor.read)
             opj_stream_set_skip_function(stream, Cursor.skip)
             opj_stream_set_seek_function(stream, Cursor.seek)
-            return try body(stream)
+            do throws(ImagingError) {
+                return try body(stream)
+            } catch {
+                throw cursor.failure ?? error
+            }
         }
     }
 
     /// A stream's position in the file.
     private final class Cursor {
-        let descriptor: Int32
+        let source: any ByteSource
         let length: Int
         var position = 0
+        /// The first read error, kept for the caller: OpenJPEG only sees the end of the stream.
+        var failure: ImagingError?
 
-        init(descriptor: Int32, length: Int) {
-            self.descriptor = descriptor
-            self.length = length
+        init(source: any ByteSource) {
+            self.source = source
+            self.length = source.length
         }
 
         static let read: opj_stream_read_fn = { buffer, count, context in
@@ -82,14 +69,13 @@ final class OpenJPEGFileReader {
             let cursor = Unmanaged<Cursor>.fromOpaque(context).takeUnretainedValue()
             guard cursor.position < cursor.length else { return -1 }  // (OPJ_SIZE_T)-1: end of stream
             let wanted = min(count, cursor.length - cursor.position)
-            var done = 0
-            while done < wanted {
-                let got = pread(cursor.descriptor, buffer + done, wanted - done, off_t(cursor.position + done))
-                if got <= 0 {
-                    if got < 0, errno == EINTR { continue }
-                    break
-                }
-                done += got
+            let done: Int
+            do throws(ImagingError) {
+                done = try cursor.source.read(
+                    at: cursor.position, into: UnsafeMutableRawBufferPointer(start: buffer, count: wanted))
+            } catch {
+                cursor.failure = cursor.failure ?? error
+                return -1
             }
             guard done > 0 else { return -1 }
             cursor.position += done

@@ -64,8 +64,29 @@ public final class PyramidTIFF {
     ///   - page: The stack layer, 0 for the first; a file that is not a stack has only page 0.
     /// - Throws: ``ImagingError/invalidParameter(_:)`` for a page the file does not have, and what
     ///   ``init(path:limits:)`` throws.
-    public init(path: String, limits: ImageLimits, page: Int) throws(ImagingError) {
-        let file = try TIFFFile(path: path)
+    public convenience init(path: String, limits: ImageLimits, page: Int) throws(ImagingError) {
+        try self.init(file: TIFFFile(path: path), limits: limits, page: page)
+    }
+
+    /// Opens one page of the TIFF file `source` holds (a local file or a remote object); every tile is read
+    /// through `source`.
+    ///
+    /// - Parameters:
+    ///   - limits: What the header may ask for (sizes, tile sizes, levels, samples).
+    ///   - page: The stack layer, 0 for the first; a file that is not a stack has only page 0.
+    /// - Throws: what ``init(path:limits:page:)`` throws; the source's own error when it could not be read.
+    public convenience init(source: any ByteSource, limits: ImageLimits = .default, page: Int = 0)
+        throws(ImagingError)
+    {
+        let file = try TIFFFile(source: source, mode: "rm")
+        do {
+            try self.init(file: file, limits: limits, page: page)
+        } catch {
+            throw file.readFailure ?? error
+        }
+    }
+
+    private init(file: TIFFFile, limits: ImageLimits, page: Int) throws(ImagingError) {
         let stack = try TIFFStack(file, limits: limits)
         if page != 0 {
             guard page > 0, page < stack.pages.count else {
@@ -161,7 +182,7 @@ public final class PyramidTIFF {
             (level.tileWidth * samplesPerPlane * bits + 7) / 8
         let expected = sourceRowBytes * level.tileHeight
         guard tileSize >= expected, tileSize > 0 else {
-            throw .decodeFailed(file.lastError ?? "unexpected tile size \(tileSize)")
+            throw file.takeReadFailure() ?? .decodeFailed(file.lastError ?? "unexpected tile size \(tileSize)")
         }
         guard tileSize <= limits.maxTileBytes else {
             throw .unsupportedLayout("a tile of \(tileSize) bytes exceeds \(limits.maxTileBytes)")
@@ -182,7 +203,9 @@ public final class PyramidTIFF {
             let read = raw.withUnsafeMutableBytes {
                 TIFFReadEncodedTile(file.handle, planeTile, $0.baseAddress, tmsize_t(tileSize))
             }
-            guard read >= 0 else { throw .decodeFailed(file.lastError ?? "cannot read tile \(tile)") }
+            guard read >= 0 else {
+                throw file.takeReadFailure() ?? .decodeFailed(file.lastError ?? "cannot read tile \(tile)")
+            }
             if bits == 64 {
                 // Narrowed as read: the rest of the pipeline sees 32-bit floats, rows half as long.
                 raw = try TIFFSampleLayout.narrowDoubles(raw, count: expected / 8)
@@ -278,7 +301,9 @@ public final class PyramidTIFF {
         let read = raw.withUnsafeMutableBytes {
             TIFFReadRawTile(file.handle, index, $0.baseAddress, tmsize_t(size))
         }
-        guard read == size else { throw .decodeFailed(file.lastError ?? "cannot read tile \(tile)") }
+        guard read == size else {
+            throw file.takeReadFailure() ?? .decodeFailed(file.lastError ?? "cannot read tile \(tile)")
+        }
         return raw
     }
 

@@ -24,11 +24,74 @@ final class TIFFFile {
         }
         handle = tif
         currentDirectoryOffset = TIFFCurrentDirOffset(tif)
+        client = nil
+    }
+
+    /// Opens the TIFF file `source` holds (a local file or a remote object) read-only through libtiff's client
+    /// procedures, with the same mode and allocation limit as ``init(path:mode:maxSingleAllocation:)``.
+    ///
+    /// A read error (a remote store that failed) reaches libtiff as a short read; the first one is kept in
+    /// ``readFailure`` so that callers can answer with it rather than with libtiff's "cannot read tile".
+    init(source: any ByteSource, mode: String = "rmO", maxSingleAllocation: Int = 256 << 20) throws(ImagingError) {
+        let reader = ClientReader(source: source)
+        let client = UnsafeMutablePointer<iip_tiff_client>.allocate(capacity: 1)
+        client.initialize(
+            to: iip_tiff_client(
+                context: Unmanaged.passUnretained(reader).toOpaque(), read_at: ClientReader.readAt,
+                length: UInt64(source.length), position: 0))
+        messages = .allocate(capacity: 1)
+        messages.initialize(to: iip_tiff_messages())
+        guard let tif = iip_tiff_client_open(source.name, mode, client, messages, Int64(maxSingleAllocation)) else {
+            let reason = reader.failure.map { "\($0)" } ?? Self.message(messages) ?? "cannot open"
+            messages.deallocate()
+            client.deallocate()
+            throw reader.failure ?? .unreadable(path: source.name, reason: reason)
+        }
+        handle = tif
+        currentDirectoryOffset = TIFFCurrentDirOffset(tif)
+        self.client = (client, reader)
     }
 
     deinit {
         TIFFClose(handle)
         messages.deallocate()
+        client?.pointer.deallocate()
+    }
+
+    /// The client structure and reader of a file opened from a ``ByteSource``, kept alive with the handle.
+    private var client: (pointer: UnsafeMutablePointer<iip_tiff_client>, reader: ClientReader)?
+
+    /// The first error reading the ``ByteSource`` behind this handle, if any.
+    var readFailure: ImagingError? { client?.reader.failure }
+
+    /// Returns the first error reading the ``ByteSource`` since the last call, and forgets it: a tile read that
+    /// failed reports its own cause, not one an earlier read met.
+    func takeReadFailure() -> ImagingError? {
+        defer { client?.reader.failure = nil }
+        return client?.reader.failure
+    }
+
+    /// Reads a ``ByteSource`` for libtiff, remembering the first error.
+    private final class ClientReader {
+        let source: any ByteSource
+        var failure: ImagingError?
+
+        init(source: any ByteSource) { self.source = source }
+
+        /// libtiff's read, through ``iip_tiff_client``: the bytes read, or -1 with the error kept.
+        static let readAt: @convention(c) (UnsafeMutableRawPointer?, UInt64, UnsafeMutableRawPointer?, Int64) -> Int64 =
+            { context, offset, buffer, count in
+                guard let context, let buffer, count > 0, offset <= UInt64(Int.max) else { return -1 }
+                let reader = Unmanaged<ClientReader>.fromOpaque(context).takeUnretainedValue()
+                do throws(ImagingError) {
+                    let read = try reader.source.read(
+                        at: Int(offset), into: UnsafeMutableRawBufferPointer(start: buffer, count: Int(count)))
+                    return Int64(read)
+                } catch {
+                    reader.failure = reader.failure ?? error
+                    return -1
+                }
+            }
     }
 
     /// The last error libtiff reported for this handle.

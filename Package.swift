@@ -3,7 +3,7 @@
 // iipsrv-async: an IIPImage-compatible image server (IIP, IIIF, DeepZoom, Zoomify) in Swift.
 //
 // Layers (imports point down only):
-//   iipsrv-async (executable) -> IIPServer -> FastCGI, IIPPipeline -> IIPProtocol, IIPImaging -> C shims
+//   iipsrv-async (executable) -> IIPServer -> FastCGI, IIPPipeline -> IIPProtocol, IIPRemote -> IIPImaging -> C shims
 
 import PackageDescription
 
@@ -41,6 +41,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // OTLP over HTTP only: the gRPC exporter would add gRPC to every build for a choice the HTTP one covers.
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
@@ -79,6 +81,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Remote stores (S3, HTTP ranges): byte sources for the imaging layer
+        .target(
+            name: "IIPRemote",
+            dependencies: [
+                "IIPModel",
+                "IIPImaging",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: The pipeline
         .target(
             name: "IIPPipeline",
@@ -86,6 +104,7 @@ let package = Package(
                 "IIPModel",
                 "IIPProtocol",
                 "IIPImaging",
+                "IIPRemote",
                 "CIIPShims",
                 "CMemcached",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -176,6 +195,14 @@ let package = Package(
             dependencies: [
                 "IIPImaging", "IIPTestSupport", "CTIFF", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "CAVIF", "CJXL",
                 "COpenJPEG", "CIIPShims", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "IIPRemoteTests",
+            dependencies: [
+                "IIPRemote", "IIPImaging", "IIPTestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testSwiftSettings
         ),

@@ -21,6 +21,9 @@ public enum ImagingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A processing parameter outside what the operation accepts: a non-finite angle, a negative size, a buffer
     /// whose byte count does not match its dimensions.
     case invalidParameter(String)
+    /// The remote store holding the file could not be reached, timed out or answered an error (never a reason
+    /// with credentials in it).
+    case storeUnavailable(String)
 
     /// A one-line explanation, without filesystem paths beyond the one given.
     public var description: String {
@@ -35,6 +38,7 @@ public enum ImagingError: Error, Sendable, Hashable, CustomStringConvertible {
         case .encodeFailed(let detail): "encoding failed: \(detail)"
         case .tooLarge(let detail): "request too large: \(detail)"
         case .invalidParameter(let detail): "invalid parameter: \(detail)"
+        case .storeUnavailable(let detail): "image store unavailable: \(detail)"
         }
     }
 }

@@ -1,5 +1,6 @@
 package import IIPImaging
 public import IIPProtocol
+package import IIPRemote
 public import Logging
 
 /// The one place where a request becomes an image. Both frontends hand it each ``ServerRequest`` they read, on
@@ -40,6 +41,8 @@ public final class Pipeline: Sendable {
     package let executor: CodecExecutor
     /// The bound on requests in flight and waiting.
     package let admission: Admission
+    /// The store images are read from when FILESYSTEM_PREFIX is a URL (`s3://`, `http://`, `https://`).
+    package let remoteStore: RemoteObjectStore?
     let stages: Stages
     let responder: RespondStage
     let logger: Logger
@@ -50,6 +53,7 @@ public final class Pipeline: Sendable {
         self.logger = logger
         executor = CodecExecutor(threadCount: configuration.codecThreads)
         let modules = Self.loadDecoderModules(configuration.decoderModulePaths, logger: logger)
+        remoteStore = Self.remoteStore(configuration, logger: logger)
         registry = ImageRegistry(
             resolver: PathResolver(
                 prefix: configuration.filesystemPrefix, suffix: configuration.filesystemSuffix,
@@ -62,7 +66,8 @@ public final class Pipeline: Sendable {
                     maxImageSide: configuration.maxImageSide, maxTileBytes: configuration.maxTileBytes,
                     maxCodestreamTiles: configuration.maxJPEG2000Tiles),
                 layers: configuration.maxLayers,
-                modules: modules, probe: Self.moduleProbe(configuration, modules: modules, logger: logger)),
+                modules: modules, probe: Self.moduleProbe(configuration, modules: modules, logger: logger),
+                remote: remoteStore),
             defaultRights: configuration.copyright)
         tileCache = TileCache(budgetBytes: configuration.tileCacheBytes)
         decodedTiles = DecodedTileCache(budgetBytes: configuration.decodedCacheBytes)
@@ -137,6 +142,7 @@ public final class Pipeline: Sendable {
 
     /// Stops the codec threads. Call after ``run()`` has returned.
     public func shutdown() async {
+        await remoteStore?.shutdown()
         await executor.shutdown()
         await sharedTiles?.shutdown()
     }

@@ -1,4 +1,5 @@
 package import IIPImaging
+import IIPModel
 package import IIPProtocol
 
 /// Decoded tiles kept for region exports: neighbouring and repeated exports read the same tiles, and decoding is

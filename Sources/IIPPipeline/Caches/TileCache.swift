@@ -1,3 +1,4 @@
+import IIPModel
 public import NIOCore
 
 /// The encoded-tile cache: least recently used first out, bounded by bytes, with single-flight production.

@@ -7,6 +7,7 @@ extension ServerConfiguration {
         for setting in Self.settings {
             if let text = environment[setting.name] { setting.read(&self, text) }
         }
+        awsEnvironment = environment.filter { $0.key.hasPrefix("AWS_") || $0.key == "HOME" }
     }
 
     /// Every setting as `(variable, value)`, for the start-up log (iipsrv logs one line per setting).

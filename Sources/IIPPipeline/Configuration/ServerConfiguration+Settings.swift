@@ -10,8 +10,11 @@ extension ServerConfiguration {
 
     private static let iipsrvSettings: [Setting] = [
         Setting(
-            "FILESYSTEM_PREFIX", .iipsrv, default: "\"\"", range: "a folder (ends in /)",
-            "Prepended to every image path. Nothing outside it is ever opened.",
+            "FILESYSTEM_PREFIX", .iipsrv, default: "\"\"",
+            range: "a folder (ends in /), or `s3://bucket/prefix/`, `http(s)://host/path/`",
+            "Prepended to every image path. Nothing outside it is ever opened. A URL serves pyramid TIFFs and JPEG "
+                + "2000 files from an S3-compatible bucket or an HTTP server honouring byte ranges (the REMOTE_ "
+                + "settings; AWS_ variables for S3).",
             read: { $0.filesystemPrefix = $1 }, show: { $0.filesystemPrefix }),
         Setting(
             "FILESYSTEM_SUFFIX", .iipsrv, default: "\"\"", range: "text", "Appended to every image path.",
@@ -377,6 +380,46 @@ extension ServerConfiguration {
             "1 adds a `Server-Timing` header with the time of each stage (parse, open, plan, cache, decode, "
                 + "transform, encode), shown by a browser's network panel.",
             read: { $0.serverTiming = int($1) != 0 }, show: { flag($0.serverTiming) }),
+        Setting(
+            "REMOTE_BLOCK_SIZE", .server, default: "64", range: "4-16384 KiB (clamped)",
+            "Blocks a remote store's objects are fetched and cached in; a read fetches every block it lacks in one "
+                + "ranged request.",
+            read: { $0.remoteBlockSize = min(max(int($1), 4), 16384) }, show: { "\($0.remoteBlockSize)" }),
+        Setting(
+            "REMOTE_CACHE_SIZE", .server, default: "128", range: ">= 0 MB",
+            "Memory for blocks of remote objects, shared by all images (least recently used out); 0 keeps none.",
+            read: { $0.remoteCacheSize = max(int($1), 0) }, show: { "\($0.remoteCacheSize)" }),
+        Setting(
+            "REMOTE_READ_AHEAD", .server, default: "256", range: ">= 0 KiB",
+            "What the first read of a remote object's start fetches at least, so that a TIFF's header, directories and "
+                + "tile offsets come in one request.",
+            read: { $0.remoteReadAhead = max(int($1), 0) }, show: { "\($0.remoteReadAhead)" }),
+        Setting(
+            "REMOTE_TIMEOUT", .server, default: "10", range: "> 0 seconds",
+            "Longest one request to a remote store may take; past it, it is retried, then the image answers 502.",
+            read: { configuration, text in
+                let value = double(text)
+                if value > 0, value.isFinite { configuration.remoteTimeout = min(value, 3600) }
+            }, show: { "\($0.remoteTimeout)" }),
+        Setting(
+            "REMOTE_RETRIES", .server, default: "2", range: "0-10 (clamped)",
+            "Retries of a remote request that failed to connect, timed out or got a 5xx, 50 ms apart, doubling.",
+            read: { $0.remoteRetries = min(max(int($1), 0), 10) }, show: { "\($0.remoteRetries)" }),
+        Setting(
+            "REMOTE_CONNECTIONS", .server, default: "32", range: "> 0",
+            "Connections to a remote store kept open between requests (HTTP keep-alive).",
+            read: { configuration, text in
+                let value = int(text)
+                if value > 0 { configuration.remoteConnections = value }
+            }, show: { "\($0.remoteConnections)" }),
+        Setting(
+            "S3_ADDRESSING", .server, default: "auto", range: "auto, path, virtual (others: auto)",
+            "How S3 requests name the bucket: virtual-host style (`bucket.s3.region.amazonaws.com`) or path style "
+                + "(`endpoint/bucket/key`); auto is virtual-host on AWS, path style on AWS_ENDPOINT_URL.",
+            read: { configuration, text in
+                let value = text.lowercased()
+                configuration.s3Addressing = ["path", "virtual"].contains(value) ? value : "auto"
+            }, show: { $0.s3Addressing }),
         Setting(
             "OTEL_EXPORTER_OTLP_ENDPOINT", .server, default: "\"\"", range: "a URL (e.g. http://localhost:4318)",
             "Sends a trace of each request, with a span per stage, to this OpenTelemetry collector over OTLP; empty "

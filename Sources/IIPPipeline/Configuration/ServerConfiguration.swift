@@ -148,6 +148,23 @@ public struct ServerConfiguration: Sendable {
     /// MAX_JPEG2000_TILES: the most tiles a JPEG 2000 codestream may declare (OpenJPEG copies coding parameters
     /// for each one on every decode). Default 16,384.
     public var maxJPEG2000Tiles = 16384
+    /// REMOTE_BLOCK_SIZE: the blocks a remote store's objects are fetched and cached in, in KiB. Default 64.
+    public var remoteBlockSize = 64
+    /// REMOTE_CACHE_SIZE: the memory kept for blocks of remote objects, in MB (2^20 bytes). Default 128.
+    public var remoteCacheSize = 128
+    /// REMOTE_READ_AHEAD: what the first read of a remote object's start fetches at least, in KiB. Default 256.
+    public var remoteReadAhead = 256
+    /// REMOTE_TIMEOUT: the longest one request to a remote store may take, in seconds. Default 10.
+    public var remoteTimeout: Double = 10
+    /// REMOTE_RETRIES: retries of a remote request that failed to connect, timed out or got a 5xx. Default 2.
+    public var remoteRetries = 2
+    /// REMOTE_CONNECTIONS: connections kept open to a remote store. Default 32.
+    public var remoteConnections = 32
+    /// S3_ADDRESSING: `auto` (virtual-host style on AWS, path style on a custom endpoint), `path` or `virtual`.
+    public var s3Addressing = "auto"
+    /// The AWS_ variables (and HOME, for `~/.aws`) of the environment the configuration was read from: the
+    /// credentials, profile, region and endpoint of an `s3://` FILESYSTEM_PREFIX. Never logged.
+    public var awsEnvironment: [String: String] = [:]
     /// DECODER_MODULE_CHECK: seconds a decoder module may take, in a child process, to open a file and read its
     /// first tile before the server opens the file with it; 0 trusts modules. Default 10.
     public var decoderModuleCheck: Double = 10

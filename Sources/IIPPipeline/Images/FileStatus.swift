@@ -1,3 +1,5 @@
+package import IIPImaging
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -18,10 +20,32 @@ package struct FileStatus: Sendable, Hashable {
     package var inode: UInt64
     /// Whether it is a regular file.
     package var isRegularFile: Bool
+    /// A remote object's entity tag (empty for local files), which changes when the object does.
+    package var version: String
 
     /// Modification time in whole seconds, as HTTP dates carry it.
     package var modifiedSeconds: Int64 {
         modified >= 0 ? modified / 1_000_000_000 : (modified - 999_999_999) / 1_000_000_000
+    }
+
+    /// Creates a status.
+    package init(
+        modified: Int64, size: Int64, device: UInt64, inode: UInt64, isRegularFile: Bool, version: String = ""
+    ) {
+        self.modified = modified
+        self.size = size
+        self.device = device
+        self.inode = inode
+        self.isRegularFile = isRegularFile
+        self.version = version
+    }
+
+    /// The status of a remote object: its length, Last-Modified date (0 when the store sends none) and entity tag.
+    package init(remote: RemoteObjectVersion) {
+        let seconds = HTTPDate.parse(remote.lastModified) ?? 0
+        self.init(
+            modified: seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow ? 0 : seconds * 1_000_000_000,
+            size: Int64(remote.length), device: 0, inode: 0, isRegularFile: true, version: remote.tag)
     }
 
     /// Stats `path` (a blocking call: run it on the ``CodecExecutor``); `nil` when it does not exist.

@@ -11,11 +11,15 @@ package enum ImageAccessError: Error, Sendable, Hashable, CustomStringConvertibl
     case unsupported(path: String, reason: String)
     /// The file is damaged or truncated.
     case unreadable(path: String, reason: String)
+    /// The remote store holding the image could not be reached, timed out or answered an error; `detail` (which
+    /// names the store) is for the log, never the answer.
+    case storeUnavailable(path: String, detail: String)
 
     /// The HTTP status to answer with.
     package var status: Int {
         switch self {
         case .unsupportedFormat: 400
+        case .storeUnavailable: 502
         default: 404
         }
     }
@@ -27,6 +31,7 @@ package enum ImageAccessError: Error, Sendable, Hashable, CustomStringConvertibl
         case .unsupportedFormat(let path): "\(path): unsupported image type"
         case .unsupported(let path, let reason): "\(path): \(reason)"
         case .unreadable(let path, let reason): "\(path): \(reason)"
+        case .storeUnavailable(let path, _): "\(path): image store unavailable"
         }
     }
 }

@@ -1,4 +1,5 @@
 package import IIPImaging
+import IIPModel
 import Metrics
 
 /// The open-image registry: descriptions and handle pools by path, checked against the file's status.
@@ -59,8 +60,16 @@ package actor ImageRegistry {
             lookups.hit()
             if now - entry.checkedAt < checkInterval { return entry.image }
             let statusPath = entry.image.filePath
-            let status = try? await executor.run { [resolver] in
-                resolver.isConfined(statusPath) ? FileStatus.of(statusPath) : nil
+            let status = try? await executor.run { [resolver, opener] () throws(ImagingError) -> FileStatus? in
+                if let remote = opener.remote, remote.handles(statusPath) {
+                    // A store that cannot answer now keeps the image as it was: its tiles may be cached.
+                    do {
+                        return try remote.version(of: statusPath).map(FileStatus.init(remote:))
+                    } catch {
+                        return entry.image.status
+                    }
+                }
+                return resolver.isConfined(statusPath) ? FileStatus.of(statusPath) : nil
             }
             if let status, status == entry.image.status {
                 entries.insert(Entry(image: entry.image, checkedAt: clock.now), for: path, cost: 1)
@@ -119,6 +128,11 @@ package actor ImageRegistry {
         path: String, filePath: String, sequenceBase: String?, resolver: PathResolver, handlesPerImage: Int,
         opener: ImageSourceOpener, defaultRights: String, handles: HandleCounter
     ) throws(ImageAccessError) -> OpenImage {
+        if let remote = opener.remote, remote.handles(filePath) {
+            return try openRemote(
+                path: path, filePath: filePath, remote: remote, handlesPerImage: handlesPerImage, opener: opener,
+                defaultRights: defaultRights, handles: handles)
+        }
         var sequence: ImageSequence?
         var opened = filePath
         guard resolver.isConfined(filePath) else { throw .notFound(path) }
@@ -136,18 +150,7 @@ package actor ImageRegistry {
             }
         }
         guard let status = FileStatus.of(opened), status.isRegularFile else { throw .notFound(path) }
-        let source: any ImageSource
-        do {
-            source = try opener.open(path: opened)
-        } catch {
-            switch error {
-            case .unreadable: throw .unreadable(path: path, reason: "the image file is damaged or unreadable")
-            case .unsupportedFormat: throw .unsupportedFormat(path: path)
-            case .unsupportedLayout(let reason): throw .unsupported(path: path, reason: reason)
-            case .notTiled: throw .unsupported(path: path, reason: "image is not tiled")
-            default: throw .unreadable(path: path, reason: error.description)
-            }
-        }
+        let source = try openSource(path: path, filePath: opened, opener: opener)
         // Every handle must describe the image as the first did: requests are planned with that description.
         var description = source.description
         let pool = HandlePool(first: source, maxIdle: handlesPerImage, counter: handles) {
@@ -178,5 +181,62 @@ package actor ImageRegistry {
         return OpenImage(
             path: path, filePath: opened, description: description, status: status, handles: pool,
             regionReadings: description.levels.indices.map { source.regionReading(resolution: $0) }, views: views)
+    }
+
+    /// Opens `filePath` with `opener`, its errors as a client may see them (no filesystem path).
+    private static func openSource(path: String, filePath: String, opener: ImageSourceOpener) throws(ImageAccessError)
+        -> any ImageSource
+    {
+        do {
+            return try opener.open(path: filePath)
+        } catch {
+            switch error {
+            case .unreadable: throw .unreadable(path: path, reason: "the image file is damaged or unreadable")
+            case .unsupportedFormat: throw .unsupportedFormat(path: path)
+            case .unsupportedLayout(let reason): throw .unsupported(path: path, reason: reason)
+            case .notTiled: throw .unsupported(path: path, reason: "image is not tiled")
+            case .storeUnavailable(let detail): throw .storeUnavailable(path: path, detail: detail)
+            default: throw .unreadable(path: path, reason: error.description)
+            }
+        }
+    }
+
+    /// Opens an image on a remote store: its version (a `HEAD`) stands for the file's status, and there are no
+    /// links to follow or sequences to list. Blocking.
+    private static func openRemote(
+        path: String, filePath: String, remote: any RemoteObjects, handlesPerImage: Int, opener: ImageSourceOpener,
+        defaultRights: String, handles: HandleCounter
+    ) throws(ImageAccessError) -> OpenImage {
+        let version: RemoteObjectVersion?
+        do {
+            version = try remote.version(of: filePath)
+        } catch {
+            if case .storeUnavailable(let detail) = error { throw .storeUnavailable(path: path, detail: detail) }
+            throw .unreadable(path: path, reason: "the image cannot be read from its store")
+        }
+        guard let version else { throw .notFound(path) }
+        let source = try openSource(path: path, filePath: filePath, opener: opener)
+        var description = source.description
+        let pool = HandlePool(first: source, maxIdle: handlesPerImage, counter: handles) {
+            [description] () throws(ImagingError) in
+            let another = try opener.open(path: filePath)
+            guard another.description == description else {
+                throw .decodeFailed("the image changed since it was opened")
+            }
+            return another
+        }
+        var views: ViewPools?
+        if !description.stack.isEmpty {
+            views = ViewPools(
+                kind: .stack(filePath: filePath, layers: description.stack.count), first: pool,
+                description: description, maxIdle: handlesPerImage, opener: opener, handles: handles)
+        }
+        if !defaultRights.isEmpty, description.metadata.rights?.isEmpty ?? true {
+            description.metadata.rights = defaultRights
+        }
+        return OpenImage(
+            path: path, filePath: filePath, description: description, status: FileStatus(remote: version),
+            handles: pool, regionReadings: description.levels.indices.map { source.regionReading(resolution: $0) },
+            views: views)
     }
 }

@@ -69,7 +69,7 @@ final class ViewPools: Sendable {
         if let known = pools.withLockedValue({ $0.value(for: key) }) { return known }
         // A sparse grid of angles has no file for this pair (and a FIFO would block the open): never show the
         // filesystem path.
-        guard FileStatus.of(path)?.isRegularFile == true else {
+        guard opener.remote?.handles(path) == true || FileStatus.of(path)?.isRegularFile == true else {
             throw .invalidParameter("no view at angles \(angles.horizontal), \(angles.vertical)")
         }
         let source = try ImageSourceOpener.withoutPaths { () throws(ImagingError) in

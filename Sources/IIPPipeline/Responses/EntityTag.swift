@@ -21,6 +21,7 @@ package struct EntityTag: Sendable, Hashable {
             hash.combine(status.inode)
             hash.combine(UInt64(bitPattern: status.size))
             hash.combine(UInt64(bitPattern: status.modified))
+            if !status.version.isEmpty { hash.combine(status.version) }
         }
         // HEAD answers as GET does; POST carries its request string in the body.
         hash.combine(request.method == .post ? "POST" : "GET")

@@ -45,7 +45,11 @@ package final class OpenStage: PipelineStage {
             do {
                 image = try await registry.image(at: path)
             } catch {
-                logger.debug("image unavailable", metadata: ["path": "\(path)", "reason": "\(error)"])
+                if case .storeUnavailable(_, let detail) = error {
+                    logger.warning("image store unavailable", metadata: ["path": "\(path)", "error": "\(detail)"])
+                } else {
+                    logger.debug("image unavailable", metadata: ["path": "\(path)", "reason": "\(error)"])
+                }
                 throw .rejected(ProtocolError(status: error.status, message: error.description))
             }
             images.append((path, image))

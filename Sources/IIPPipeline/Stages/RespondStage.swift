@@ -66,6 +66,10 @@ package final class RespondStage: PipelineStage {
     private func respond(_ error: ImagingError) -> ServerResponse {
         switch error {
         case .tooLarge, .invalidParameter: return responses.textError(status: 400, error.description)
+        case .storeUnavailable(let detail):
+            // The detail names the store; the answer does not.
+            logger.warning("image store unavailable", metadata: ["error": "\(detail)"])
+            return responses.textError(status: 502, "image store unavailable")
         case .encodeFailed:
             logger.error("encoding failed", metadata: ["error": "\(error)"])
             return responses.textError(status: 500, error.description)

@@ -1,7 +1,6 @@
+import IIPModel
 import IIPTestSupport
 import Testing
-
-@testable import IIPPipeline
 
 /// The least-recently-used store with a cost budget.
 @Suite struct LRUStoreTests {

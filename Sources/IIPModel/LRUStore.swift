@@ -2,7 +2,7 @@
 ///
 /// Entries live in a flat array linked into a doubly linked list by index, with a free list for reuse, so a
 /// touch moves two indices instead of shifting an ordered collection.
-struct LRUStore<Key: Hashable, Value> {
+package struct LRUStore<Key: Hashable, Value> {
     fileprivate struct Node {
         var key: Key?
         var value: Value?
@@ -18,19 +18,19 @@ struct LRUStore<Key: Hashable, Value> {
     private var oldest = -1
 
     /// The most the costs of all entries may add up to.
-    let budget: Int
+    package let budget: Int
     /// The sum of the costs of all entries.
-    private(set) var totalCost = 0
+    package private(set) var totalCost = 0
 
-    init(budget: Int) {
+    package init(budget: Int) {
         self.budget = budget
     }
 
     /// The number of entries.
-    var count: Int { index.count }
+    package var count: Int { index.count }
 
     /// Looks up `key` and marks it most recently used.
-    mutating func value(for key: Key) -> Value? {
+    package mutating func value(for key: Key) -> Value? {
         guard let slot = index[key] else { return nil }
         moveToFront(slot)
         return nodes[slot].value
@@ -41,7 +41,7 @@ struct LRUStore<Key: Hashable, Value> {
     /// A value whose cost alone exceeds the budget is not stored.
     /// - Returns: The number of entries evicted.
     @discardableResult
-    mutating func insert(_ value: Value, for key: Key, cost: Int) -> Int {
+    package mutating func insert(_ value: Value, for key: Key, cost: Int) -> Int {
         removeValue(for: key)
         guard cost <= budget else { return 0 }
         let node = Node(key: key, value: value, cost: cost, newer: -1, older: newest)
@@ -67,7 +67,7 @@ struct LRUStore<Key: Hashable, Value> {
     }
 
     /// Removes the entry for `key`, if any.
-    mutating func removeValue(for key: Key) {
+    package mutating func removeValue(for key: Key) {
         guard let slot = index.removeValue(forKey: key) else { return }
         unlink(slot)
         totalCost -= nodes[slot].cost
@@ -76,7 +76,7 @@ struct LRUStore<Key: Hashable, Value> {
     }
 
     /// Removes every entry.
-    mutating func removeAll() {
+    package mutating func removeAll() {
         index.removeAll()
         nodes.removeAll()
         freeSlots.removeAll()
@@ -86,7 +86,7 @@ struct LRUStore<Key: Hashable, Value> {
     }
 
     /// The keys from most to least recently used (for tests and diagnostics).
-    var keysByRecency: [Key] {
+    package var keysByRecency: [Key] {
         var keys: [Key] = []
         var slot = newest
         while slot >= 0 {

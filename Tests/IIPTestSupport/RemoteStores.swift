@@ -15,6 +15,7 @@ public enum RemoteStores {
 
     /// The stores are not configured while `.ci/test` demands them.
     public struct Missing: Error, CustomStringConvertible {
+        /// What to do about it.
         public var description: String {
             "IIP_S3_ENDPOINT is not set: run the suite with .ci/test, which starts the stores"
         }
@@ -24,6 +25,7 @@ public enum RemoteStores {
     public enum Kind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case s3
         case http
+        /// The store's name in test output.
         public var testDescription: String { rawValue }
     }
 

@@ -36,6 +36,16 @@ public protocol ImageSource: AnyObject {
 
     /// ``readRegion(resolution:rect:)`` with the quality layers a request asked for (IIP LYR, `nil` for none).
     func readRegion(resolution: Int, rect: PixelRect, layers: Int?) throws(ImagingError) -> PixelBuffer
+
+    /// Brings the stored bytes of `tiles` at `resolution` close, before they are decoded one by one: a file on a
+    /// remote store fetches them in as few requests as their places in the file allow. Nothing for local files and
+    /// formats without stored tiles. A blocking call.
+    func prefetch(resolution: Int, tiles: [Int]) throws(ImagingError)
+}
+
+extension ImageSource {
+    /// Nothing to bring close: local files, formats without stored tiles.
+    public func prefetch(resolution: Int, tiles: [Int]) throws(ImagingError) {}
 }
 
 extension ImageSource {

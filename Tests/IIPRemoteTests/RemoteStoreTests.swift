@@ -103,6 +103,28 @@ struct RemoteStoreTests {
         }
     }
 
+    // Issue 15: the tiles of an export are fetched together, neighbours merged: every tile of the full level
+    // (five rows of five, one after another in the file) in one request, and then decoded without another.
+    @Test(arguments: RemoteStores.Kind.allCases)
+    func anExportsTilesAreFetchedTogether(_ kind: RemoteStores.Kind) async throws {
+        let local = Fixtures.path(try Fixtures.make(Self.tiff))
+        let name = try RemoteStores.publish(local, as: "export-\(kind).tif")
+        var configuration = RemoteStoreConfiguration()
+        configuration.blockSize = 16 << 10
+        configuration.readAhead = 16 << 10
+        try await Self.using(try RemoteStores.store(kind, configuration: configuration)) { store in
+            let image = try Self.open(name, on: store)
+            let full = image.description.levels.count - 1
+            let tiles = Array(0..<image.description.levels[full].tileCount)
+            let before = store.counts
+            try image.prefetch(resolution: full, tiles: tiles)
+            #expect(store.counts.gets == before.gets + 1)
+            let fetched = store.counts
+            for tile in tiles { _ = try image.readTile(resolution: full, tile: tile) }
+            #expect(store.counts.gets == fetched.gets)
+        }
+    }
+
     @Test(arguments: RemoteStores.Kind.allCases)
     func aMissingObjectIsNotFound(_ kind: RemoteStores.Kind) async throws {
         try await Self.using(try RemoteStores.store(kind)) { store in

@@ -17,9 +17,16 @@ public protocol ByteSource: AnyObject, Sendable {
     /// - Throws: ``ImagingError/unreadable(path:reason:)`` when the bytes cannot be read (an I/O error, a store
     ///   that answers an error or not at all).
     func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws(ImagingError) -> Int
+
+    /// Brings `ranges` close before they are read: a remote object fetches what it lacks of them in as few
+    /// requests as their gaps allow. Nothing for a local file.
+    func prefetch(_ ranges: [Range<Int>]) throws(ImagingError)
 }
 
 extension ByteSource {
+    /// Nothing to bring close.
+    public func prefetch(_ ranges: [Range<Int>]) throws(ImagingError) {}
+
     /// Reads up to `count` bytes at `offset`: fewer at the end of the file, none past it.
     public func read(at offset: Int, count: Int) throws(ImagingError) -> [UInt8] {
         guard offset >= 0, offset < length, count > 0 else { return [] }

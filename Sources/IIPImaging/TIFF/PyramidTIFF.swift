@@ -254,6 +254,29 @@ public final class PyramidTIFF {
         }
     }
 
+    /// Fetches the stored bytes of `tiles` at `resolution` ahead of their decoding when the file is on a remote
+    /// store: their byte ranges go to the source together, which merges neighbours into single requests.
+    public func prefetch(resolution: Int, tiles: [Int]) throws(ImagingError) {
+        guard let source = file.source, resolution >= 0, resolution < levels.count, tiles.count > 1 else { return }
+        let directory = levels[resolution]
+        try file.select(directoryAt: directory.offset)
+        let planes = directory.planarSeparate ? max(layout.channels, 1) : 1
+        let perPlane = directory.level.tileCount
+        var ranges: [Range<Int>] = []
+        for tile in tiles where tile >= 0 && tile < perPlane {
+            for plane in 0..<planes {
+                guard let index = UInt32(exactly: tile + plane * perPlane) else { continue }
+                let offset = TIFFGetStrileOffset(file.handle, index)
+                let count = TIFFGetStrileByteCount(file.handle, index)
+                guard offset > 0, count > 0, count <= UInt64(max(limits.maxTileBytes, 0)),
+                    offset <= UInt64(Int.max) - count
+                else { continue }
+                ranges.append(Int(offset)..<Int(offset + count))
+            }
+        }
+        try source.prefetch(ranges)
+    }
+
     /// One tile as stored, as a standalone file in `format`, or `nil` when it cannot be passed through.
     ///
     /// - JPEG: JPEG-compressed 8-bit grey or YCbCr/RGB tiles (not subsampled RGB), the tables spliced in, cropped

@@ -61,6 +61,9 @@ final class TIFFFile {
     /// The client structure and reader of a file opened from a ``ByteSource``, kept alive with the handle.
     private var client: (pointer: UnsafeMutablePointer<iip_tiff_client>, reader: ClientReader)?
 
+    /// The ``ByteSource`` this handle reads, when it was opened from one.
+    var source: (any ByteSource)? { client?.reader.source }
+
     /// The first error reading the ``ByteSource`` behind this handle, if any.
     var readFailure: ImagingError? { client?.reader.failure }
 

@@ -22,6 +22,8 @@ package struct FileStatus: Sendable, Hashable {
     package var isRegularFile: Bool
     /// A remote object's entity tag (empty for local files), which changes when the object does.
     package var version: String
+    /// Whether this is the status of an object on a remote store rather than a local file.
+    package var isRemote = false
 
     /// Modification time in whole seconds, as HTTP dates carry it.
     package var modifiedSeconds: Int64 {
@@ -46,6 +48,7 @@ package struct FileStatus: Sendable, Hashable {
         self.init(
             modified: seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow ? 0 : seconds * 1_000_000_000,
             size: Int64(remote.length), device: 0, inode: 0, isRegularFile: true, version: remote.tag)
+        isRemote = true
     }
 
     /// Stats `path` (a blocking call: run it on the ``CodecExecutor``); `nil` when it does not exist.

@@ -13,6 +13,8 @@ package final class OpenImage: Sendable {
     package let description: ImageDescription
     /// The file's status when it was opened.
     package let status: FileStatus
+    /// Whether the image is read from a remote store.
+    package var isRemote: Bool { status.isRemote }
     /// How exports read regions, per resolution (``ImageSource/regionReading(resolution:)``).
     package let regionReadings: [RegionReading]
     let handles: HandlePool
@@ -80,6 +82,14 @@ package final class OpenImage: Sendable {
     ) throws(ImagingError) -> PixelBuffer {
         try pool(for: view).withSource { source throws(ImagingError) in
             try source.readRegion(resolution: resolution, rect: rect, layers: layers)
+        }
+    }
+
+    /// Brings the stored bytes of `tiles` close before they are decoded (an image on a remote store fetches them
+    /// in as few requests as it can); nothing for local files. A blocking call: run it on the ``CodecExecutor``.
+    package func prefetch(resolution: Int, tiles: [Int], view: SequenceAngles = SequenceAngles()) throws(ImagingError) {
+        try pool(for: view).withSource { source throws(ImagingError) in
+            try source.prefetch(resolution: resolution, tiles: tiles)
         }
     }
 

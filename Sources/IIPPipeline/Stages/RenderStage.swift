@@ -347,6 +347,14 @@ package final class RenderStage: PipelineStage {
             (grid, blocks) = (level, false)
         }
         let indices = grid.tiles(covering: rect)
+        if !blocks, image.isRemote, indices.count > 1 {
+            // Tiles on a remote store: fetch their bytes together first, neighbours merged into single requests.
+            // (A value, not Void: Swift 6.3 crashes on a typed-throws thunk returning Void here.)
+            _ = try await executor.run { () throws(ImagingError) -> Int in
+                try image.prefetch(resolution: export.resolution, tiles: Array(indices), view: plan.rendering.angles)
+                return indices.count
+            }
+        }
         let parts = try await withThrowingTaskGroup(of: (Int, PixelBuffer).self) { group in
             for index in indices {
                 group.addTask { [self] in

@@ -19,4 +19,8 @@ final class RemoteObject: ByteSource {
     func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws(ImagingError) -> Int {
         try store.read(identity, length: length, at: offset, into: buffer)
     }
+
+    func prefetch(_ ranges: [Range<Int>]) throws(ImagingError) {
+        try store.prefetch(identity, length: length, ranges: ranges)
+    }
 }

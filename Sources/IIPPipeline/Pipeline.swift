@@ -1,4 +1,4 @@
-package import IIPImaging
+import IIPImaging
 public import IIPProtocol
 package import IIPRemote
 public import Logging

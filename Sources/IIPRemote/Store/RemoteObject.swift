@@ -1,4 +1,4 @@
-package import IIPImaging
+import IIPImaging
 
 /// One version of an object on a remote store, read through the store's block cache: the ``ByteSource`` the
 /// TIFF and JPEG 2000 readers get for a remote image.

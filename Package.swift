@@ -203,6 +203,7 @@ let package = Package(
             dependencies: [
                 "IIPRemote", "IIPImaging", "IIPTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: testSwiftSettings
         ),

@@ -3,6 +3,7 @@ import IIPImaging
 import IIPModel
 import IIPRemote
 import IIPTestSupport
+import NIOConcurrencyHelpers
 import Testing
 
 /// The byte-range reader against the real stores (rclone's S3 server, nginx): the same images as from local
@@ -122,6 +123,41 @@ struct RemoteStoreTests {
             let fetched = store.counts
             for tile in tiles { _ = try image.readTile(resolution: full, tile: tile) }
             #expect(store.counts.gets == fetched.gets)
+        }
+    }
+
+    // Eight reads of one cold tile at once, from a store slow enough (nginx at 8 KB/s) that they overlap: one
+    // fetches it, the others wait for its bytes, and all get the same tile.
+    @Test func readsMissingTheSameBytesShareOneFetch() async throws {
+        let local = Fixtures.path(try Fixtures.make(Self.tiff))
+        let name = try RemoteStores.publish(local, as: "shared.tif")
+        let prefix = try #require(try RemotePrefix(try RemoteStores.value("IIP_HTTP_SLOW_URL")))
+        var configuration = RemoteStoreConfiguration()
+        configuration.blockSize = 4 << 10
+        configuration.readAhead = 4 << 10
+        let store = RemoteObjectStore(prefix: prefix, aws: nil, configuration: configuration, logger: .init(label: "t"))
+        try await Self.using(store) { store in
+            let images = try (0..<8).map { _ in try Self.open(name, on: store) }
+            let full = images[0].description.levels.count - 1
+            let before = store.counts
+            // Threads of their own: the reads block, as on the codec threads.
+            let results = NIOLockedValueBox<[[UInt8]?]>([])
+            let done = DispatchGroup()
+            for image in images {
+                let box = UncheckedBox(image)
+                done.enter()
+                Thread {
+                    let tile = try? box.value.storedTile(resolution: full, tile: 7, format: .jpeg)
+                    results.withLockedValue { $0.append(tile) }
+                    done.leave()
+                }.start()
+            }
+            done.wait()
+            let tiles = results.withLockedValue { $0 }
+            #expect(tiles.count == images.count)
+            #expect(tiles.allSatisfy { $0 != nil && $0 == tiles[0] })
+            #expect(store.counts.gets == before.gets + 1)
+            #expect(store.counts.sharedFetches == before.sharedFetches + 7)
         }
     }
 

@@ -20,6 +20,7 @@ package final class RemoteObjectStore: RemoteObjects {
     private let client: StoreClient
     private let configuration: RemoteStoreConfiguration
     private let counters = NIOLockedValueBox(Counts())
+    private let flights = NIOLockedValueBox<[Flight.Key: Flight]>([:])
 
     /// Requests sent to the store, for tests and metrics.
     package struct Counts: Sendable, Hashable {
@@ -31,6 +32,8 @@ package final class RemoteObjectStore: RemoteObjects {
         package var bytes = 0
         /// Reads answered from the block cache alone.
         package var cachedReads = 0
+        /// Reads that waited for another read's fetch of the same span instead of fetching it again.
+        package var sharedFetches = 0
     }
 
     /// A store for `prefix`.
@@ -103,7 +106,7 @@ package final class RemoteObjectStore: RemoteObjects {
             if from * size < configuration.readAhead {
                 to = max(to, (min(configuration.readAhead, length) - 1) / size)
             }
-            let fetched = try fetch(object, range: from * size..<min((to + 1) * size, length))
+            let fetched = try sharedFetch(object, range: from * size..<min((to + 1) * size, length))
             for index in from...to {
                 let start = (index - from) * size
                 guard start < fetched.count else { break }
@@ -130,6 +133,32 @@ package final class RemoteObjectStore: RemoteObjects {
         return done
     }
 
+    /// ``fetch(_:range:)``, once for every read that misses the same span at the same time: the first fetches, the
+    /// others wait for its bytes.
+    private func sharedFetch(_ object: ObjectIdentity, range: Range<Int>) throws(ImagingError) -> [UInt8] {
+        let key = Flight.Key(object: object, range: range)
+        let (flight, leads) = flights.withLockedValue { flights -> (Flight, Bool) in
+            if let flying = flights[key] { return (flying, false) }
+            let flight = Flight()
+            flights[key] = flight
+            return (flight, true)
+        }
+        guard leads else {
+            counters.withLockedValue { $0.sharedFetches += 1 }
+            return try flight.wait().get()
+        }
+        let result: Result<[UInt8], ImagingError>
+        do {
+            result = .success(try fetch(object, range: range))
+        } catch {
+            result = .failure(error)
+        }
+        // Landed before it leaves the table: a read arriving in between gets the bytes at once.
+        flight.land(result)
+        flights.withLockedValue { $0[key] = nil }
+        return try result.get()
+    }
+
     /// Fetches the blocks of `ranges` of `object` the cache lacks: ranges closer than ``mergeGap`` become one
     /// request (the bytes between them come along), so the tiles of an export, which lie next to one another in a
     /// row of a tiled TIFF, cost one request per row or fewer.
@@ -152,7 +181,8 @@ package final class RemoteObjectStore: RemoteObjects {
             }
         }
         for span in spans {
-            let fetched = try fetch(object, range: span.lowerBound * size..<min((span.upperBound + 1) * size, length))
+            let fetched = try sharedFetch(
+                object, range: span.lowerBound * size..<min((span.upperBound + 1) * size, length))
             for index in span {
                 let start = (index - span.lowerBound) * size
                 guard start < fetched.count else { break }

@@ -38,7 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import loadtest  # noqa: E402  (the sibling harness: image, pyramid, ports)
 
-PROJECT = loadtest.PROJECT
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 class DelayProxy:
@@ -128,13 +128,13 @@ def main():
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--tiles", type=int, default=600)
     parser.add_argument("--exports", type=int, default=24)
-    parser.add_argument("--binary", default=os.path.join(PROJECT, ".build/release/iipsrv-async"))
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/iipsrv-async"))
     args = parser.parse_args()
     if not os.path.exists(args.binary):
         raise SystemExit(f"no {args.binary}: swift build -c release --product iipsrv-async")
     width, height = (int(v) for v in args.image.split("x"))
     work = tempfile.mkdtemp(prefix="iipsrv-async-remote-")
-    images = os.path.join(PROJECT, ".build", "load-images")
+    images = os.path.join(ROOT, ".build", "load-images")
     os.makedirs(images, exist_ok=True)
     image = loadtest.generate_image(images, width, height, args.seed)
     name = os.path.basename(image)
@@ -142,7 +142,7 @@ def main():
     local = os.path.join(work, "local") + "/"
     os.makedirs(local)
     shutil.copy(image, local + name)
-    services = subprocess.run([os.path.join(PROJECT, ".ci/remote-services"), "start", work], check=True,
+    services = subprocess.run([os.path.join(ROOT, ".ci/remote-services"), "start", work], check=True,
                               capture_output=True, text=True).stdout
     env = {}
     for line in services.splitlines():
@@ -209,7 +209,7 @@ def main():
                     server.terminate()
                     server.wait()
     finally:
-        subprocess.run([os.path.join(PROJECT, ".ci/remote-services"), "stop", work])
+        subprocess.run([os.path.join(ROOT, ".ci/remote-services"), "stop", work])
         shutil.rmtree(work, ignore_errors=True)
     print()
     print(f"{name}, {len(tiles)} tiles, {len(exports)} exports, {args.clients} clients")

@@ -65,6 +65,10 @@ public struct ImageSourceOpener: Sendable {
 
     /// Opens a file on a remote store by its first bytes: pyramid TIFFs and JPEG 2000, the formats read by byte
     /// ranges. Decoder modules and JPEG files read local files only.
+    public func open(source: any ByteSource, page: Int = 0) throws(ImagingError) -> any ImageSource {
+        try openRemote(source, page: page)
+    }
+
     private func openRemote(_ source: any ByteSource, page: Int) throws(ImagingError) -> any ImageSource {
         let kind = ImageFileKind(header: try source.read(at: 0, count: 12))
         if page != 0, kind != .tiff { throw .invalidParameter("no stack layer \(page): the image is not a stack") }

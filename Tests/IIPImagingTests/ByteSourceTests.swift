@@ -132,6 +132,9 @@ import Testing
             let folder: String
             func handles(_ path: String) -> Bool { path.hasPrefix("test://") }
             func version(of path: String) throws(ImagingError) -> RemoteObjectVersion? { nil }
+            func open(_ path: String, version: RemoteObjectVersion) -> any ByteSource {
+                preconditionFailure("not used here")
+            }
             func open(_ path: String) throws(ImagingError) -> any ByteSource {
                 do { return try ObservedFile(path: folder + path.dropFirst("test://".count)) } catch {
                     throw .unreadable(path: path, reason: "no such object")

@@ -18,6 +18,10 @@ public protocol RemoteObjects: Sendable {
     /// - Throws: ``ImagingError/unreadable(path:reason:)`` when the store has no such object or refuses access;
     ///   ``ImagingError/storeUnavailable(_:)`` when it cannot be reached or answers an error.
     func open(_ path: String) throws(ImagingError) -> any ByteSource
+
+    /// The object at `path` in a version already asked for (``version(of:)``), without asking the store again: for
+    /// more handles on an image that is open.
+    func open(_ path: String, version: RemoteObjectVersion) -> any ByteSource
 }
 
 /// What identifies one version of an object on a remote store: its length, entity tag and modification date, as

@@ -5,8 +5,8 @@ import Metrics
 /// The open-image registry: descriptions and handle pools by path, checked against the file's status.
 ///
 /// A file is opened once and described once; later requests reuse the entry while `stat` says the file is the
-/// same (modification time, size, inode), checking at most every `checkInterval`. Concurrent first requests for
-/// one image open it once. Entries beyond the capacity are dropped least recently used first.
+/// same (modification time, size, inode), checking at most every `checkInterval` (one check at a time: requests
+/// meanwhile use the entry). Concurrent first requests for one image open it once. Entries beyond the capacity are dropped least recently used first.
 package actor ImageRegistry {
     private struct Entry {
         var image: OpenImage
@@ -59,6 +59,9 @@ package actor ImageRegistry {
         if let entry = entries.value(for: path) {
             lookups.hit()
             if now - entry.checkedAt < checkInterval { return entry.image }
+            // One check at a time: requests arriving while it runs use the entry as it is, as within the interval
+            // (a remote store's HEAD can take a while, and every request in flight would send its own).
+            entries.insert(Entry(image: entry.image, checkedAt: now), for: path, cost: 1)
             let statusPath = entry.image.filePath
             let status = try? await executor.run { [resolver, opener] () throws(ImagingError) -> FileStatus? in
                 if let remote = opener.remote, remote.handles(statusPath) {
@@ -215,11 +218,23 @@ package actor ImageRegistry {
             throw .unreadable(path: path, reason: "the image cannot be read from its store")
         }
         guard let version else { throw .notFound(path) }
-        let source = try openSource(path: path, filePath: filePath, opener: opener)
+        // Every handle reads the version just asked for: no more requests to the store to open them.
+        let source: any ImageSource
+        do {
+            source = try opener.open(source: remote.open(filePath, version: version))
+        } catch {
+            switch error {
+            case .unsupportedFormat: throw .unsupportedFormat(path: path)
+            case .unsupportedLayout(let reason): throw .unsupported(path: path, reason: reason)
+            case .notTiled: throw .unsupported(path: path, reason: "image is not tiled")
+            case .storeUnavailable(let detail): throw .storeUnavailable(path: path, detail: detail)
+            default: throw .unreadable(path: path, reason: "the image file is damaged or unreadable")
+            }
+        }
         var description = source.description
         let pool = HandlePool(first: source, maxIdle: handlesPerImage, counter: handles) {
             [description] () throws(ImagingError) in
-            let another = try opener.open(path: filePath)
+            let another = try opener.open(source: remote.open(filePath, version: version))
             guard another.description == description else {
                 throw .decodeFailed("the image changed since it was opened")
             }

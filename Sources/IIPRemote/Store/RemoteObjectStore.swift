@@ -89,6 +89,10 @@ package final class RemoteObjectStore: RemoteObjects {
         return RemoteObject(store: self, path: path, version: version)
     }
 
+    package func open(_ path: String, version: RemoteObjectVersion) -> any ByteSource {
+        RemoteObject(store: self, path: path, version: version)
+    }
+
     /// Reads `buffer.count` bytes at `offset` of `object` (at most to `length`), from the cache and at most one
     /// ranged request.
     func read(

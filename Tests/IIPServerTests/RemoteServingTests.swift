@@ -73,6 +73,8 @@ struct RemoteServingTests {
         for (source, environment) in sources {
             let instance = try await ClusterInstance.start(
                 name: "remote-\(source)", environment: common.merging(environment) { $1 }, folder: folder)
+            // A remote store is ready, as a folder it can read is.
+            #expect(try await instance.get("/ready").status == 200, "\(source)")
             for name in fixtures.keys.sorted() {
                 for request in Self.requests(name) {
                     answers[source, default: [:]][request] = try await instance.get(request)
@@ -117,6 +119,7 @@ struct RemoteServingTests {
             #expect(!answer.text.contains("127.0.0.1") && !answer.text.contains("failing"), "\(answer.text)")
         }
         #expect(instance.process.output.contains("image store unavailable"))
+        #expect(try await instance.get("/ready").status == 200)
         #expect(try await instance.get("/metrics").status == 200)
         await instance.process.stop()
     }

@@ -41,6 +41,11 @@ struct ImageCatalog: Sendable {
                 problem:
                     "FILESYSTEM_PREFIX does not end in /, so it is not a folder to list; open an image by its path.")
         }
+        guard !prefix.contains("://") else {
+            return ImageCatalogScan(
+                identifiers: [], truncated: false,
+                problem: "FILESYSTEM_PREFIX is a remote store, whose images are not listed; open an image by its path.")
+        }
         let confinement = PrefixConfinement(prefix: prefix)
         guard confinement.canonicalRoot != nil else {
             return ImageCatalogScan(

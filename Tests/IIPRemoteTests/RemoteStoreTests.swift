@@ -105,7 +105,7 @@ struct RemoteStoreTests {
     }
 
     // Issue 15: the tiles of an export are fetched together, neighbours merged: every tile of the full level
-    // (five rows of five, one after another in the file) in one request, and then decoded without another.
+    // (three rows of five, one after another in the file) in one request, and then decoded without another.
     @Test(arguments: RemoteStores.Kind.allCases)
     func anExportsTilesAreFetchedTogether(_ kind: RemoteStores.Kind) async throws {
         let local = Fixtures.path(try Fixtures.make(Self.tiff))

@@ -386,7 +386,7 @@ extension ServerConfiguration {
                 + "ranged request.",
             read: { $0.remoteBlockSize = min(max(int($1), 4), 16384) }, show: { "\($0.remoteBlockSize)" }),
         Setting(
-            "REMOTE_CACHE_SIZE", .server, default: "128", range: ">= 0 MB",
+            "REMOTE_CACHE_SIZE", .server, default: "128", range: ">= 0 MiB",
             "Memory for blocks of remote objects, shared by all images (least recently used out); 0 keeps none.",
             read: { $0.remoteCacheSize = max(int($1), 0) }, show: { "\($0.remoteCacheSize)" }),
         Setting(
@@ -407,7 +407,7 @@ extension ServerConfiguration {
             read: { $0.remoteRetries = min(max(int($1), 0), 10) }, show: { "\($0.remoteRetries)" }),
         Setting(
             "REMOTE_CONNECTIONS", .server, default: "32", range: "> 0",
-            "Connections to a remote store kept open between requests (HTTP keep-alive).",
+            "Connections to a remote store at most (a soft limit, per host); idle ones are kept 60 s for the next requests.",
             read: { configuration, text in
                 let value = int(text)
                 if value > 0 { configuration.remoteConnections = value }

@@ -150,7 +150,7 @@ public struct ServerConfiguration: Sendable {
     public var maxJPEG2000Tiles = 16384
     /// REMOTE_BLOCK_SIZE: the blocks a remote store's objects are fetched and cached in, in KiB. Default 64.
     public var remoteBlockSize = 64
-    /// REMOTE_CACHE_SIZE: the memory kept for blocks of remote objects, in MB (2^20 bytes). Default 128.
+    /// REMOTE_CACHE_SIZE: the memory kept for blocks of remote objects, in MiB. Default 128.
     public var remoteCacheSize = 128
     /// REMOTE_READ_AHEAD: what the first read of a remote object's start fetches at least, in KiB. Default 256.
     public var remoteReadAhead = 256
@@ -158,7 +158,7 @@ public struct ServerConfiguration: Sendable {
     public var remoteTimeout: Double = 10
     /// REMOTE_RETRIES: retries of a remote request that failed to connect, timed out or got a 5xx. Default 2.
     public var remoteRetries = 2
-    /// REMOTE_CONNECTIONS: connections kept open to a remote store. Default 32.
+    /// REMOTE_CONNECTIONS: connections to a remote store at most, per host (a soft limit). Default 32.
     public var remoteConnections = 32
     /// S3_ADDRESSING: `auto` (virtual-host style on AWS, path style on a custom endpoint), `path` or `virtual`.
     public var s3Addressing = "auto"

@@ -153,13 +153,33 @@ package actor ImageRegistry {
             }
         }
         guard let status = FileStatus.of(opened), status.isRegularFile else { throw .notFound(path) }
-        let source = try openSource(path: path, filePath: opened, opener: opener)
+        let source: any ImageSource
+        do {
+            source = try opener.open(path: opened)
+        } catch {
+            throw accessError(error, path: path)
+        }
+        return assemble(
+            path: path, filePath: opened, source: source, status: status, sequence: sequence,
+            handlesPerImage: handlesPerImage, opener: opener, defaultRights: defaultRights, handles: handles
+        ) { [opened] () throws(ImagingError) in
+            try ImageSourceOpener.withoutPaths { () throws(ImagingError) in try opener.open(path: opened) }
+        }
+    }
+
+    /// The open image around its first `source`: the handle pool (`reopen` opens more handles, each checked to
+    /// describe the image as the first did), the views of a sequence or stack, and COPYRIGHT for images that name
+    /// no rights. Shared by local files and remote objects.
+    private static func assemble(
+        path: String, filePath: String, source: any ImageSource, status: FileStatus, sequence: ImageSequence?,
+        handlesPerImage: Int, opener: ImageSourceOpener, defaultRights: String, handles: HandleCounter,
+        reopen: @escaping @Sendable () throws(ImagingError) -> any ImageSource
+    ) -> OpenImage {
         // Every handle must describe the image as the first did: requests are planned with that description.
         var description = source.description
         let pool = HandlePool(first: source, maxIdle: handlesPerImage, counter: handles) {
-            [description, opened] () throws(ImagingError) in
-            let another = try ImageSourceOpener.withoutPaths { () throws(ImagingError) in try opener.open(path: opened)
-            }
+            [description] () throws(ImagingError) in
+            let another = try reopen()
             guard another.description == description else {
                 throw .decodeFailed("the image changed since it was opened")
             }
@@ -174,7 +194,7 @@ package actor ImageRegistry {
                 opener: opener, handles: handles)
         } else if !description.stack.isEmpty {
             views = ViewPools(
-                kind: .stack(filePath: opened, layers: description.stack.count), first: pool,
+                kind: .stack(filePath: filePath, layers: description.stack.count), first: pool,
                 description: description, maxIdle: handlesPerImage, opener: opener, handles: handles)
         }
         // Applied after the handle checks above, which compare descriptions as the files give them.
@@ -182,25 +202,19 @@ package actor ImageRegistry {
             description.metadata.rights = defaultRights
         }
         return OpenImage(
-            path: path, filePath: opened, description: description, status: status, handles: pool,
+            path: path, filePath: filePath, description: description, status: status, handles: pool,
             regionReadings: description.levels.indices.map { source.regionReading(resolution: $0) }, views: views)
     }
 
-    /// Opens `filePath` with `opener`, its errors as a client may see them (no filesystem path).
-    private static func openSource(path: String, filePath: String, opener: ImageSourceOpener) throws(ImageAccessError)
-        -> any ImageSource
-    {
-        do {
-            return try opener.open(path: filePath)
-        } catch {
-            switch error {
-            case .unreadable: throw .unreadable(path: path, reason: "the image file is damaged or unreadable")
-            case .unsupportedFormat: throw .unsupportedFormat(path: path)
-            case .unsupportedLayout(let reason): throw .unsupported(path: path, reason: reason)
-            case .notTiled: throw .unsupported(path: path, reason: "image is not tiled")
-            case .storeUnavailable(let detail): throw .storeUnavailable(path: path, detail: detail)
-            default: throw .unreadable(path: path, reason: error.description)
-            }
+    /// An opener's error as a client may see it: no filesystem path or store address.
+    private static func accessError(_ error: ImagingError, path: String) -> ImageAccessError {
+        switch error {
+        case .unreadable: .unreadable(path: path, reason: "the image file is damaged or unreadable")
+        case .unsupportedFormat: .unsupportedFormat(path: path)
+        case .unsupportedLayout(let reason): .unsupported(path: path, reason: reason)
+        case .notTiled: .unsupported(path: path, reason: "image is not tiled")
+        case .storeUnavailable(let detail): .storeUnavailable(path: path, detail: detail)
+        default: .unreadable(path: path, reason: error.description)
         }
     }
 
@@ -214,8 +228,7 @@ package actor ImageRegistry {
         do {
             version = try remote.version(of: filePath)
         } catch {
-            if case .storeUnavailable(let detail) = error { throw .storeUnavailable(path: path, detail: detail) }
-            throw .unreadable(path: path, reason: "the image cannot be read from its store")
+            throw accessError(error, path: path)
         }
         guard let version else { throw .notFound(path) }
         // Every handle reads the version just asked for: no more requests to the store to open them.
@@ -223,35 +236,13 @@ package actor ImageRegistry {
         do {
             source = try opener.open(source: remote.open(filePath, version: version))
         } catch {
-            switch error {
-            case .unsupportedFormat: throw .unsupportedFormat(path: path)
-            case .unsupportedLayout(let reason): throw .unsupported(path: path, reason: reason)
-            case .notTiled: throw .unsupported(path: path, reason: "image is not tiled")
-            case .storeUnavailable(let detail): throw .storeUnavailable(path: path, detail: detail)
-            default: throw .unreadable(path: path, reason: "the image file is damaged or unreadable")
-            }
+            throw accessError(error, path: path)
         }
-        var description = source.description
-        let pool = HandlePool(first: source, maxIdle: handlesPerImage, counter: handles) {
-            [description] () throws(ImagingError) in
-            let another = try opener.open(source: remote.open(filePath, version: version))
-            guard another.description == description else {
-                throw .decodeFailed("the image changed since it was opened")
-            }
-            return another
+        return assemble(
+            path: path, filePath: filePath, source: source, status: FileStatus(remote: version), sequence: nil,
+            handlesPerImage: handlesPerImage, opener: opener, defaultRights: defaultRights, handles: handles
+        ) { () throws(ImagingError) in
+            try opener.open(source: remote.open(filePath, version: version))
         }
-        var views: ViewPools?
-        if !description.stack.isEmpty {
-            views = ViewPools(
-                kind: .stack(filePath: filePath, layers: description.stack.count), first: pool,
-                description: description, maxIdle: handlesPerImage, opener: opener, handles: handles)
-        }
-        if !defaultRights.isEmpty, description.metadata.rights?.isEmpty ?? true {
-            description.metadata.rights = defaultRights
-        }
-        return OpenImage(
-            path: path, filePath: filePath, description: description, status: FileStatus(remote: version),
-            handles: pool, regionReadings: description.levels.indices.map { source.regionReading(resolution: $0) },
-            views: views)
     }
 }

@@ -1,3 +1,5 @@
+import IIPModel
+
 /// HTTP dates (RFC 9110 §5.6.7): formatting as IMF-fixdate, parsing all three historic forms.
 ///
 /// Written by hand so that a cached tile's Last-Modified costs no formatter allocation.
@@ -9,7 +11,7 @@ package enum HTTPDate {
     package static func format(_ secondsSince1970: Int64) -> String {
         let days = floorDivide(secondsSince1970, 86400)
         let secondOfDay = Int(secondsSince1970 - days * 86400)
-        let (year, month, day) = civilDate(daysSince1970: days)
+        let (year, month, day) = CivilDate.civilDate(daysSince1970: days)
         let weekday = weekdays[Int(((days % 7) + 7) % 7)]
         return "\(weekday), \(pad(day)) \(months[month - 1]) \(year) \(pad(secondOfDay / 3600)):"
             + "\(pad(secondOfDay / 60 % 60)):\(pad(secondOfDay % 60)) GMT"
@@ -47,7 +49,7 @@ package enum HTTPDate {
         guard let day, let month, let year, let time, (1...31).contains(day), (1...9999).contains(year),
             time[0] < 24, time[1] < 60, time[2] < 61
         else { return nil }
-        let days = daysSince1970(year: year, month: month, day: day)
+        let days = CivilDate.daysSince1970(year: year, month: month, day: day)
         return days * 86400 + Int64(time[0] * 3600 + time[1] * 60 + time[2])
     }
 
@@ -59,29 +61,4 @@ package enum HTTPDate {
     private static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
     private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
-
-    /// Howard Hinnant's days-from-civil algorithm.
-    static func daysSince1970(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let m = Int64(month)
-        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146097 + dayOfEra - 719468
-    }
-
-    /// Howard Hinnant's civil-from-days algorithm.
-    static func civilDate(daysSince1970 days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let dayOfEra = z - era * 146097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
-    }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import IIPModel
 
 /// AWS Signature Version 4 request signing with header-based authorization (`AWS4-HMAC-SHA256`).
 ///
@@ -235,22 +236,13 @@ struct SigningTime: Sendable, Equatable {
     init(secondsSince1970 seconds: Int64) {
         let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
         let secondOfDay = seconds - days * 86_400
-        // Days to civil date (H. Hinnant's algorithm), in eras of 400 years starting 0000-03-01.
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDate.civilDate(daysSince1970: days)
 
         func padded(_ value: Int64, _ width: Int) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        date = padded(year, 4) + padded(month, 2) + padded(day, 2)
+        date = padded(Int64(year), 4) + padded(Int64(month), 2) + padded(Int64(day), 2)
         dateTime =
             date + "T" + padded(secondOfDay / 3600, 2) + padded(secondOfDay % 3600 / 60, 2)
             + padded(secondOfDay % 60, 2) + "Z"

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// Runs the handlers of one connection: one child task per request, so multiplexed requests run concurrently.
@@ -49,8 +50,16 @@ struct FastCGIConnectionRunner: Sendable {
         token: FastCGIRequestToken,
         outbound: NIOAsyncChannelOutboundWriter<FastCGIResponsePart>
     ) async {
+        // The last part written is held back and sent with END_REQUEST: one flush, one system call, for an answer
+        // written in one part.
+        let held = NIOLockedValueBox<ByteBuffer?>(nil)
         let writer = FastCGIResponseWriter { buffer in
-            try await outbound.write(.stdout(token, buffer))
+            let previous = held.withLockedValue { held -> ByteBuffer? in
+                defer { held = buffer }
+                return held
+            }
+            guard let previous else { return }
+            try await outbound.write(.stdout(token, previous))
         }
         var failed = false
         do {
@@ -68,7 +77,11 @@ struct FastCGIConnectionRunner: Sendable {
             return  // aborted (END_REQUEST already sent) or the connection is closing
         }
         do {
-            try await outbound.write(.end(token, failed: failed))
+            if let last = held.withLockedValue({ $0.take() }) {
+                try await outbound.write(contentsOf: [.stdout(token, last), .end(token, failed: failed)])
+            } else {
+                try await outbound.write(.end(token, failed: failed))
+            }
         } catch {
             logger.debug("FastCGI response could not be completed", metadata: ["error": "\(error)"])
         }

@@ -3,8 +3,8 @@ public import NIOCore
 /// Streams the CGI-style response of one request, e.g. `"Status: 200 OK\r\nContent-Type: image/jpeg\r\n\r\n"`
 /// followed by the body, as STDOUT records.
 ///
-/// Each ``write(_:)`` is sent and flushed at once; the server ends the STDOUT stream and the request after the
-/// handler returns. Writers are cheap values and may be used from any task.
+/// The server sends each ``write(_:)`` when the next one is made, and the last one together with the end of the
+/// STDOUT stream and the request once the handler returns: an answer written in one part costs one flush. Writers are cheap values and may be used from any task.
 public struct FastCGIResponseWriter: Sendable {
     private let sink: @Sendable (ByteBuffer) async throws -> Void
 

@@ -217,7 +217,9 @@ struct FastCGIConnectionRunnerTests {
         let writeReturned = Flag()
         try await RunnerHarness.run { _, writer in
             started.fire()
-            try await writer.write(ByteBuffer(string: "Status: 200 OK\r\n\r\nafter backpressure"))
+            // The last part is held until the handler returns; the write that sends the first one waits.
+            try await writer.write(ByteBuffer(string: "Status: 200 OK\r\n\r\n"))
+            try await writer.write(ByteBuffer(string: "after backpressure"))
             writeReturned.set()
         } _: { harness in
             harness.channel.isWritable = false

@@ -117,6 +117,7 @@ public struct ServerApplication: Sendable {
                 configuration: .init(
                     additionalChannelHandlers: [
                         HTTPRequestReadDeadline(timeout: reading, logger: logger),
+                        HTTPClientDisconnect(),
                         WriteStallTimeoutHandler(timeout: writing, logger: logger),
                     ], idleTimeout: idle)),
             configuration: .init(address: .hostname(address.host, port: address.port), backlog: frontends.backlog),
@@ -133,6 +134,7 @@ public struct ServerApplication: Sendable {
         let configuration = FastCGIServerConfiguration(
             address: address, backlog: frontends.backlog, unixSocketMode: frontends.unixSocketMode,
             maxParamsBytes: max(64 * 1024, pipeline.configuration.maxQueryLength * 4),
+            maxConnections: pipeline.configuration.maxFastCGIConnections,
             requestReadTimeout: .milliseconds(Int64(pipeline.configuration.requestReadTimeout * 1000)),
             writeTimeout: .milliseconds(Int64(pipeline.configuration.writeTimeout * 1000)))
         return FastCGIServer(

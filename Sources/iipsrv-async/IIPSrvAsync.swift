@@ -114,6 +114,8 @@ struct IIPSrvAsync: AsyncParsableCommand {
             logger.info("\(line)")
         }
 
+        // Each FastCGI connection takes a descriptor.
+        OpenFileLimit.raise(needed: configuration.maxFastCGIConnections, logger: logger)
         var metrics: (@Sendable () -> [UInt8])?
         if let registry { metrics = { registry.emitToBuffer() } }
         let exporters = try TraceExport.bootstrap(configuration, logger: logger)

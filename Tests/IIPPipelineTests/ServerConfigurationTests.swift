@@ -179,12 +179,12 @@ import Testing
         #expect(c.decodedCacheBytes == 2_048_000)
         #expect(configuration().decodedCacheBytes == 32_768_000)
         // MAX_EXPORTS_QUEUED: half the requests in flight unless set; 0 lets none wait; empty or negative: default.
-        #expect(c.exportQueueBound == c.maxRequestsInFlight / 2)
-        #expect(configuration().exportQueueBound == 128)
+        #expect(c.exportQueueBound == c.maxRequestsQueued)
+        #expect(configuration().exportQueueBound == 1024)
         #expect(configuration(["MAX_EXPORTS_QUEUED": "0"]).exportQueueBound == 0)
         #expect(configuration(["MAX_EXPORTS_IN_FLIGHT": "1", "MAX_EXPORTS_QUEUED": "5"]).exportQueueBound == 5)
-        #expect(configuration(["MAX_REQUESTS_IN_FLIGHT": "10", "MAX_EXPORTS_QUEUED": ""]).exportQueueBound == 5)
-        #expect(configuration(["MAX_REQUESTS_IN_FLIGHT": "10", "MAX_EXPORTS_QUEUED": "-1"]).exportQueueBound == 5)
+        #expect(configuration(["MAX_REQUESTS_QUEUED": "10", "MAX_EXPORTS_QUEUED": ""]).exportQueueBound == 10)
+        #expect(configuration(["MAX_REQUESTS_QUEUED": "10", "MAX_EXPORTS_QUEUED": "-1"]).exportQueueBound == 10)
         #expect(configuration(["MAX_DECODED_CACHE_SIZE": "0"]).decodedCacheBytes == 0)
         #expect(configuration().memoryTrimDuration == .seconds(1))
         #expect(configuration(["MEMORY_TRIM_INTERVAL": "0.5"]).memoryTrimDuration == .milliseconds(500))
@@ -214,7 +214,8 @@ import Testing
             "IIIF_VERSION", "IIIF_DELIMITER", "IIIF_EXTRA_INFO", "IIIF_EXTENSIONS", "COPYRIGHT", "DECODER_MODULES",
             "OMP_NUM_THREADS", "MAX_REQUESTS_IN_FLIGHT", "MAX_REQUESTS_QUEUED", "MAX_HANDLES_PER_IMAGE",
             "FILE_CHECK_INTERVAL", "MAX_QUERY_LENGTH", "HTTP_IDLE_TIMEOUT", "REQUEST_READ_TIMEOUT",
-            "WRITE_TIMEOUT", "ALLOW_SYMLINKS_OUTSIDE_PREFIX", "MAX_EXPORTS_IN_FLIGHT", "MAX_EXPORTS_QUEUED",
+            "WRITE_TIMEOUT", "MAX_FCGI_CONNECTIONS", "ALLOW_SYMLINKS_OUTSIDE_PREFIX", "MAX_EXPORTS_IN_FLIGHT",
+            "MAX_EXPORTS_QUEUED",
             "MAX_EXPORT_PIXELS",
             "MAX_IMAGE_SIDE", "MAX_TILE_RANGE", "MAX_DECODED_CACHE_SIZE", "MEMORY_TRIM_INTERVAL",
             "MAX_TILE_BYTES", "MAX_JPEG2000_TILES", "DECODER_MODULE_CHECK", "EMBED_ICC", "IIIF_PREFERRED_FORMATS",

@@ -20,7 +20,7 @@ struct SettingsTableTests {
             switch setting.defaultText {
             case "\"\"": #expect(value == "", "\(setting.name)")
             case "cores", "threads": #expect(value == "3", "\(setting.name)")
-            case "requests / 2": #expect(value == "128", "\(setting.name)")
+            case "queued requests": #expect(value == "1024", "\(setting.name)")
             default:
                 let same = value == setting.defaultText || Double(value) == Double(setting.defaultText)
                 #expect(same, "\(setting.name): \(value) vs \(setting.defaultText)")

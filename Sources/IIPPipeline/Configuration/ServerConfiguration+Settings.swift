@@ -243,6 +243,15 @@ extension ServerConfiguration {
                 if value > 0 { configuration.writeTimeout = min(value, 86400) }
             }, show: { "\($0.writeTimeout)" }),
         Setting(
+            "MAX_FCGI_CONNECTIONS", .server, default: "4096", range: "> 0",
+            "FastCGI connections served at once (nginx opens one per request in flight, plus its kept-alive ones); a "
+                + "connection past it is closed at once with a log line. The open-file limit is raised to its hard "
+                + "limit at start-up, and a warning is logged when that is still too low for this many connections.",
+            read: { configuration, text in
+                let value = int(text)
+                if value > 0 { configuration.maxFastCGIConnections = value }
+            }, show: { "\($0.maxFastCGIConnections)" }),
+        Setting(
             "ALLOW_SYMLINKS_OUTSIDE_PREFIX", .server, default: "0", range: "0 or 1",
             "1 lets symbolic links under FILESYSTEM_PREFIX lead outside it; 0 answers 404 for such a link without "
                 + "looking at its target.",
@@ -255,10 +264,10 @@ extension ServerConfiguration {
                 if value > 0 { configuration.maxExportsInFlight = value }
             }, show: { "\($0.maxExportsInFlight)" }),
         Setting(
-            "MAX_EXPORTS_QUEUED", .server, default: "requests / 2", range: ">= 0",
+            "MAX_EXPORTS_QUEUED", .server, default: "queued requests", range: ">= 0",
             "Region exports allowed to wait for one of MAX_EXPORTS_IN_FLIGHT; past that the answer is 503 at once "
-                + "(counted), so exports never hold more request slots than these two and tiles keep the rest. "
-                + "Default: half of MAX_REQUESTS_IN_FLIGHT.",
+                + "(counted). An export gives its request slot to the next request while it waits and runs, so "
+                + "exports never take slots from tiles. Default: MAX_REQUESTS_QUEUED.",
             read: { configuration, text in
                 guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
                 let value = int(text)

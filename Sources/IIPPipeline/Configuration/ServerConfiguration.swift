@@ -120,6 +120,9 @@ public struct ServerConfiguration: Sendable {
     /// WRITE_TIMEOUT: seconds an answer may stay stalled on a client that does not read it; then the connection is
     /// closed. Default 30.
     public var writeTimeout = 30.0
+    /// MAX_FCGI_CONNECTIONS: FastCGI connections served at once; connections past it are closed at once (logged).
+    /// Default 4096: nginx holds one connection per request in flight plus its kept-alive ones, per worker.
+    public var maxFastCGIConnections = 4096
     /// ALLOW_SYMLINKS_OUTSIDE_PREFIX: whether symbolic links under FILESYSTEM_PREFIX may lead outside it. Default
     /// false: such a link answers 404, and nothing outside the prefix is looked at.
     public var allowSymlinksOutsidePrefix = false
@@ -130,12 +133,13 @@ public struct ServerConfiguration: Sendable {
     /// threads.
     public var maxExportsInFlight: Int
     /// MAX_EXPORTS_QUEUED: region exports allowed to wait for a slot; past it the answer is 503 at once. Default
-    /// (nil): half of ``maxRequestsInFlight``.
+    /// (nil): ``maxRequestsQueued``.
     public var maxExportsQueued: Int?
-    /// The region exports allowed to wait: MAX_EXPORTS_QUEUED, or half of MAX_REQUESTS_IN_FLIGHT, so that waiting
-    /// exports never hold more than half the request slots (a viewer's burst of thumbnails still waits, a flood does
-    /// not take every slot from the tiles).
-    public var exportQueueBound: Int { maxExportsQueued ?? maxRequestsInFlight / 2 }
+    /// The region exports allowed to wait: MAX_EXPORTS_QUEUED, or as many as requests may wait (MAX_REQUESTS_QUEUED).
+    /// An export gives up its request slot while it waits and runs (``Admission/Ticket/stepAside()``), so waiting
+    /// exports take no slot from tiles, and a thousand viewers asking for exports at once all wait rather than being
+    /// refused.
+    public var exportQueueBound: Int { maxExportsQueued ?? maxRequestsQueued }
     /// MAX_EXPORT_PIXELS: the most source pixels one export may decode, and the most pixels it may write; larger
     /// regions or outputs answer 400. Default 100,000,000 (a 10,000 x 10,000 region).
     public var maxExportPixels = 100_000_000

@@ -28,11 +28,13 @@ package final class Admission: Sendable {
         var running = 0
         var waiting: Deque<Waiter> = []
         var nextID: UInt64 = 0
+        /// Admitted requests that stepped aside (``AdmissionTicket/stepAside()``) and have not finished.
+        var detached = 0
         var finished = false
         var drainAnnounced = false
         var drained: CheckedContinuation<Void, Never>?
 
-        var isDrained: Bool { finished && running == 0 && waiting.isEmpty }
+        var isDrained: Bool { finished && running == 0 && waiting.isEmpty && detached == 0 }
     }
 
     private let state = NIOLockedValueBox(State())
@@ -53,7 +55,8 @@ package final class Admission: Sendable {
         self.maxQueued = max(maxQueued, 0)
     }
 
-    /// Runs `body` once a slot is free and returns what it returns.
+    /// Runs `body` once a slot is free and returns what it returns. While it runs, ``AdmissionTicket/current`` lets
+    /// it give the slot up early.
     ///
     /// - Throws: ``Interruption/busy`` at once when the queue is full or admission has finished;
     ///   ``Interruption/cancelled`` when the caller is cancelled while waiting; whatever `body` throws.
@@ -69,11 +72,20 @@ package final class Admission: Sendable {
         case .granted:
             admitted.increment()
             report()
+            let ticket = AdmissionTicket(admission: self)
             defer {
-                release()
+                if ticket.hasSteppedAside { finishDetached() } else { release() }
                 report()
             }
-            return try await body()
+            // TaskLocal.withValue is not typed-throws: the outcome comes out as a value.
+            let outcome = await AdmissionTicket.$current.withValue(ticket) { () async -> Result<Output, Interruption> in
+                do throws(Interruption) {
+                    return .success(try await body())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            return try outcome.get()
         }
     }
 
@@ -136,6 +148,28 @@ package final class Admission: Sendable {
                 return
             }
             state.running -= 1
+            if state.isDrained { Self.signalDrained(&state) }
+        }
+    }
+
+    /// Hands the slot of a request that steps aside to the longest waiter, or frees it; the request counts as
+    /// detached until ``finishDetached()``.
+    func detach() {
+        state.withLockedValue { state in
+            state.detached += 1
+            if let next = state.waiting.popFirst() {
+                next.slot.resume(returning: .granted)
+            } else {
+                state.running -= 1
+            }
+        }
+        report()
+    }
+
+    /// Notes that a request that stepped aside has finished.
+    private func finishDetached() {
+        state.withLockedValue { state in
+            state.detached -= 1
             if state.isDrained { Self.signalDrained(&state) }
         }
     }

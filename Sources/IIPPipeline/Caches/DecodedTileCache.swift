@@ -44,6 +44,8 @@ package actor DecodedTileCache {
     private var store: LRUStore<Key, PixelBuffer>
     private var inFlight: [Key: Task<PixelBuffer, any Error>] = [:]
     private var joined: [Key: Int] = [:]
+    private var interest = FlightInterest<Key>()
+    private var audiences: [Key: FlightAudience] = [:]
     private let metrics = CacheMetrics(name: "iip_decoded_tile_cache")
 
     /// Creates a cache holding at most `budgetBytes` of decoded samples (0 keeps nothing but still coalesces).
@@ -66,16 +68,40 @@ package actor DecodedTileCache {
                 let left = (joined[key] ?? 1) - 1
                 joined[key] = left > 0 ? left : nil
             }
-            return try await running.value
+            interest.join(key)
+            audiences[key]?.add(ClientPresence.current)
+            return try await wait(for: running, key: key)
         }
         metrics.miss()
-        let task = Task { try await decode() }
+        let audience = FlightAudience(ClientPresence.current)
+        let task = Task { try await ClientPresence.$current.withValue(audience.presence) { try await decode() } }
         inFlight[key] = task
-        defer { inFlight[key] = nil }
-        let pixels = try await task.value
+        audiences[key] = audience
+        interest.join(key)
+        defer {
+            inFlight[key] = nil
+            audiences[key] = nil
+            interest.end(key)
+        }
+        let pixels = try await wait(for: task, key: key)
         metrics.evicted(store.insert(pixels, for: key, cost: pixels.bytes.count + key.imagePath.utf8.count + 96))
         metrics.holds(entries: store.count, bytes: store.totalCost)
         return pixels
+    }
+
+    /// Waits for a shared production. A caller cancelled meanwhile stops counting as interested, and the production is
+    /// cancelled once nobody waits for it (its codec job is then dropped if it has not started).
+    private func wait(for task: Task<PixelBuffer, any Error>, key: Key) async throws -> PixelBuffer {
+        try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            Task { await self.leave(key, task) }
+        }
+    }
+
+    private func leave(_ key: Key, _ task: Task<PixelBuffer, any Error>) {
+        guard inFlight[key] == task, interest.leave(key) else { return }
+        task.cancel()
     }
 
     /// Whether `key` is being decoded and how many callers have joined that decode (for tests).

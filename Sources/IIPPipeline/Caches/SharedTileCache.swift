@@ -47,7 +47,7 @@ package final class SharedTileCache: Sendable {
         maxItemBytes: Int, logger: Logger
     ) {
         self.client = client
-        executor = CodecExecutor(threadCount: threads)
+        executor = CodecExecutor(threadCount: threads, reportsMetrics: false)
         self.fingerprint = fingerprint
         self.timeout = timeout
         self.retryInterval = retryInterval

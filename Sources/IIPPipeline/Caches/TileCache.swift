@@ -19,6 +19,7 @@ public actor TileCache {
     private var store: LRUStore<TileKey, ByteBuffer>
     private var inFlight: [TileKey: Task<ByteBuffer, any Error>] = [:]
     private var joined: [TileKey: Int] = [:]
+    private var interest = FlightInterest<TileKey>()
     private let metrics = CacheMetrics(name: "iip_tile_cache")
 
     /// Creates a cache holding at most `budgetBytes` (0 keeps nothing but still coalesces).
@@ -43,16 +44,36 @@ public actor TileCache {
                 let left = (joined[key] ?? 1) - 1
                 joined[key] = left > 0 ? left : nil
             }
-            return (try await running.value, .coalesced)
+            interest.join(key)
+            return (try await wait(for: running, key: key), .coalesced)
         }
         metrics.miss()
         let task = Task { try await produce() }
         inFlight[key] = task
-        defer { inFlight[key] = nil }
-        let bytes = try await task.value
+        interest.join(key)
+        defer {
+            inFlight[key] = nil
+            interest.end(key)
+        }
+        let bytes = try await wait(for: task, key: key)
         metrics.evicted(store.insert(bytes, for: key, cost: bytes.readableBytes + key.overhead))
         metrics.holds(entries: store.count, bytes: store.totalCost)
         return (bytes, .miss)
+    }
+
+    /// Waits for a shared production. A caller cancelled meanwhile stops counting as interested, and the production is
+    /// cancelled once nobody waits for it (its codec job is then dropped if it has not started).
+    private func wait(for task: Task<ByteBuffer, any Error>, key: TileKey) async throws -> ByteBuffer {
+        try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            Task { await self.leave(key, task) }
+        }
+    }
+
+    private func leave(_ key: TileKey, _ task: Task<ByteBuffer, any Error>) {
+        guard inFlight[key] == task, interest.leave(key) else { return }
+        task.cancel()
     }
 
     /// Whether `key` is being produced and how many callers have joined that production: for tests that must

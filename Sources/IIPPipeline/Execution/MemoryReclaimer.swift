@@ -51,16 +51,21 @@ final class MemoryReclaimer: Sendable {
             return now
         }
         guard let due else { return false }
+        // The export that went idle last may belong to a client that left: the trim belongs to nobody.
         Task { [self] in
-            if due > now {
-                try? await Task.sleep(until: due, clock: .continuous)
-                state.withLockedValue { state in
-                    state.pending = false
-                    state.lastTrim = .now
-                }
-            }
-            _ = try? await executor.run(trim)
+            await ClientPresence.$current.withValue(.always) { await trimWhenDue(due, now: now) }
         }
         return true
+    }
+
+    private func trimWhenDue(_ due: ContinuousClock.Instant, now: ContinuousClock.Instant) async {
+        if due > now {
+            try? await Task.sleep(until: due, clock: .continuous)
+            state.withLockedValue { state in
+                state.pending = false
+                state.lastTrim = .now
+            }
+        }
+        _ = try? await executor.run(trim)
     }
 }

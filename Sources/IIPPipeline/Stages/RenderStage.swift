@@ -308,14 +308,21 @@ package final class RenderStage: PipelineStage {
             throw .imaging(
                 .tooLarge("the output would have more than MAX_EXPORT_PIXELS (\(maxExportPixels)) pixels"))
         }
+        // The export waits for and runs under its own bound (MAX_EXPORTS_IN_FLIGHT, MAX_EXPORTS_QUEUED): its request
+        // slot goes to the next request, and its codec jobs queue behind the tiles' (CodecExecutor.Priority).
+        AdmissionTicket.current?.stepAside()
         do {
-            return try await exports.run { [self] in try await renderRegion(plan, of: image) }
+            return try await CodecExecutor.$priority.withValue(.bulk) {
+                try await exports.run { [self] in try await renderRegion(plan, of: image) }
+            }
         } catch {
             throw Interruption.from(error)
         }
     }
 
     private func renderRegion(_ plan: RegionPlan, of image: OpenImage) async throws -> ByteBuffer {
+        // An export whose client left while it waited for its slot ends here, before any work.
+        try Task.checkCancellation()
         let timeline = RequestTimeline.current
         let export = plan.export
         let level = image.description.levels[export.resolution]
@@ -358,6 +365,7 @@ package final class RenderStage: PipelineStage {
         let parts = try await withThrowingTaskGroup(of: (Int, PixelBuffer).self) { group in
             for index in indices {
                 group.addTask { [self] in
+                    try Task.checkCancellation()
                     let key = DecodedTileCache.Key(
                         imagePath: image.path, modified: image.status.modified, resolution: export.resolution,
                         tile: index, block: blocks, layers: plan.rendering.layers,

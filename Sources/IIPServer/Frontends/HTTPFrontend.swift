@@ -7,8 +7,8 @@ import NIOCore
 /// The HTTP frontend: turns Hummingbird requests into ``ServerRequest``s for the ``FrontendRouter`` and its
 /// answers back into responses. IIP works at any path with a query string.
 public struct HTTPFrontend: HTTPResponder {
-    /// The request context type: the frontend needs nothing beyond what Hummingbird provides.
-    public typealias Context = BasicRequestContext
+    /// The request context type: Hummingbird's, with the connection.
+    public typealias Context = HTTPConnectionContext
 
     let router: FrontendRouter
     let maxBodyBytes: Int
@@ -38,7 +38,12 @@ public struct HTTPFrontend: HTTPResponder {
             ifModifiedSince: headers[.ifModifiedSince], accept: headers[.accept],
             iiifID: headers[.iiifID], forwardedProto: headers[.forwardedProto], forwardedHost: headers[.forwardedHost],
             ifNoneMatch: headers[.ifNoneMatch], traceParent: headers[.traceParent], traceState: headers[.traceState])
-        let answer = await router.respond(to: serverRequest, from: .http)
+        // A client that disconnects does not cancel this task (it is the connection's): the codec threads ask the
+        // connection before each job instead, and drop the work of a client that has gone.
+        let channel = context.channel
+        let answer = await ClientPresence.$current.withValue(ClientPresence { channel.isActive }) {
+            await router.respond(to: serverRequest, from: .http)
+        }
         let response = Self.response(answer)
         return request.method == .head ? response.createHeadResponse() : response
     }

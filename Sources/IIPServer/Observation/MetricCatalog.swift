@@ -56,6 +56,12 @@ public enum MetricCatalog {
         Entry(
             name: "iip_codec_jobs_queued", type: "gauge", labels: [], help: "Codec jobs waiting for a thread."),
         Entry(
+            name: "iip_codec_jobs_total", type: "counter", labels: ["priority"],
+            help: "Codec jobs run: interactive (tiles, documents) or bulk (region exports, queued behind them)."),
+        Entry(
+            name: "iip_codec_jobs_cancelled_total", type: "counter", labels: [],
+            help: "Codec jobs dropped before they ran because their client went away."),
+        Entry(
             name: "iip_tile_cache_lookups_total", type: "counter", labels: ["result"],
             help: "Encoded tile cache lookups: hit, miss, or coalesced with a render in progress."),
         Entry(

@@ -24,6 +24,7 @@ enum MetricsContract {
         "status": ["1xx", "2xx", "3xx", "4xx", "5xx"],
         "stage": Set(RequestStage.allCases.map(\.name)),
         "result": ["hit", "miss", "coalesced"],
+        "priority": ["interactive", "bulk"],
     ]
 
     /// The contract metric a series or a PromQL name belongs to (`_bucket`, `_sum` and `_count` of a histogram name

@@ -76,6 +76,7 @@ end
 """
 
 NGINX_CONF = """worker_processes 2;
+worker_rlimit_nofile 16384;
 pid {work}/nginx.pid;
 error_log {work}/nginx-error.log warn;
 events {{ worker_connections 8192; }}
@@ -288,9 +289,9 @@ def rss_megabytes(pid, field="VmRSS"):
     return 0.0
 
 
-def load(work, port, listfile, seconds, connections, threads=2):
+def load(work, port, listfile, seconds, connections, threads=2, timeout=10):
     output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s",
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", f"{timeout}s", "-s",
          os.path.join(work, "list.lua"), f"http://127.0.0.1:{port}", "--", listfile],
         capture_output=True, text=True, check=True).stdout
     match = re.search(r"LOAD (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)", output)

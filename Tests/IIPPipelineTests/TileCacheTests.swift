@@ -162,6 +162,31 @@ import Testing
         #expect(produced.count == 2)
     }
 
+    // Issue 16: a production every caller left is cancelled and forgotten at once, so a caller arriving afterwards
+    // starts a new one rather than joining the one being given up (and failing with it).
+    @Test func aProductionEveryCallerLeftIsCancelledAndTheNextCallerStartsAgain() async throws {
+        let cache = TileCache(budgetBytes: 1_000_000)
+        let produced = CallCounter()
+        let first = Task {
+            try await cache.tile(for: Self.key(6)) {
+                produced.increment()
+                try await Task.sleep(for: .seconds(60))  // ends with the production's cancellation
+                return Self.bytes(1)
+            }
+        }
+        await eventually("the first production runs") { produced.count == 1 }
+        first.cancel()
+        await #expect(throws: CancellationError.self) { try await first.value }
+        await eventually("the production is forgotten") { await !cache.production(of: Self.key(6)).running }
+        let second = try await cache.tile(for: Self.key(6)) {
+            produced.increment()
+            return Self.bytes(2)
+        }
+        #expect(second.outcome == .miss)
+        #expect(second.bytes == Self.bytes(2))
+        #expect(produced.count == 2)
+    }
+
     @Test func removeAllEmptiesTheCache() async throws {
         let cache = TileCache(budgetBytes: 1_000_000)
         for tile in 0..<3 { _ = try await cache.tile(for: Self.key(tile)) { Self.bytes(10) } }

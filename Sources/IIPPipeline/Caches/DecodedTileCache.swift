@@ -70,7 +70,13 @@ package actor DecodedTileCache {
             }
             interest.join(key)
             audiences[key]?.add(ClientPresence.current)
-            return try await wait(for: running, key: key)
+            do {
+                return try await wait(for: running, key: key)
+            } catch is CancellationError where !Task.isCancelled && ClientPresence.current.isConnected() {
+                // The exports that asked first left and their decode was given up: decode again for this one.
+                if inFlight[key] == running { forget(key) }
+                return try await tile(for: key, decode: decode)
+            }
         }
         metrics.miss()
         let audience = FlightAudience(ClientPresence.current)
@@ -79,9 +85,8 @@ package actor DecodedTileCache {
         audiences[key] = audience
         interest.join(key)
         defer {
-            inFlight[key] = nil
-            audiences[key] = nil
-            interest.end(key)
+            // Unless it was given up (``leave(_:_:)``), and perhaps replaced by a newer decode meanwhile.
+            if inFlight[key] == task { forget(key) }
         }
         let pixels = try await wait(for: task, key: key)
         metrics.evicted(store.insert(pixels, for: key, cost: pixels.bytes.count + key.imagePath.utf8.count + 96))
@@ -99,9 +104,18 @@ package actor DecodedTileCache {
         }
     }
 
+    /// A caller of `task` was cancelled; the last one cancels it and takes it out of `inFlight`, so that a caller
+    /// arriving afterwards starts a new decode instead of joining one that is being given up.
     private func leave(_ key: Key, _ task: Task<PixelBuffer, any Error>) {
         guard inFlight[key] == task, interest.leave(key) else { return }
+        forget(key)
         task.cancel()
+    }
+
+    private func forget(_ key: Key) {
+        inFlight[key] = nil
+        audiences[key] = nil
+        interest.end(key)
     }
 
     /// Whether `key` is being decoded and how many callers have joined that decode (for tests).

@@ -45,15 +45,27 @@ public actor TileCache {
                 joined[key] = left > 0 ? left : nil
             }
             interest.join(key)
-            return (try await wait(for: running, key: key), .coalesced)
+            do {
+                return (try await wait(for: running, key: key), .coalesced)
+            } catch is CancellationError where !Task.isCancelled {
+                // Callers that left before this one joined gave the production up: make it again.
+                if inFlight[key] == running {
+                    inFlight[key] = nil
+                    interest.end(key)
+                }
+                return try await tile(for: key, produce: produce)
+            }
         }
         metrics.miss()
         let task = Task { try await produce() }
         inFlight[key] = task
         interest.join(key)
         defer {
-            inFlight[key] = nil
-            interest.end(key)
+            // Unless it was given up (``leave(_:_:)``), and perhaps replaced by a newer production meanwhile.
+            if inFlight[key] == task {
+                inFlight[key] = nil
+                interest.end(key)
+            }
         }
         let bytes = try await wait(for: task, key: key)
         metrics.evicted(store.insert(bytes, for: key, cost: bytes.readableBytes + key.overhead))
@@ -71,8 +83,11 @@ public actor TileCache {
         }
     }
 
+    /// A caller of `task` was cancelled; the last one cancels it and takes it out of `inFlight`, so that a caller
+    /// arriving afterwards starts a new production instead of joining one that is being given up.
     private func leave(_ key: TileKey, _ task: Task<ByteBuffer, any Error>) {
         guard inFlight[key] == task, interest.leave(key) else { return }
+        inFlight[key] = nil
         task.cancel()
     }
 

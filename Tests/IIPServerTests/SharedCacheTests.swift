@@ -58,12 +58,14 @@ struct SharedCacheTests {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 #expect(stored == Self.targets.count)
-                // Consistent hashing spreads the keys over both servers, unless a call past the timeout marked one
-                // down (a loaded machine), which sends its keys to the other, as designed.
-                if try Self.statistics(a).count(.failed) == 0 {
-                    #expect(try await memcached[0].stats()["curr_items"] ?? 0 > 0)
-                    #expect(try await memcached[1].stats()["curr_items"] ?? 0 > 0)
-                }
+                // Consistent hashing places each key on one server or the other. Eight keys whose names hold a random
+                // folder can all land on one server (ketama's split of two servers is uneven: a CI run saw it), so
+                // only the total is checked; how the keys spread is printed.
+                let spread = [
+                    try await memcached[0].stats()["curr_items"] ?? 0,
+                    try await memcached[1].stats()["curr_items"] ?? 0,
+                ]
+                print("memcached: keys per server \(spread)")
                 let before = try await Self.hits(memcached)
                 for (target, body) in zip(Self.targets, first) {
                     #expect(try await b.get(target).body == body, "\(target)")

@@ -36,6 +36,20 @@ final class MemcachedServer: Sendable {
         return values
     }
 
+    /// `curr_items`, polled until `enough` holds for it or `timeout` passes; returns the last count. Stores are sent
+    /// in the background after the answer, so on a busy machine they arrive late: tests wait for them, not for time.
+    func items(
+        until enough: (Int) async throws -> Bool, timeout: Duration = .seconds(10)
+    ) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        var count = try await stats()["curr_items"] ?? 0
+        while try await !enough(count), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            count = try await stats()["curr_items"] ?? 0
+        }
+        return count
+    }
+
     /// Kills it at once (SIGKILL), as a crash would.
     func kill() async {
         process.signal(SIGKILL)

@@ -10,8 +10,8 @@ struct MemoryReclaimerTests {
     @Test func theLimiterReportsIdleOnlyWhenTheLastHolderLeaves() async throws {
         let idle = NIOLockedValueBox(0)
         let limiter = AsyncLimiter(permits: 2) { idle.withLockedValue { $0 += 1 } }
-        #expect(await limiter.acquire())
-        #expect(await limiter.acquire())
+        #expect(await limiter.acquire() == .acquired)
+        #expect(await limiter.acquire() == .acquired)
         await limiter.release()
         #expect(idle.withLockedValue { $0 } == 0)
         await limiter.release()
@@ -23,12 +23,12 @@ struct MemoryReclaimerTests {
     @Test func aWaiterTakingTheSlotIsNotIdle() async {
         let idle = NIOLockedValueBox(0)
         let limiter = AsyncLimiter(permits: 1) { idle.withLockedValue { $0 += 1 } }
-        #expect(await limiter.acquire())
+        #expect(await limiter.acquire() == .acquired)
         async let second = limiter.acquire()
         // Let the second caller queue up behind the first.
         while await !limiter.hasWaiters { await Task.yield() }
         await limiter.release()
-        #expect(await second)
+        #expect(await second == .acquired)
         #expect(idle.withLockedValue { $0 } == 0)
         await limiter.release()
         #expect(idle.withLockedValue { $0 } == 1)

@@ -128,6 +128,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--timeout", type=int, default=60, help="wrk's per-request timeout, seconds")
+    parser.add_argument("--warmup", type=int, default=10,
+                        help="seconds of each workload at 16 connections before measuring, for each server")
     parser.add_argument("--image", default="18000x11000", help="WIDTHxHEIGHT of the generated pyramid")
     parser.add_argument("--seed", type=int, default=int(time.time()) % 100000)
     parser.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "iipsrv-async-sweep"))
@@ -164,7 +166,7 @@ def main():
 
     machine = f"{os.cpu_count()} cores, {subprocess.run(['uname', '-srm'], capture_output=True, text=True).stdout.strip()}"
     print(f"machine: {machine}; image {width}x{height} seed {args.seed}; iipsrv {args.iipsrv} (2 processes); "
-          f"{args.rounds} rounds of {args.seconds} s; wrk timeout {args.timeout} s", flush=True)
+          f"{args.rounds} rounds of {args.seconds} s after {args.warmup} s of warm-up; wrk timeout {args.timeout} s", flush=True)
     extra = dict(item.split("=", 1) for item in args.env)
     servers = loadtest.Servers(args.work, {PROJECT: binary}, os.path.dirname(image), extra)
     results = {"machine": machine, "seed": args.seed, "image": args.image, "iipsrv": args.iipsrv,
@@ -174,8 +176,10 @@ def main():
         probe = f"{loadtest.ENDPOINT}?FIF={os.path.basename(image)}&OBJ=Max-size"
         for which in ("iipsrv", PROJECT):
             loadtest.wait_for(f"http://127.0.0.1:{servers.port(which)}{probe}")
-            for workload in workloads:  # open the image and warm both servers the same way
-                loadtest.load(args.work, servers.port(which), lists[workload], 2, 16, timeout=args.timeout)
+            # Open the image and warm both servers the same way (their tile caches, the page cache), so that the
+            # first number of connections is measured in the same steady state as the others.
+            for workload in workloads:
+                loadtest.load(args.work, servers.port(which), lists[workload], args.warmup, 16, timeout=args.timeout)
         print(f"{'conns':>5} {'workload':8} | {'iipsrv req/s':>12} {'cpu-ms':>7} {'cores':>5} {'p99 ms':>8} {'err':>5} "
               f"{'other':>6} | {'async req/s':>11} {'cpu-ms':>7} {'cores':>5} {'p99 ms':>8} {'err':>4} | {'ratio':>5} "
               f"{'cpu/16':>6} {'machine':>7}  goal", flush=True)

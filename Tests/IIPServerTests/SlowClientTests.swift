@@ -165,12 +165,10 @@ struct SlowClientTests {
                 idle += sockets
             }
             // 2,000 more on FastCGI: past MAX_FCGI_CONNECTIONS (1,024 here) the server closes them at once.
-            var fastCGIIdle: [RawSocket] = []
-            for _ in 0..<2000 {
-                let socket = try RawSocket(port: fastCGIPort)
-                _ = socket.waitConnected(milliseconds: 10_000)
-                fastCGIIdle.append(socket)
-            }
+            // All started before any is waited for: opened one after the other on a busy machine, the first ones
+            // would meet REQUEST_READ_TIMEOUT (2 s) before the last ones arrive, and the limit might never be reached.
+            var fastCGIIdle = try (0..<2000).map { _ in try RawSocket(port: fastCGIPort) }
+            for socket in fastCGIIdle { _ = socket.waitConnected(milliseconds: 10_000) }
             print(
                 "idle connections: \(idle.count) HTTP (descriptor limit \(limit), \(refused) not connected), 2000 FastCGI"
             )

@@ -15,7 +15,7 @@ enum FastCGIChannelInitializer {
         }
         let pipeline = channel.pipeline.syncOperations
         try pipeline.addHandler(ByteToMessageHandler(FastCGIRecordDecoder()))
-        try pipeline.addHandler(MessageToByteHandler(FastCGIRecordEncoder()))
+        try pipeline.addHandler(FastCGIRecordWriter())
         try pipeline.addHandler(FastCGIConnectionHandler(configuration: configuration, logger: logger))
         if let writeTimeout = configuration.writeTimeout {
             try pipeline.addHandler(WriteStallTimeoutHandler(timeout: writeTimeout, logger: logger))

@@ -3,7 +3,8 @@ public import NIOCore
 /// Encodes ``FastCGIRecord`` values: header (including the reserved byte), content, and zero padding up to a
 /// multiple of 8 bytes, as the specification recommends.
 ///
-/// Use it with `MessageToByteHandler`. Content longer than ``FastCGIRecord/maxContentLength`` is rejected with
+/// Use it with `MessageToByteHandler` (a client), or through ``FastCGIRecordWriter``, which the server uses and which
+/// sends large content without copying it. Content longer than ``FastCGIRecord/maxContentLength`` is rejected with
 /// ``FastCGIProtocolError/contentTooLong(_:)``; split long streams before encoding.
 public struct FastCGIRecordEncoder: MessageToByteEncoder {
     /// The record to encode.

@@ -3,8 +3,9 @@ public import NIOCore
 /// Streams the CGI-style response of one request, e.g. `"Status: 200 OK\r\nContent-Type: image/jpeg\r\n\r\n"`
 /// followed by the body, as STDOUT records.
 ///
-/// The server sends each ``write(_:)`` when the next one is made, and the last one together with the end of the
-/// STDOUT stream and the request once the handler returns: an answer written in one part costs one flush. Writers are cheap values and may be used from any task.
+/// The server holds the parts written until they pass 64 KB, and sends what it holds together with the end of the
+/// STDOUT stream and the request once the handler returns: a head and a body written as two parts cost one flush
+/// and no copy. Writers are cheap values and may be used from any task.
 public struct FastCGIResponseWriter: Sendable {
     private let sink: @Sendable (ByteBuffer) async throws -> Void
 

@@ -217,9 +217,10 @@ struct FastCGIConnectionRunnerTests {
         let writeReturned = Flag()
         try await RunnerHarness.run { _, writer in
             started.fire()
-            // The last part is held until the handler returns; the write that sends the first one waits.
+            // Parts are held until they pass the hold limit; the write that passes it sends them, and waits.
             try await writer.write(ByteBuffer(string: "Status: 200 OK\r\n\r\n"))
-            try await writer.write(ByteBuffer(string: "after backpressure"))
+            let body = String(repeating: "x", count: FastCGIConnectionRunner.holdLimit) + "after backpressure"
+            try await writer.write(ByteBuffer(string: body))
             writeReturned.set()
         } _: { harness in
             harness.channel.isWritable = false

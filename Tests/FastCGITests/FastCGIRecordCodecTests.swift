@@ -109,6 +109,36 @@ struct FastCGIRecordCodecTests {
         #expect(written == (try Wire.encode(Self.stream)))
     }
 
+    @Test("The server's writer: small content padded in one buffer, large content sent as it is after its header")
+    func recordWriter() throws {
+        let channel = EmbeddedChannel(handler: FastCGIRecordWriter())
+        let small = FastCGIRecord(type: .stdout, requestID: 3, content: ByteBuffer(repeating: 1, count: 5))
+        try channel.writeOutbound(small)
+        let one = try #require(try channel.readOutbound(as: ByteBuffer.self))
+        #expect(one == (try Wire.encode([small])))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+
+        let content = ByteBuffer(repeating: 2, count: FastCGIRecordWriter.copyLimit + 3)
+        let large = FastCGIRecord(type: .stdout, requestID: 3, content: content)
+        try channel.writeOutbound(large)
+        var header = try #require(try channel.readOutbound(as: ByteBuffer.self))
+        let body = try #require(try channel.readOutbound(as: ByteBuffer.self))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        // The content's own bytes, not a copy; no padding.
+        #expect(body.readableBytes == content.readableBytes)
+        #expect(body.withUnsafeReadableBytes { $0.baseAddress } == content.withUnsafeReadableBytes { $0.baseAddress })
+        #expect(Array(header.readableBytesView) == [1, 6, 0, 3, 0x04, 0x03, 0, 0])
+        var wire = ByteBuffer()
+        wire.writeBuffer(&header)
+        wire.writeImmutableBuffer(body)
+        #expect(try Wire.decode(wire) == [large])
+
+        let tooLong = FastCGIRecord(
+            type: .stdout, requestID: 3, content: ByteBuffer(repeating: 0, count: FastCGIRecord.maxContentLength + 1))
+        #expect(throws: FastCGIProtocolError.self) { try channel.writeOutbound(tooLong) }
+        #expect(try channel.finish().isClean)
+    }
+
     private static func drain(_ channel: EmbeddedChannel) throws -> [FastCGIRecord] {
         var records: [FastCGIRecord] = []
         while let record = try channel.readInbound(as: FastCGIRecord.self) {

@@ -122,7 +122,7 @@ struct ProtocolHarness {
         channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandlers(
             ByteToMessageHandler(FastCGIRecordDecoder()),
-            MessageToByteHandler(FastCGIRecordEncoder()),
+            FastCGIRecordWriter(),
             FastCGIConnectionHandler(configuration: configuration, logger: logger)
         )
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9000)).wait()

@@ -17,7 +17,7 @@ public struct FastCGIFrontend: Sendable {
     public func handle(_ request: FastCGIRequest, writer: FastCGIResponseWriter) async throws {
         let serverRequest = Self.serverRequest(request)
         let response = await router.respond(to: serverRequest, from: .fastCGI)
-        var head = ByteBuffer()
+        var head = ByteBufferAllocator().buffer(capacity: 512)
         head.writeStaticString("Status: ")
         head.writeString(String(response.status.code))
         head.writeStaticString(" ")
@@ -40,13 +40,9 @@ public struct FastCGIFrontend: Sendable {
             try await writer.write(head)
             return
         }
-        if response.body.readableBytes <= 16 * 1024 {
-            head.writeImmutableBuffer(response.body)
-            try await writer.write(head)
-        } else {
-            try await writer.write(head)
-            try await writer.write(response.body)
-        }
+        // Two parts, sent in one write (the FastCGI server holds small answers back): the body is not copied.
+        try await writer.write(head)
+        try await writer.write(response.body)
     }
 
     /// The Host of the request: HTTP_HOST, with SERVER_PORT added when HTTP_HOST has no port and the port is not

@@ -23,7 +23,7 @@ public func fuzzFastCGIConnection(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
     let (selector, stream) = FuzzInput(data, size).selectorAndRest
     let channel = EmbeddedChannel()
     try! channel.pipeline.syncOperations.addHandlers(
-        ByteToMessageHandler(FastCGIRecordDecoder()), MessageToByteHandler(FastCGIRecordEncoder()),
+        ByteToMessageHandler(FastCGIRecordDecoder()), FastCGIRecordWriter(),
         FastCGIConnectionHandler(configuration: configuration, logger: logger))
     try! channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9000)).wait()
 

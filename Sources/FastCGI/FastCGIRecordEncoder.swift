@@ -21,15 +21,21 @@ public struct FastCGIRecordEncoder: MessageToByteEncoder {
         }
         let paddingLength = (8 - contentLength % 8) % 8
         out.reserveCapacity(minimumWritableBytes: FastCGIRecord.headerLength + contentLength + paddingLength)
+        Self.writeHeader(of: record, paddingLength: paddingLength, to: &out)
+        out.writeImmutableBuffer(record.content)
+        out.writeRepeatingByte(0, count: paddingLength)
+    }
+
+    /// Appends the 8-byte header of `record` (whose content must fit ``FastCGIRecord/maxContentLength``), announcing
+    /// `paddingLength` bytes of padding after the content.
+    static func writeHeader(of record: FastCGIRecord, paddingLength: Int, to out: inout ByteBuffer) {
         out.writeMultipleIntegers(
             FastCGIRecord.version,
             record.type.rawValue,
             record.requestID,
-            UInt16(contentLength),
+            UInt16(record.content.readableBytes),
             UInt8(paddingLength),
             UInt8(0)  // reserved
         )
-        out.writeImmutableBuffer(record.content)
-        out.writeRepeatingByte(0, count: paddingLength)
     }
 }

@@ -42,11 +42,7 @@ public final class FastCGIRecordWriter: ChannelOutboundHandler, RemovableChannel
             context.write(wrapOutboundOut(out), promise: promise)
         } else {
             var header = context.channel.allocator.buffer(capacity: FastCGIRecord.headerLength)
-            header.writeMultipleIntegers(
-                FastCGIRecord.version, record.type.rawValue, record.requestID, UInt16(length),
-                UInt8(0),  // no padding
-                UInt8(0)  // reserved
-            )
+            FastCGIRecordEncoder.writeHeader(of: record, paddingLength: 0, to: &header)
             context.write(wrapOutboundOut(header), promise: nil)
             context.write(wrapOutboundOut(record.content), promise: promise)
         }

@@ -200,7 +200,14 @@ struct SlowClientTests {
             try await Task.sleep(for: .milliseconds(500))
             closed = sockets.filter(\.isClosedByPeer).count
             #expect(closed == 36, "\(closed) of 100 closed, with room for 64")
-            let logged = instance.process.output.components(separatedBy: "FastCGI connection limit reached").count - 1
+            // The log is read from the server's pipe as it comes: wait for the lines, then count them exactly.
+            var logged = 0
+            let written = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < written {
+                logged = instance.process.output.components(separatedBy: "FastCGI connection limit reached").count - 1
+                if logged >= 36 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             #expect(logged == 36)
             // Their places are given back when they go: nginx's connection gets one.
             sockets.removeAll()

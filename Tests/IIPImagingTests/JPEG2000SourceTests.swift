@@ -246,14 +246,9 @@ import Testing
     /// OpenJPEG's whole-image decode at reduce factor `reduce`, through `opj_decompress`.
     static func decompressed(_ name: String, reduce: Int) throws -> PixelBuffer {
         let output = Fixtures.path("\(name)-r\(reduce)-\(ProcessInfo.processInfo.processIdentifier).ppm")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/opj_decompress")
-        process.arguments = ["-i", Fixtures.path(name), "-o", output, "-r", "\(reduce)"]
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
-        try process.run()
-        process.waitUntilExit()
         defer { try? FileManager.default.removeItem(atPath: output) }
+        try JPEG2000Fixtures.run(
+            "/usr/bin/opj_decompress", ["-i", Fixtures.path(name), "-o", output, "-r", "\(reduce)"])
         return try readPPM(output)
     }
 

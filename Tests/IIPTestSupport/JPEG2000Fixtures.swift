@@ -118,7 +118,9 @@ public enum JPEG2000Fixtures {
         try data.write(to: URL(fileURLWithPath: path))
     }
 
-    private static func run(_ tool: String, _ arguments: [String]) throws {
+    /// Runs an encoder or decoder of the fixtures (`/usr/bin/opj_decompress` ...) and throws, with its output, when
+    /// it is missing or fails.
+    public static func run(_ tool: String, _ arguments: [String]) throws {
         guard FileManager.default.isExecutableFile(atPath: tool) else {
             throw ToolError(description: "\(tool) is missing (apt-get install libopenjp2-tools openjph-tools)")
         }

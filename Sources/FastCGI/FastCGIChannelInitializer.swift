@@ -1,14 +1,16 @@
 import Logging
 import NIOCore
 
-/// Builds the pipeline of an accepted connection: record codec, protocol handler, write stall timeout, async bridge.
+/// Builds the pipeline of an accepted connection: record codec, protocol handler, write stall timeout, dispatcher.
 enum FastCGIChannelInitializer {
-    /// Adds the FastCGI handlers to `channel` and wraps it for async use. Must run on the channel's event loop.
+    /// Adds the FastCGI handlers to `channel`, whose requests then go to `handler`. Must run on the channel's event
+    /// loop.
     static func configure(
         _ channel: any Channel,
         configuration: FastCGIServerConfiguration,
-        logger: Logger
-    ) throws -> FastCGIConnectionRunner.Connection {
+        logger: Logger,
+        handler: @escaping FastCGIHandler
+    ) throws -> FastCGIConnection {
         var logger = logger
         if let remote = channel.remoteAddress {
             logger[metadataKey: "fastcgi.peer"] = "\(remote)"
@@ -20,6 +22,8 @@ enum FastCGIChannelInitializer {
         if let writeTimeout = configuration.writeTimeout {
             try pipeline.addHandler(WriteStallTimeoutHandler(timeout: writeTimeout, logger: logger))
         }
-        return try FastCGIConnectionRunner.Connection(wrappingChannelSynchronously: channel)
+        let dispatcher = FastCGIRequestDispatcher(handler: handler, logger: logger, eventLoop: channel.eventLoop)
+        try pipeline.addHandler(dispatcher)
+        return FastCGIConnection(channel: channel, finished: dispatcher.finished)
     }
 }

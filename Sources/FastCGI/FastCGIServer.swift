@@ -19,7 +19,7 @@ public import ServiceLifecycle
 /// requests in flight finish and closes their connections after the last response. Cancelling ``run()`` stops
 /// everything at once, cancelling running handlers.
 public final class FastCGIServer: Service {
-    private typealias Listener = NIOAsyncChannel<FastCGIConnectionRunner.Connection, Never>
+    private typealias Listener = NIOAsyncChannel<FastCGIConnection, Never>
 
     private let configuration: FastCGIServerConfiguration
     private let eventLoopGroup: any EventLoopGroup
@@ -76,20 +76,11 @@ public final class FastCGIServer: Service {
     }
 
     private func serve(_ listener: Listener) async throws {
-        let runner = FastCGIConnectionRunner(handler: handler, logger: logger)
-        let counter = FastCGIConnectionCounter(limit: configuration.maxConnections)
-        let logger = self.logger
         try await withThrowingDiscardingTaskGroup { group in
             try await listener.executeThenClose { connections in
                 for try await connection in connections {
                     group.addTask {
-                        guard counter.acquire() else {
-                            logger.warning("FastCGI connection limit reached, closing a new connection")
-                            try? await connection.executeThenClose { _, _ in }
-                            return
-                        }
-                        defer { counter.release() }
-                        await runner.run(connection)
+                        await connection.run()
                     }
                 }
             }
@@ -99,6 +90,8 @@ public final class FastCGIServer: Service {
     private func bind(quiescingHelper: ServerQuiescingHelper) async throws -> Listener {
         let configuration = self.configuration
         let logger = self.logger
+        let handler = self.handler
+        let counter = FastCGIConnectionCounter(limit: configuration.maxConnections)
         let bootstrap = ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: Int32(clamping: configuration.backlog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -108,10 +101,20 @@ public final class FastCGIServer: Service {
                     try channel.pipeline.syncOperations.addHandler(collector)
                 }
             }
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<FastCGIConnectionRunner.Connection> = {
-            channel in
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<FastCGIConnection> = { channel in
             channel.eventLoop.makeCompletedFuture {
-                try FastCGIChannelInitializer.configure(channel, configuration: configuration, logger: logger)
+                // Counted here, before any handler is added: a connection past the limit never reaches one.
+                guard counter.acquire() else {
+                    logger.warning("FastCGI connection limit reached, closing a new connection")
+                    return FastCGIConnection(channel: channel, finished: nil)
+                }
+                channel.closeFuture.whenComplete { _ in counter.release() }
+                return try FastCGIChannelInitializer.configure(
+                    channel,
+                    configuration: configuration,
+                    logger: logger,
+                    handler: handler
+                )
             }
         }
         switch configuration.address {

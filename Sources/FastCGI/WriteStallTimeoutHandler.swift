@@ -4,9 +4,9 @@ public import NIOCore
 /// Closes a connection whose peer stopped reading: once more than the channel's high watermark (64 KiB by
 /// default) waits to be written, the peer has `timeout` to make it writable again.
 ///
-/// Writers wait for writability (NIO's async channels do), so what one connection buffers stays bounded by one
-/// answer; this handler bounds how long that answer, its task and the descriptor stay held. It works on any
-/// channel, so both frontends use it.
+/// Writers wait for writability (NIO's async channels and the FastCGI dispatcher do), so what one connection
+/// buffers stays bounded by one answer; this handler bounds how long that answer, its task and the descriptor stay
+/// held. It works on any channel, so both frontends use it.
 public final class WriteStallTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Any inbound data: it is passed on untouched.
     public typealias InboundIn = NIOAny

@@ -4,7 +4,7 @@ import Testing
 
 @testable import FastCGI
 
-/// Runs the real connection pipeline and runner on a NIOAsyncTestingChannel.
+/// Runs the real connection pipeline, dispatcher included, on a NIOAsyncTestingChannel.
 struct RunnerHarness {
     let channel: NIOAsyncTestingChannel
     private let received = RecordCollector()
@@ -16,12 +16,17 @@ struct RunnerHarness {
     ) async throws {
         let channel = NIOAsyncTestingChannel()
         let connection = try await channel.testingEventLoop.executeInContext {
-            try FastCGIChannelInitializer.configure(channel, configuration: configuration, logger: testLogger)
+            try FastCGIChannelInitializer.configure(
+                channel,
+                configuration: configuration,
+                logger: testLogger,
+                handler: handler
+            )
         }
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9000))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                await FastCGIConnectionRunner(handler: handler, logger: testLogger).run(connection)
+                await connection.run()
             }
             try await body(RunnerHarness(channel: channel))
             try? await channel.close()
@@ -102,7 +107,7 @@ func waitUntilCancelled() async {
 }
 
 @Suite("Handler execution", .timeLimit(.minutes(1)))
-struct FastCGIConnectionRunnerTests {
+struct FastCGIRequestDispatcherTests {
     @Test("The handler gets the request and its writes become STDOUT records")
     func echo() async throws {
         try await RunnerHarness.run { request, writer in
@@ -219,7 +224,7 @@ struct FastCGIConnectionRunnerTests {
             started.fire()
             // Parts are held until they pass the hold limit; the write that passes it sends them, and waits.
             try await writer.write(ByteBuffer(string: "Status: 200 OK\r\n\r\n"))
-            let body = String(repeating: "x", count: FastCGIConnectionRunner.holdLimit) + "after backpressure"
+            let body = String(repeating: "x", count: FastCGIRequestDispatcher.holdLimit) + "after backpressure"
             try await writer.write(ByteBuffer(string: body))
             writeReturned.set()
         } _: { harness in
@@ -239,7 +244,7 @@ struct FastCGIConnectionRunnerTests {
         }
     }
 
-    @Test("When the connection closes, running handlers are cancelled and the runner returns")
+    @Test("When the connection closes, running handlers are cancelled and the connection's run returns")
     func connectionCloseCancelsHandlers() async throws {
         let started = Signal()
         let cancelled = Signal()

@@ -4,8 +4,9 @@
 Both servers behind one nginx over FastCGI (loadtest.py's set-up: Debian's iipsrv 1.1 as two processes under
 spawn-fcgi, iipsrv-async as one process), the same request lists, wrk with a long client timeout (60 s by default)
 so that queueing is measured as latency rather than lost as timeouts. For each number of connections and each
-workload, the two servers run in alternation for --rounds rounds of --seconds; the figures are medians over the
-rounds:
+workload, the two servers run in alternation for --rounds rounds of --seconds, each run starting once the other
+server has worked off what was still queued at it (under 5% of a core; iipsrv 1.1 took seconds at 1,000
+connections of exports); the figures are medians over the rounds:
 
     req/s      200 answers per second: iipsrv 1.1 answers some exports 304 Not Modified although no request carries
                If-Modified-Since (README, Overload), and those empty answers are not counted as exports
@@ -111,6 +112,23 @@ def measure(work, port, listfile, pids, seconds, connections, timeout):
     return result
 
 
+def settle(pids, limit=120.0, interval=0.5, idle=0.05):
+    """Waits until `pids` use less than `idle` cores (at most `limit` seconds); returns the seconds waited.
+
+    When wrk stops, the requests already queued at a server are still worked through (iipsrv 1.1 had seconds of
+    exports queued at 1,000 connections); measuring the other server before that work is done would give it a
+    machine it shares without knowing."""
+    started = time.monotonic()
+    before = loadtest.cpu_seconds(pids)
+    while time.monotonic() - started < limit:
+        time.sleep(interval)
+        after = loadtest.cpu_seconds(pids)
+        if after - before < idle * interval:
+            break
+        before = after
+    return time.monotonic() - started
+
+
 def summarize(runs):
     out = {key: statistics.median(r[key] for r in runs) for key in ("rate", "cpu_ms", "cores", "p99", "machine")}
     out["errors"] = sum(r["errors"] for r in runs)
@@ -190,6 +208,8 @@ def main():
                 for round_number in range(args.rounds):
                     order = ("iipsrv", PROJECT) if round_number % 2 == 0 else (PROJECT, "iipsrv")
                     for which in order:
+                        other = "iipsrv" if which == PROJECT else PROJECT
+                        settle(servers.pids(other))
                         runs[which].append(measure(args.work, servers.port(which), lists[workload],
                                                    servers.pids(which), args.seconds, connections, args.timeout))
                 a, b = summarize(runs["iipsrv"]), summarize(runs[PROJECT])

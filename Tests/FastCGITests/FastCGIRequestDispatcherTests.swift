@@ -244,6 +244,44 @@ struct FastCGIRequestDispatcherTests {
         }
     }
 
+    @Test("A connection's run waits for an aborted handler that has not returned yet, after the connection closed")
+    func runWaitsForAbortedHandlers() async throws {
+        let started = Signal()
+        let release = Signal()
+        let handlerReturned = Flag()
+        let channel = NIOAsyncTestingChannel()
+        let connection = try await channel.testingEventLoop.executeInContext {
+            try FastCGIChannelInitializer.configure(
+                channel,
+                configuration: .testing,
+                logger: testLogger
+            ) { _, _ in
+                started.fire()
+                // An unstructured task does not inherit the cancellation: the handler ignores its abort until the
+                // test lets it go.
+                await Task { await release.wait() }.value
+                handlerReturned.set()
+            }
+        }
+        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9000))
+        let runReturned = Flag()
+        let run = Task {
+            await connection.run()
+            runReturned.set()
+        }
+        try await channel.writeInbound(Wire.encode(WebServer.request(1, params: [:])))
+        await started.wait()
+        try await channel.writeInbound(Wire.encode([WebServer.record(.abortRequest, 1)]))
+        try await channel.close()
+        for _ in 0..<100 {
+            await Task.yield()
+        }
+        #expect(!runReturned.isSet)
+        release.fire()
+        await run.value
+        #expect(handlerReturned.isSet)
+    }
+
     @Test("When the connection closes, running handlers are cancelled and the connection's run returns")
     func connectionCloseCancelsHandlers() async throws {
         let started = Signal()

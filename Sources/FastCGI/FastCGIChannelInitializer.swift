@@ -13,7 +13,8 @@ enum FastCGIChannelInitializer {
     ) throws -> FastCGIConnection {
         var logger = logger
         if let remote = channel.remoteAddress {
-            logger[metadataKey: "fastcgi.peer"] = "\(remote)"
+            // Formatted only if a line is logged: most connections never log one.
+            logger[metadataKey: "fastcgi.peer"] = .stringConvertible(remote)
         }
         let pipeline = channel.pipeline.syncOperations
         try pipeline.addHandler(ByteToMessageHandler(FastCGIRecordDecoder()))

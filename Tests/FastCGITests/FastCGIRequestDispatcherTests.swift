@@ -26,7 +26,7 @@ struct RunnerHarness {
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9000))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                await connection.run()
+                try? await connection.finished.get()
             }
             try await body(RunnerHarness(channel: channel))
             try? await channel.close()
@@ -244,8 +244,8 @@ struct FastCGIRequestDispatcherTests {
         }
     }
 
-    @Test("A connection's run waits for an aborted handler that has not returned yet, after the connection closed")
-    func runWaitsForAbortedHandlers() async throws {
+    @Test("A connection is finished only once an aborted handler has returned, even after the connection closed")
+    func finishedWaitsForAbortedHandlers() async throws {
         let started = Signal()
         let release = Signal()
         let handlerReturned = Flag()
@@ -264,10 +264,10 @@ struct FastCGIRequestDispatcherTests {
             }
         }
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9000))
-        let runReturned = Flag()
-        let run = Task {
-            await connection.run()
-            runReturned.set()
+        let finished = Flag()
+        let waiting = Task {
+            try? await connection.finished.get()
+            finished.set()
         }
         try await channel.writeInbound(Wire.encode(WebServer.request(1, params: [:])))
         await started.wait()
@@ -276,13 +276,13 @@ struct FastCGIRequestDispatcherTests {
         for _ in 0..<100 {
             await Task.yield()
         }
-        #expect(!runReturned.isSet)
+        #expect(!finished.isSet)
         release.fire()
-        await run.value
+        await waiting.value
         #expect(handlerReturned.isSet)
     }
 
-    @Test("When the connection closes, running handlers are cancelled and the connection's run returns")
+    @Test("When the connection closes, running handlers are cancelled and the connection finishes")
     func connectionCloseCancelsHandlers() async throws {
         let started = Signal()
         let cancelled = Signal()

@@ -147,6 +147,79 @@ struct FastCGIServerTests {
         }
     }
 
+    @Test(
+        "A connection's slot is given back when it closes: with maxConnections 1, connections one after another are all served"
+    )
+    func connectionLimitFreesSlots() async throws {
+        var configuration = FastCGIServerConfiguration.testing
+        configuration.maxConnections = 1
+        try await withLiveServer(configuration, handler: echoQueryString) { address, _ in
+            for index in 0..<3 {
+                // The slot comes back once the server has seen the previous connection close and its request's task
+                // has returned; until then a new connection is refused (closed without an answer) and tried again.
+                var answered = false
+                for _ in 0..<200 where !answered {
+                    let client = try await connectClient(to: address)
+                    answered = try await client.executeThenClose { inbound, outbound in
+                        var responses = inbound.makeAsyncIterator()
+                        let request = WebServer.request(1, params: ["QUERY_STRING": "n=\(index)"])
+                        guard (try? await outbound.write(contentsOf: request)) != nil,
+                            let records = try? await responses.response(to: 1)
+                        else { return false }
+                        return Wire.stdout(of: 1, in: records).hasSuffix("query=n=\(index)")
+                    }
+                    if !answered {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                }
+                #expect(answered, "connection \(index) was still refused after 200 tries")
+            }
+        }
+    }
+
+    @Test("Cancelling run() closes the connections and returns only once a running handler has returned")
+    func cancellationWaitsForHandlers() async throws {
+        let (addresses, continuation) = AsyncStream.makeStream(of: SocketAddress?.self)
+        let started = Signal()
+        let release = Signal()
+        let handlerReturned = Flag()
+        let handler: FastCGIHandler = { _, _ in
+            started.fire()
+            // An unstructured task does not inherit the cancellation: the handler returns when the test lets it.
+            await Task { await release.wait() }.value
+            handlerReturned.set()
+        }
+        let server = FastCGIServer(
+            configuration: .testing,
+            logger: testLogger,
+            onServerRunning: { continuation.yield($0) },
+            handler: handler
+        )
+        let runReturned = Flag()
+        let running = Task {
+            try await server.run()
+            runReturned.set()
+        }
+        var iterator = addresses.makeAsyncIterator()
+        let address = try #require(await iterator.next() ?? nil)
+        let client = try await connectClient(to: address)
+        try await client.executeThenClose { inbound, outbound in
+            var responses = inbound.makeAsyncIterator()
+            try await outbound.write(contentsOf: WebServer.request(1, params: [:]))
+            await started.wait()
+            running.cancel()
+            #expect(try await responses.next() == nil)  // the connection was closed
+            for _ in 0..<100 {
+                await Task.yield()
+            }
+            #expect(!runReturned.isSet)
+            release.fire()
+            _ = try? await running.value
+            #expect(handlerReturned.isSet)
+            #expect(runReturned.isSet)
+        }
+    }
+
     @Test("Interoperates with libfcgi's cgi-fcgi client")
     func cgiFcgi() async throws {
         let executable = "/usr/bin/cgi-fcgi"

@@ -6,7 +6,10 @@ spawn-fcgi, iipsrv-async as one process), the same request lists, wrk with a lon
 so that queueing is measured as latency rather than lost as timeouts. For each number of connections and each
 workload, the two servers run in alternation for --rounds rounds of --seconds, each run starting once the other
 server has worked off what was still queued at it (under 5% of a core; iipsrv 1.1 took seconds at 1,000
-connections of exports); the figures are medians over the rounds:
+connections of exports). Each round goes through every number of connections in turn (16, 64, 256, 1000, then
+again), so that a machine that slows down or speeds up during the run (a shared one does, by 10-20% within minutes
+in our runs) weighs on all of them alike instead of on the later ones against the first. The figures are medians
+over the rounds:
 
     req/s      200 answers per second: iipsrv 1.1 answers some exports 304 Not Modified although no request carries
                If-Modified-Since (README, Overload), and those empty answers are not counted as exports
@@ -144,7 +147,7 @@ def main():
     parser.add_argument("--connections", default="16,64,256,1000")
     parser.add_argument("--workloads", default="tiles,session,regions")
     parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--timeout", type=int, default=60, help="wrk's per-request timeout, seconds")
     parser.add_argument("--warmup", type=int, default=10,
                         help="seconds of each workload at 16 connections before measuring, for each server")
@@ -198,21 +201,25 @@ def main():
             # first number of connections is measured in the same steady state as the others.
             for workload in workloads:
                 loadtest.load(args.work, servers.port(which), lists[workload], args.warmup, 16, timeout=args.timeout)
+        runs = {(c, w): {"iipsrv": [], PROJECT: []} for c in counts for w in workloads}
+        for round_number in range(args.rounds):
+            for connections in counts:
+                for workload in workloads:
+                    order = ("iipsrv", PROJECT) if round_number % 2 == 0 else (PROJECT, "iipsrv")
+                    for which in order:
+                        other = "iipsrv" if which == PROJECT else PROJECT
+                        settle(servers.pids(other))
+                        runs[connections, workload][which].append(
+                            measure(args.work, servers.port(which), lists[workload], servers.pids(which),
+                                    args.seconds, connections, args.timeout))
+            print(f"round {round_number + 1} of {args.rounds} done", file=sys.stderr, flush=True)
         print(f"{'conns':>5} {'workload':8} | {'iipsrv req/s':>12} {'cpu-ms':>7} {'cores':>5} {'p99 ms':>8} {'err':>5} "
               f"{'other':>6} | {'async req/s':>11} {'cpu-ms':>7} {'cores':>5} {'p99 ms':>8} {'err':>4} | {'ratio':>5} "
               f"{'cpu/16':>6} {'machine':>7}  goal", flush=True)
         first = {}
         for connections in counts:
             for workload in workloads:
-                runs = {"iipsrv": [], PROJECT: []}
-                for round_number in range(args.rounds):
-                    order = ("iipsrv", PROJECT) if round_number % 2 == 0 else (PROJECT, "iipsrv")
-                    for which in order:
-                        other = "iipsrv" if which == PROJECT else PROJECT
-                        settle(servers.pids(other))
-                        runs[which].append(measure(args.work, servers.port(which), lists[workload],
-                                                   servers.pids(which), args.seconds, connections, args.timeout))
-                a, b = summarize(runs["iipsrv"]), summarize(runs[PROJECT])
+                a, b = summarize(runs[connections, workload]["iipsrv"]), summarize(runs[connections, workload][PROJECT])
                 first.setdefault(workload, b["cpu_ms"])
                 ratio = b["rate"] / max(a["rate"], 1e-9)
                 drift = b["cpu_ms"] / max(first[workload], 1e-9)
@@ -221,7 +228,8 @@ def main():
                 if not met:
                     failures.append(f"{workload}@{connections}")
                 results["sweep"].setdefault(str(connections), {})[workload] = {
-                    "iipsrv": a, PROJECT: b, "ratio": ratio, "cpu_vs_first": drift, "met": met}
+                    "iipsrv": a, PROJECT: b, "ratio": ratio, "cpu_vs_first": drift, "met": met,
+                    "runs": runs[connections, workload]}
                 print(f"{connections:5} {workload:8} | {a['rate']:12.0f} {a['cpu_ms']:7.3f} {a['cores']:5.2f} "
                       f"{a['p99']:8.1f} {a['errors']:5} {a['other']:6} | {b['rate']:11.0f} {b['cpu_ms']:7.3f} {b['cores']:5.2f} "
                       f"{b['p99']:8.1f} {b['errors']:4} | {ratio:5.2f} {drift:6.2f} "

@@ -49,7 +49,18 @@ public struct FastCGIFrontend: Sendable {
     /// the scheme's default. Debian's nginx passes `$host` as HTTP_HOST, which drops the port the client used.
     static func host(_ params: [String: String], secure: Bool) -> String? {
         guard let host = params["HTTP_HOST"] ?? params["SERVER_NAME"], !host.isEmpty else { return nil }
-        let hasPort = host.hasPrefix("[") ? host.contains("]:") : host.contains(":")
+        // Searched as bytes: `String.contains(_:)` with a string goes through Foundation, which measured 1.7% of the
+        // CPU of a tile request.
+        let bytes = host.utf8
+        let hasPort: Bool
+        if bytes.first == UInt8(ascii: "[") {
+            // An IPv6 literal: a port follows the closing bracket.
+            hasPort =
+                bytes.lastIndex(of: UInt8(ascii: "]")).map { bytes[$0...].dropFirst().first == UInt8(ascii: ":") }
+                ?? false
+        } else {
+            hasPort = bytes.contains(UInt8(ascii: ":"))
+        }
         guard !hasPort, let port = params["SERVER_PORT"], !port.isEmpty, port != (secure ? "443" : "80") else {
             return host
         }
@@ -60,12 +71,12 @@ public struct FastCGIFrontend: Sendable {
     static func serverRequest(_ request: FastCGIRequest) -> ServerRequest {
         let params = request.params
         let uri = params["REQUEST_URI"] ?? ((params["SCRIPT_NAME"] ?? "") + (params["PATH_INFO"] ?? ""))
-        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+        let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(uri[..<$0]) } ?? uri
         let https = params["HTTPS"].map { !$0.isEmpty && $0.lowercased() != "off" } ?? false
         let secure = https || params["REQUEST_SCHEME"] == "https"
         return ServerRequest(
             method: ServerRequest.Method(params["REQUEST_METHOD"] ?? "GET"),
-            path: (path?.isEmpty ?? true) ? "/" : path ?? "/", query: params["QUERY_STRING"] ?? "",
+            path: path.isEmpty ? "/" : path, query: params["QUERY_STRING"] ?? "",
             body: Array(buffer: request.body), host: host(params, secure: secure), isHTTPS: secure,
             ifModifiedSince: params["HTTP_IF_MODIFIED_SINCE"], accept: params["HTTP_ACCEPT"],
             iiifID: params["HTTP_X_IIIF_ID"], forwardedProto: params["HTTP_X_FORWARDED_PROTO"],

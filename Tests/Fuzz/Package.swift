@@ -24,7 +24,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzZoomifyPath", [.product(name: "IIPProtocol", package: "iipsrv-async")]),
     ("FuzzURLDecoding", [.product(name: "IIPProtocol", package: "iipsrv-async")]),
     ("FuzzRequestReader", [.product(name: "IIPProtocol", package: "iipsrv-async")]),
-    ("FuzzHTTPDate", [.product(name: "IIPPipeline", package: "iipsrv-async")]),
+    ("FuzzHTTPDate", [.product(name: "IIPProtocol", package: "iipsrv-async")]),
     (
         "FuzzFastCGIRecords",
         [.product(name: "FastCGI", package: "iipsrv-async"), .product(name: "NIOCore", package: "swift-nio")]

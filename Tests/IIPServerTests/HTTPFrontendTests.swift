@@ -1,6 +1,7 @@
 import Foundation
 import IIPImaging
 import IIPPipeline
+import IIPProtocol
 import IIPTestSupport
 import Testing
 

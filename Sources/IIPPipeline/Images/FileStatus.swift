@@ -1,4 +1,5 @@
 package import IIPImaging
+import IIPProtocol
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,6 @@
+import IIPProtocol
 import IIPTestSupport
 import Testing
-
-@testable import IIPPipeline
 
 /// HTTP dates: IMF-fixdate output, and the three historic forms as input.
 @Suite struct HTTPDateTests {

@@ -3,7 +3,9 @@
 // iipsrv-async: an IIPImage-compatible image server (IIP, IIIF, DeepZoom, Zoomify) in Swift.
 //
 // Layers (imports point down only):
-//   iipsrv-async (executable) -> IIPServer -> FastCGI, IIPPipeline -> IIPProtocol, IIPRemote -> IIPImaging -> C shims
+//   iipsrv-async (executable) -> IIPServer -> FastCGI, IIPRemote, IIPPipeline -> IIPProtocol, IIPImaging -> C shims
+//   (IIPRemote -> IIPImaging: the server builds the remote store and hands it to the pipeline as `RemoteObjects`, so
+//   the pipeline and its tests compile no HTTP client or TLS)
 
 import PackageDescription
 
@@ -104,7 +106,6 @@ let package = Package(
                 "IIPModel",
                 "IIPProtocol",
                 "IIPImaging",
-                "IIPRemote",
                 "CIIPShims",
                 "CMemcached",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -136,6 +137,7 @@ let package = Package(
                 "IIPPipeline",
                 "IIPProtocol",
                 "IIPImaging",
+                "IIPRemote",
                 "FastCGI",
                 "CIIPShims",
                 .product(name: "Hummingbird", package: "hummingbird"),

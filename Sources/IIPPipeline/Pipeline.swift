@@ -1,6 +1,5 @@
-import IIPImaging
+package import IIPImaging
 public import IIPProtocol
-package import IIPRemote
 public import Logging
 
 /// The one place where a request becomes an image. Both frontends hand it each ``ServerRequest`` they read, on
@@ -42,18 +41,24 @@ public final class Pipeline: Sendable {
     /// The bound on requests in flight and waiting.
     package let admission: Admission
     /// The store images are read from when FILESYSTEM_PREFIX is a URL (`s3://`, `http://`, `https://`).
-    package let remoteStore: RemoteObjectStore?
+    package let remoteStore: (any RemoteObjects)?
     let stages: Stages
     let responder: RespondStage
     let logger: Logger
 
-    /// Builds the pipeline and its actors from a configuration.
-    public init(configuration: ServerConfiguration, logger: Logger) {
+    /// Builds the pipeline and its actors from a configuration, reading images from local files.
+    public convenience init(configuration: ServerConfiguration, logger: Logger) {
+        self.init(configuration: configuration, logger: logger, remoteStore: nil)
+    }
+
+    /// Builds the pipeline and its actors from a configuration, reading the images whose paths `remoteStore`
+    /// handles from it (FILESYSTEM_PREFIX a URL). The pipeline shuts the store down in ``shutdown()``.
+    package init(configuration: ServerConfiguration, logger: Logger, remoteStore: (any RemoteObjects)?) {
         self.configuration = configuration
         self.logger = logger
         executor = CodecExecutor(threadCount: configuration.codecThreads)
         let modules = Self.loadDecoderModules(configuration.decoderModulePaths, logger: logger)
-        remoteStore = Self.remoteStore(configuration, logger: logger)
+        self.remoteStore = remoteStore
         registry = ImageRegistry(
             resolver: PathResolver(
                 prefix: configuration.filesystemPrefix, suffix: configuration.filesystemSuffix,

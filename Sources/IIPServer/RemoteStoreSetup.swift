@@ -1,7 +1,12 @@
+import IIPPipeline
 import IIPRemote
 import Logging
 
-extension Pipeline {
+/// Builds the store that FILESYSTEM_PREFIX names when it is a URL, for the pipeline to read images from.
+///
+/// It is built here, at the top, and handed to the pipeline as `RemoteObjects`: the pipeline, and every test that
+/// builds one, then needs no HTTP client, TLS or signing code.
+enum RemoteStoreSetup {
     /// The remote store FILESYSTEM_PREFIX names, or `nil` for a local folder. A URL this server cannot read from,
     /// or AWS settings that cannot be resolved, are logged as errors, and no image is served then.
     static func remoteStore(_ configuration: ServerConfiguration, logger: Logger) -> RemoteObjectStore? {

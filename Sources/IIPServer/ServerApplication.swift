@@ -72,7 +72,9 @@ public struct ServerApplication: Sendable {
         metrics: (@Sendable () -> [UInt8])? = nil, listeners: Listeners = Listeners(),
         observability: [any Service] = []
     ) {
-        pipeline = Pipeline(configuration: configuration, logger: logger)
+        pipeline = Pipeline(
+            configuration: configuration, logger: logger,
+            remoteStore: RemoteStoreSetup.remoteStore(configuration, logger: logger))
         self.frontends = frontends
         self.logger = logger
         self.listeners = listeners

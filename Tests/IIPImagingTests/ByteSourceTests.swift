@@ -140,6 +140,7 @@ import Testing
                     throw .unreadable(path: path, reason: "no such object")
                 }
             }
+            func shutdown() async {}
         }
         let path = Fixtures.path(try Fixtures.make(Self.tiffSpec))
         let folder = (path as NSString).deletingLastPathComponent + "/"

@@ -6,7 +6,8 @@
 // package by path, and its targets are the root's own test folders through the symbolic links in Links/, so the
 // sources are the same files: nothing is copied. Built from here, only what these suites import is compiled
 // (the library layers and swift-nio), not the HTTP frontend, Hummingbird or the OpenTelemetry exporter, which
-// halves a sanitized build on two cores. The process-level suites (IIPServerTests) start the built executable and
+// halves a sanitized build on two cores, nor async-http-client and BoringSSL (the remote stores are built by the
+// server, above the pipeline). The process-level suites (IIPServerTests) start the built executable and
 // stay in the root package.
 
 import PackageDescription

@@ -22,6 +22,9 @@ public protocol RemoteObjects: Sendable {
     /// The object at `path` in a version already asked for (``version(of:)``), without asking the store again: for
     /// more handles on an image that is open.
     func open(_ path: String, version: RemoteObjectVersion) -> any ByteSource
+
+    /// Closes the store's connections once no more reads will come.
+    func shutdown() async
 }
 
 /// What identifies one version of an object on a remote store: its length, entity tag and modification date, as

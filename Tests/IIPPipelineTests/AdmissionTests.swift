@@ -1,3 +1,4 @@
+import Foundation
 import NIOConcurrencyHelpers
 import Testing
 
@@ -115,6 +116,41 @@ import Testing
             return await group.reduce(into: [Int]()) { $0.append($1) }
         }
         #expect(statuses == Array(repeating: 200, count: 50))
+    }
+
+    // Waiting requests cancelled on other threads while running ones hand their slots on: every request ends,
+    // answered or abandoned. Resuming a waiter while holding the admission lock deadlocked against a cancellation
+    // (which holds the task's status lock while its handler takes the admission lock): a server at 1,000
+    // connections stopped answering when nginx closed connections whose requests were queued.
+    @Test(.timeLimit(.minutes(1))) func cancellationsRacingHandOversAllEnd() async {
+        for _ in 0..<200 {
+            let admission = Admission(maxInFlight: 1, maxQueued: 10_000)
+            let requests = (0..<64).map { _ in
+                Task.detached {
+                    do throws(Interruption) {
+                        return try await admission.admit { () async throws(Interruption) -> Int in
+                            await Task.yield()
+                            return 200
+                        }
+                    } catch {
+                        if case .cancelled = error { return 499 }
+                        return 500
+                    }
+                }
+            }
+            // Two threads cancel the waiting requests, from both ends, while the running ones hand their slots on.
+            let cancellers = (0..<2).map { side in
+                let order = side == 0 ? Array(requests) : requests.reversed()
+                return Thread { for request in order { request.cancel() } }
+            }
+            for canceller in cancellers { canceller.start() }
+            var statuses: Set<Int> = []
+            for request in requests {
+                statuses.insert(await request.value)
+            }
+            #expect(statuses.isSubset(of: [200, 499]))
+            #expect(admission.occupancy == (waiting: 0, running: 0))
+        }
     }
 
     // Finishing with nothing admitted drains at once.

@@ -112,71 +112,83 @@ package final class Admission: Sendable {
             state.nextID &+= 1
             return state.nextID
         }
+        // Continuations are resumed only after the lock is released, here and everywhere below. Resuming takes the
+        // task's status lock, and cancelling a task holds that lock while its cancellation handler (which takes this
+        // lock) runs: resuming under this lock deadlocked a server at 1,000 connections (event loops cancelling
+        // requests of closed connections against a request releasing its slot).
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (slot: CheckedContinuation<Slot, Never>) in
-                state.withLockedValue { state in
+                let answer: Slot? = state.withLockedValue { state in
                     if state.finished {
-                        slot.resume(returning: .busy)
+                        return .busy
                     } else if state.running < maxInFlight, state.waiting.isEmpty {
                         state.running += 1
-                        slot.resume(returning: .granted)
+                        return .granted
                     } else if Task.isCancelled {
-                        slot.resume(returning: .abandoned)
+                        return .abandoned
                     } else if state.waiting.count < maxQueued {
                         state.waiting.append(Waiter(id: id, slot: slot))
+                        return nil
                     } else {
-                        slot.resume(returning: .busy)
+                        return .busy
                     }
                 }
+                if let answer { slot.resume(returning: answer) }
             }
         } onCancel: {
-            let waiter = state.withLockedValue { state -> Waiter? in
-                guard let index = state.waiting.firstIndex(where: { $0.id == id }) else { return nil }
+            let (waiter, drained) = state.withLockedValue { state -> (Waiter?, CheckedContinuation<Void, Never>?) in
+                guard let index = state.waiting.firstIndex(where: { $0.id == id }) else { return (nil, nil) }
                 let waiter = state.waiting.remove(at: index)
-                if state.isDrained { Self.signalDrained(&state) }
-                return waiter
+                return (waiter, Self.takeDrained(&state))
             }
             waiter?.slot.resume(returning: .abandoned)
+            drained?.resume()
         }
     }
 
     /// Hands the finished request's slot to the longest waiter, or frees it.
     private func release() {
-        state.withLockedValue { state in
+        let (next, drained) = state.withLockedValue { state -> (Waiter?, CheckedContinuation<Void, Never>?) in
             if let next = state.waiting.popFirst() {
-                next.slot.resume(returning: .granted)
-                return
+                return (next, nil)
             }
             state.running -= 1
-            if state.isDrained { Self.signalDrained(&state) }
+            return (nil, Self.takeDrained(&state))
         }
+        next?.slot.resume(returning: .granted)
+        drained?.resume()
     }
 
     /// Hands the slot of a request that steps aside to the longest waiter, or frees it; the request counts as
     /// detached until ``finishDetached()``.
     func detach() {
-        state.withLockedValue { state in
+        let next = state.withLockedValue { state -> Waiter? in
             state.detached += 1
             if let next = state.waiting.popFirst() {
-                next.slot.resume(returning: .granted)
-            } else {
-                state.running -= 1
+                return next
             }
+            state.running -= 1
+            return nil
         }
+        next?.slot.resume(returning: .granted)
         report()
     }
 
     /// Notes that a request that stepped aside has finished.
     private func finishDetached() {
-        state.withLockedValue { state in
+        let drained = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
             state.detached -= 1
-            if state.isDrained { Self.signalDrained(&state) }
+            return Self.takeDrained(&state)
         }
+        drained?.resume()
     }
 
-    private static func signalDrained(_ state: inout State) {
-        state.drained?.resume()
-        state.drained = nil
+    /// The continuation of ``drained()`` when everything is done, taken out of `state` to be resumed once the lock is
+    /// released.
+    private static func takeDrained(_ state: inout State) -> CheckedContinuation<Void, Never>? {
+        guard state.isDrained else { return nil }
+        defer { state.drained = nil }
+        return state.drained
     }
 
     /// Requests waiting for a slot and requests running: for tests that must know where a request is before they
@@ -188,22 +200,21 @@ package final class Admission: Sendable {
     /// Returns once ``finish()`` has been called and every admitted request is done.
     package func drained() async {
         await withCheckedContinuation { (drained: CheckedContinuation<Void, Never>) in
-            state.withLockedValue { state in
-                if state.isDrained {
-                    drained.resume()
-                } else {
-                    state.drained = drained
-                }
+            let isDrained = state.withLockedValue { state in
+                if !state.isDrained { state.drained = drained }
+                return state.isDrained
             }
+            if isDrained { drained.resume() }
         }
     }
 
     /// Stops admitting: new requests are refused busy, queued and running ones finish.
     package func finish() {
-        state.withLockedValue { state in
+        let drained = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
             state.finished = true
-            if state.isDrained { Self.signalDrained(&state) }
+            return Self.takeDrained(&state)
         }
+        drained?.resume()
     }
 
     /// Whether ``finish()`` has been called: the server is draining.

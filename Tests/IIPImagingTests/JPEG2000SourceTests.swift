@@ -245,7 +245,9 @@ import Testing
 
     /// OpenJPEG's whole-image decode at reduce factor `reduce`, through `opj_decompress`.
     static func decompressed(_ name: String, reduce: Int) throws -> PixelBuffer {
-        let output = Fixtures.path("\(name)-r\(reduce)-\(ProcessInfo.processInfo.processIdentifier).ppm")
+        // A name of its own per call: tests run in parallel, and two of them decode the same file at the same
+        // reduction (one removed the other's output in a CI run).
+        let output = Fixtures.path("\(name)-r\(reduce)-\(UUID().uuidString).ppm")
         defer { try? FileManager.default.removeItem(atPath: output) }
         try JPEG2000Fixtures.run(
             "/usr/bin/opj_decompress", ["-i", Fixtures.path(name), "-o", output, "-r", "\(reduce)"])

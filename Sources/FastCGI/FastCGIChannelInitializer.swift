@@ -9,6 +9,7 @@ enum FastCGIChannelInitializer {
         _ channel: any Channel,
         configuration: FastCGIServerConfiguration,
         logger: Logger,
+        gate: FastCGIRequestGate? = nil,
         handler: @escaping FastCGIHandler
     ) throws -> FastCGIConnection {
         var logger = logger
@@ -23,7 +24,8 @@ enum FastCGIChannelInitializer {
         if let writeTimeout = configuration.writeTimeout {
             try pipeline.addHandler(WriteStallTimeoutHandler(timeout: writeTimeout, logger: logger))
         }
-        let dispatcher = FastCGIRequestDispatcher(handler: handler, logger: logger, eventLoop: channel.eventLoop)
+        let dispatcher = FastCGIRequestDispatcher(
+            handler: handler, logger: logger, eventLoop: channel.eventLoop, gate: gate)
         try pipeline.addHandler(dispatcher)
         return FastCGIConnection(channel: channel, finished: dispatcher.finished)
     }

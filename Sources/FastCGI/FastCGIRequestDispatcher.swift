@@ -7,8 +7,11 @@ import NIOCore
 /// Each request costs one task and two crossings between the event loop and the task: in, when the task starts,
 /// and out, when its answer (held back up to ``holdLimit`` bytes) is written together with END_REQUEST.
 ///
-/// ABORT_REQUEST cancels the request's task; the connection closing cancels them all. ``finished`` completes once
-/// the connection is closed and every task it started has returned.
+/// With a ``FastCGIRequestGate``, a request that finds the server's requests in flight at their bound waits as it is,
+/// without a task, until the gate lets it through.
+///
+/// ABORT_REQUEST cancels the request's task (or withdraws it from the gate); the connection closing cancels them
+/// all. ``finished`` completes once the connection is closed and every task it started has returned.
 final class FastCGIRequestDispatcher: ChannelInboundHandler {
     typealias InboundIn = FastCGIConnectionEvent
     typealias OutboundOut = FastCGIResponsePart
@@ -18,10 +21,13 @@ final class FastCGIRequestDispatcher: ChannelInboundHandler {
 
     private let handler: FastCGIHandler
     private let logger: Logger
+    private let gate: FastCGIRequestGate?
     private let finishedPromise: EventLoopPromise<Void>
     /// Every task started and not yet returned, including aborted ones.
     private var tasks: [FastCGIRequestToken: Task<Void, Never>] = [:]
-    /// The task answering each request id now, so that ABORT_REQUEST cancels exactly that one.
+    /// Requests waiting for the gate, with their place in its queue.
+    private var waiting: [FastCGIRequestToken: (request: FastCGIRequest, ticket: FastCGIRequestGate.Ticket)] = [:]
+    /// The request answering or waiting for each request id now, so that ABORT_REQUEST ends exactly that one.
     private var current: [UInt16: FastCGIRequestToken] = [:]
     /// Tasks waiting for the channel to become writable again.
     private var writabilityWaiters: [EventLoopPromise<Void>] = []
@@ -31,9 +37,10 @@ final class FastCGIRequestDispatcher: ChannelInboundHandler {
     /// Completes once the connection has closed and all its tasks have returned.
     var finished: EventLoopFuture<Void> { finishedPromise.futureResult }
 
-    init(handler: @escaping FastCGIHandler, logger: Logger, eventLoop: any EventLoop) {
+    init(handler: @escaping FastCGIHandler, logger: Logger, eventLoop: any EventLoop, gate: FastCGIRequestGate? = nil) {
         self.handler = handler
         self.logger = logger
+        self.gate = gate
         self.finishedPromise = eventLoop.makePromise()
     }
 
@@ -65,24 +72,70 @@ final class FastCGIRequestDispatcher: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .request(let request, let token):
-            start(request, token: token, eventLoop: context.eventLoop)
+            admit(request, token: token, eventLoop: context.eventLoop)
         case .abort(let requestID):
-            if let token = current.removeValue(forKey: requestID) {
+            guard let token = current.removeValue(forKey: requestID) else { return }
+            if let entry = waiting.removeValue(forKey: token) {
+                // If the gate has already let it through, `startWaiting` finds it gone and gives the pass back.
+                gate?.withdraw(entry.ticket)
+            } else {
                 tasks[token]?.cancel()
             }
         }
     }
 
-    private func start(_ request: FastCGIRequest, token: FastCGIRequestToken, eventLoop: any EventLoop) {
+    /// Starts the request now, or leaves it waiting at the gate.
+    private func admit(_ request: FastCGIRequest, token: FastCGIRequestToken, eventLoop: any EventLoop) {
         guard !isClosed else {
             return
         }
+        guard let gate else {
+            start(request, token: token, pass: nil, eventLoop: eventLoop)
+            return
+        }
+        let dispatcher = NIOLoopBound(self, eventLoop: eventLoop)
+        // The gate may call this from any thread; it runs on the event loop, after this method has returned.
+        let entry = gate.enter { pass in
+            eventLoop.execute { dispatcher.value.startWaiting(token, pass: pass, eventLoop: eventLoop) }
+        }
+        switch entry {
+        case .now(let pass):
+            start(request, token: token, pass: pass, eventLoop: eventLoop)
+        case .overflow:
+            start(request, token: token, pass: nil, eventLoop: eventLoop)
+        case .waiting(let ticket):
+            current[request.requestID] = token
+            waiting[token] = (request, ticket)
+        }
+    }
+
+    /// The gate has let a waiting request through: start it, or give the pass back if it was withdrawn meanwhile.
+    private func startWaiting(_ token: FastCGIRequestToken, pass: FastCGIRequestPass, eventLoop: any EventLoop) {
+        guard let entry = waiting.removeValue(forKey: token), !isClosed else {
+            pass.giveBack()
+            return
+        }
+        start(entry.request, token: token, pass: pass, eventLoop: eventLoop)
+    }
+
+    private func start(
+        _ request: FastCGIRequest,
+        token: FastCGIRequestToken,
+        pass: FastCGIRequestPass?,
+        eventLoop: any EventLoop
+    ) {
         let outlet = FastCGIResponseOutlet(dispatcher: NIOLoopBound(self, eventLoop: eventLoop), token: token)
         let handler = self.handler
         let logger = self.logger
         current[request.requestID] = token
         tasks[token] = Task {
-            await outlet.respond(to: request, with: handler, logger: logger)
+            guard let pass else {
+                await outlet.respond(to: request, with: handler, logger: logger, pass: nil)
+                return
+            }
+            await FastCGIRequestPass.$current.withValue(pass) {
+                await outlet.respond(to: request, with: handler, logger: logger, pass: pass)
+            }
         }
     }
 
@@ -135,6 +188,10 @@ final class FastCGIRequestDispatcher: ChannelInboundHandler {
         }
         isClosed = true
         current = [:]
+        for entry in waiting.values {
+            gate?.withdraw(entry.ticket)
+        }
+        waiting = [:]
         let waiters = writabilityWaiters
         writabilityWaiters = []
         for waiter in waiters {
@@ -160,7 +217,12 @@ private struct FastCGIResponseOutlet: Sendable {
     let dispatcher: NIOLoopBound<FastCGIRequestDispatcher>
     let token: FastCGIRequestToken
 
-    func respond(to request: FastCGIRequest, with handler: FastCGIHandler, logger: Logger) async {
+    func respond(
+        to request: FastCGIRequest,
+        with handler: FastCGIHandler,
+        logger: Logger,
+        pass: FastCGIRequestPass?
+    ) async {
         // Parts written are held back until they pass `holdLimit` bytes, and what is held at the end is sent with
         // END_REQUEST: an answer of a head and a body (a tile) costs one crossing to the event loop and one flush.
         let held = NIOLockedValueBox(HeldOutput())
@@ -187,14 +249,17 @@ private struct FastCGIResponseOutlet: Sendable {
                 )
             }
         }
+        // The answer is ready: the next waiting request may start while this one is written.
+        pass?.giveBack()
         // Aborted (END_REQUEST already sent) or the connection is closing: nothing more is written.
         let aborted = Task.isCancelled
         let rest = held.withLockedValue { $0.parts }
         let dispatcher = self.dispatcher
         let token = self.token
         let requestID = request.requestID
+        let failedAtEnd = failed
         dispatcher.eventLoop.execute {
-            dispatcher.value.finish(token, requestID: requestID, rest: rest, failed: failed, aborted: aborted)
+            dispatcher.value.finish(token, requestID: requestID, rest: rest, failed: failedAtEnd, aborted: aborted)
         }
     }
 

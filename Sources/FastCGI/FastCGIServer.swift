@@ -24,6 +24,8 @@ public final class FastCGIServer: Service {
     private let logger: Logger
     private let onServerRunning: (@Sendable (SocketAddress?) -> Void)?
     private let handler: FastCGIHandler
+    /// The bound on requests worked on at once, shared by every connection.
+    private let gate: FastCGIRequestGate?
 
     /// Creates a server; nothing happens until ``run()``.
     ///
@@ -45,6 +47,9 @@ public final class FastCGIServer: Service {
         self.logger = logger
         self.onServerRunning = onServerRunning
         self.handler = handler
+        self.gate = configuration.maxRequestsInFlight.flatMap { limit in
+            limit > 0 ? FastCGIRequestGate(limit: limit, maxWaiting: configuration.maxRequestsWaiting) : nil
+        }
     }
 
     /// Binds, then serves until graceful shutdown or cancellation.
@@ -88,6 +93,7 @@ public final class FastCGIServer: Service {
         let configuration = self.configuration
         let logger = self.logger
         let handler = self.handler
+        let gate = self.gate
         let bootstrap = ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: Int32(clamping: configuration.backlog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -109,6 +115,7 @@ public final class FastCGIServer: Service {
                             channel,
                             configuration: configuration,
                             logger: logger,
+                            gate: gate,
                             handler: handler
                         )
                         connection.finished.whenComplete { _ in connections.remove(channel) }

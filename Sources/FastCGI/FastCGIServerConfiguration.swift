@@ -21,6 +21,11 @@ public struct FastCGIServerConfiguration: Sendable {
     /// How long a request may take to arrive, from its BEGIN_REQUEST to the end of its PARAMS and STDIN streams,
     /// and a new connection to send its first record; past it the connection is closed (`nil`: no limit).
     public var requestReadTimeout: TimeAmount?
+    /// Requests worked on at once across all connections (``FastCGIRequestGate``); a request that arrives past it
+    /// waits, without a task, until one is answered. `nil`: no bound here, every request starts at once.
+    public var maxRequestsInFlight: Int?
+    /// Requests that may wait for ``maxRequestsInFlight``; past it a request starts at once, outside that bound.
+    public var maxRequestsWaiting: Int
     /// How long an answer may stay stalled on a peer that does not read (``WriteStallTimeoutHandler``); `nil`:
     /// no limit.
     public var writeTimeout: TimeAmount?
@@ -35,7 +40,9 @@ public struct FastCGIServerConfiguration: Sendable {
         maxRequestsPerConnection: Int = 64,
         maxConnections: Int = 1024,
         requestReadTimeout: TimeAmount? = .seconds(30),
-        writeTimeout: TimeAmount? = .seconds(30)
+        writeTimeout: TimeAmount? = .seconds(30),
+        maxRequestsInFlight: Int? = nil,
+        maxRequestsWaiting: Int = 1024
     ) {
         self.address = address
         self.backlog = backlog
@@ -46,6 +53,8 @@ public struct FastCGIServerConfiguration: Sendable {
         self.maxConnections = maxConnections
         self.requestReadTimeout = requestReadTimeout
         self.writeTimeout = writeTimeout
+        self.maxRequestsInFlight = maxRequestsInFlight
+        self.maxRequestsWaiting = maxRequestsWaiting
     }
 
     /// The answers to a GET_VALUES management query, by variable name.

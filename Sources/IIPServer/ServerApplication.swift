@@ -138,7 +138,9 @@ public struct ServerApplication: Sendable {
             maxParamsBytes: max(64 * 1024, pipeline.configuration.maxQueryLength * 4),
             maxConnections: pipeline.configuration.maxFastCGIConnections,
             requestReadTimeout: .milliseconds(Int64(pipeline.configuration.requestReadTimeout * 1000)),
-            writeTimeout: .milliseconds(Int64(pipeline.configuration.writeTimeout * 1000)))
+            writeTimeout: .milliseconds(Int64(pipeline.configuration.writeTimeout * 1000)),
+            maxRequestsInFlight: pipeline.configuration.fastCGIRequestBound,
+            maxRequestsWaiting: pipeline.configuration.maxRequestsQueued)
         return FastCGIServer(
             configuration: configuration, logger: logger, onServerRunning: listeners.fastCGI
         ) { request, writer in

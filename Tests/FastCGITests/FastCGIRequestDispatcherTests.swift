@@ -11,6 +11,7 @@ struct RunnerHarness {
 
     static func run(
         configuration: FastCGIServerConfiguration = .testing,
+        gate: FastCGIRequestGate? = nil,
         handler: @escaping FastCGIHandler,
         _ body: (RunnerHarness) async throws -> Void
     ) async throws {
@@ -20,6 +21,7 @@ struct RunnerHarness {
                 channel,
                 configuration: configuration,
                 logger: testLogger,
+                gate: gate,
                 handler: handler
             )
         }

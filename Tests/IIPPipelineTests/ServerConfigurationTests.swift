@@ -185,6 +185,16 @@ import Testing
         #expect(configuration(["MAX_EXPORTS_IN_FLIGHT": "1", "MAX_EXPORTS_QUEUED": "5"]).exportQueueBound == 5)
         #expect(configuration(["MAX_REQUESTS_QUEUED": "10", "MAX_EXPORTS_QUEUED": ""]).exportQueueBound == 10)
         #expect(configuration(["MAX_REQUESTS_QUEUED": "10", "MAX_EXPORTS_QUEUED": "-1"]).exportQueueBound == 10)
+        // MAX_FCGI_REQUESTS_IN_FLIGHT: 16 per codec thread unless set; 0 turns the bound off; empty or negative:
+        // the default.
+        #expect(ServerConfiguration(environment: [:], cores: 2).fastCGIRequestBound == 32)
+        #expect(ServerConfiguration(environment: ["OMP_NUM_THREADS": "5"], cores: 2).fastCGIRequestBound == 80)
+        #expect(configuration(["MAX_FCGI_REQUESTS_IN_FLIGHT": "0"]).fastCGIRequestBound == 0)
+        #expect(configuration(["MAX_FCGI_REQUESTS_IN_FLIGHT": "7"]).fastCGIRequestBound == 7)
+        for ignored in ["-4", " "] {
+            let c = ServerConfiguration(environment: ["MAX_FCGI_REQUESTS_IN_FLIGHT": ignored], cores: 1)
+            #expect(c.fastCGIRequestBound == 16, "\(ignored)")
+        }
         #expect(configuration(["MAX_DECODED_CACHE_SIZE": "0"]).decodedCacheBytes == 0)
         #expect(configuration().memoryTrimDuration == .seconds(1))
         #expect(configuration(["MEMORY_TRIM_INTERVAL": "0.5"]).memoryTrimDuration == .milliseconds(500))
@@ -214,7 +224,8 @@ import Testing
             "IIIF_VERSION", "IIIF_DELIMITER", "IIIF_EXTRA_INFO", "IIIF_EXTENSIONS", "COPYRIGHT", "DECODER_MODULES",
             "OMP_NUM_THREADS", "MAX_REQUESTS_IN_FLIGHT", "MAX_REQUESTS_QUEUED", "MAX_HANDLES_PER_IMAGE",
             "FILE_CHECK_INTERVAL", "MAX_QUERY_LENGTH", "HTTP_IDLE_TIMEOUT", "REQUEST_READ_TIMEOUT",
-            "WRITE_TIMEOUT", "MAX_FCGI_CONNECTIONS", "ALLOW_SYMLINKS_OUTSIDE_PREFIX", "MAX_EXPORTS_IN_FLIGHT",
+            "WRITE_TIMEOUT", "MAX_FCGI_CONNECTIONS", "MAX_FCGI_REQUESTS_IN_FLIGHT", "ALLOW_SYMLINKS_OUTSIDE_PREFIX",
+            "MAX_EXPORTS_IN_FLIGHT",
             "MAX_EXPORTS_QUEUED",
             "MAX_EXPORT_PIXELS",
             "MAX_IMAGE_SIDE", "MAX_TILE_RANGE", "MAX_DECODED_CACHE_SIZE", "MEMORY_TRIM_INTERVAL",

@@ -21,6 +21,7 @@ struct SettingsTableTests {
             case "\"\"": #expect(value == "", "\(setting.name)")
             case "cores", "threads": #expect(value == "3", "\(setting.name)")
             case "queued requests": #expect(value == "1024", "\(setting.name)")
+            case "16 x threads": #expect(value == "48", "\(setting.name)")
             default:
                 let same = value == setting.defaultText || Double(value) == Double(setting.defaultText)
                 #expect(same, "\(setting.name): \(value) vs \(setting.defaultText)")

@@ -197,6 +197,12 @@ package final class Admission: Sendable {
         state.withLockedValue { ($0.waiting.count, $0.running) }
     }
 
+    /// Admitted requests that stepped aside (``AdmissionTicket/stepAside()``) and have not finished: region exports
+    /// waiting for or holding an export slot. For tests that must know where a request is.
+    package var detached: Int {
+        state.withLockedValue { $0.detached }
+    }
+
     /// Returns once ``finish()`` has been called and every admitted request is done.
     package func drained() async {
         await withCheckedContinuation { (drained: CheckedContinuation<Void, Never>) in

@@ -8,6 +8,16 @@ import Synchronization
 package final class AdmissionTicket: Sendable {
     /// The ticket of the request the current task serves, if it was admitted.
     @TaskLocal package static var current: AdmissionTicket?
+    /// What else a request gives up when it steps aside: a frontend's own place for it (the FastCGI server's bound
+    /// on requests in flight), set by the frontend around the request.
+    @TaskLocal package static var frontendPlace: (@Sendable () -> Void)?
+
+    /// Steps the current request aside: its ticket's slot (if it was admitted) and its frontend's place go to the
+    /// next requests. Calling it again does nothing more.
+    package static func stepAsideCurrent() {
+        current?.stepAside()
+        frontendPlace?()
+    }
 
     private let admission: Admission
     private let steppedAside = Atomic(false)

@@ -252,6 +252,17 @@ extension ServerConfiguration {
                 if value > 0 { configuration.maxFastCGIConnections = value }
             }, show: { "\($0.maxFastCGIConnections)" }),
         Setting(
+            "MAX_FCGI_REQUESTS_IN_FLIGHT", .server, default: "16 x threads", range: ">= 0",
+            "FastCGI requests worked on at once. A request arriving past it waits, in order, as read and without a "
+                + "task (its connection still watched for an abort or a close) until one is answered; at most "
+                + "MAX_REQUESTS_QUEUED wait so. An export waiting for its own slot does not count. 0: no such bound, "
+                + "every request starts at once and waits in the MAX_REQUESTS_QUEUED queue instead.",
+            read: { configuration, text in
+                guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+                let value = int(text)
+                if value >= 0 { configuration.maxFastCGIRequestsInFlight = value }
+            }, show: { "\($0.fastCGIRequestBound)" }),
+        Setting(
             "ALLOW_SYMLINKS_OUTSIDE_PREFIX", .server, default: "0", range: "0 or 1",
             "1 lets symbolic links under FILESYSTEM_PREFIX lead outside it; 0 answers 404 for such a link without "
                 + "looking at its target.",

@@ -310,7 +310,7 @@ package final class RenderStage: PipelineStage {
         }
         // The export waits for and runs under its own bound (MAX_EXPORTS_IN_FLIGHT, MAX_EXPORTS_QUEUED): its request
         // slot goes to the next request, and its codec jobs queue behind the tiles' (CodecExecutor.Priority).
-        AdmissionTicket.current?.stepAside()
+        AdmissionTicket.stepAsideCurrent()
         do {
             return try await CodecExecutor.$priority.withValue(.bulk) {
                 try await exports.run { [self] in try await renderRegion(plan, of: image) }

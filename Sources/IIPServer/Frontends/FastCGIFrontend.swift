@@ -16,7 +16,17 @@ public struct FastCGIFrontend: Sendable {
     /// Answers one FastCGI request.
     public func handle(_ request: FastCGIRequest, writer: FastCGIResponseWriter) async throws {
         let serverRequest = Self.serverRequest(request)
-        let response = await router.respond(to: serverRequest, from: .fastCGI)
+        let response: ServerResponse
+        if let pass = FastCGIRequestPass.current {
+            // A region export gives its place among the FastCGI requests in flight back while it waits for an
+            // export slot (MAX_FCGI_REQUESTS_IN_FLIGHT), as it gives back its request slot.
+            let giveBack: @Sendable () -> Void = { pass.giveBack() }
+            response = await AdmissionTicket.$frontendPlace.withValue(giveBack) {
+                await router.respond(to: serverRequest, from: .fastCGI)
+            }
+        } else {
+            response = await router.respond(to: serverRequest, from: .fastCGI)
+        }
         var head = ByteBufferAllocator().buffer(capacity: 512)
         head.writeStaticString("Status: ")
         head.writeString(String(response.status.code))

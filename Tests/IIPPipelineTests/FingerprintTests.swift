@@ -17,6 +17,8 @@ import Testing
     @Test(arguments: [
         ("LOGFILE", "/var/log/other.log"), ("VERBOSITY", "5"), ("MEMCACHED_SERVERS", "a:11211,b:11211"),
         ("MAX_IMAGE_CACHE_SIZE", "500"), ("MAX_REQUESTS_IN_FLIGHT", "7"), ("CACHE_CONTROL", "no-cache"),
+        // Derived from OMP_NUM_THREADS unless set: instances with different core counts disagreed on it (ScaleOutTests).
+        ("MAX_FCGI_REQUESTS_IN_FLIGHT", "3"), ("MAX_FCGI_CONNECTIONS", "10"), ("OMP_NUM_THREADS", "7"),
     ])
     func instancesThatOnlyRunDifferentlyAgree(name: String, value: String) {
         #expect(Self.fingerprint([name: value]) == Self.fingerprint([:]))

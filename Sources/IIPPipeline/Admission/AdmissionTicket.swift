@@ -10,13 +10,13 @@ package final class AdmissionTicket: Sendable {
     @TaskLocal package static var current: AdmissionTicket?
     /// What else a request gives up when it steps aside: a frontend's own place for it (the FastCGI server's bound
     /// on requests in flight), set by the frontend around the request.
-    @TaskLocal package static var frontendPlace: (@Sendable () -> Void)?
+    @TaskLocal package static var frontendPlace: FrontendPlace?
 
     /// Steps the current request aside: its ticket's slot (if it was admitted) and its frontend's place go to the
     /// next requests. Calling it again does nothing more.
     package static func stepAsideCurrent() {
         current?.stepAside()
-        frontendPlace?()
+        frontendPlace?.giveBack()
     }
 
     private let admission: Admission

@@ -20,8 +20,7 @@ public struct FastCGIFrontend: Sendable {
         if let pass = FastCGIRequestPass.current {
             // A region export gives its place among the FastCGI requests in flight back while it waits for an
             // export slot (MAX_FCGI_REQUESTS_IN_FLIGHT), as it gives back its request slot.
-            let giveBack: @Sendable () -> Void = { pass.giveBack() }
-            response = await AdmissionTicket.$frontendPlace.withValue(giveBack) {
+            response = await AdmissionTicket.$frontendPlace.withValue(FrontendPlace { pass.giveBack() }) {
                 await router.respond(to: serverRequest, from: .fastCGI)
             }
         } else {

@@ -8,7 +8,7 @@ package enum BoundedWait {
         within limit: Duration, of work: @escaping @Sendable () async -> T
     ) async -> T? {
         let slot = Slot<T>()
-        return await withCheckedContinuation { continuation in
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             slot.hold(continuation)
             let timer = Task {
                 do {
@@ -22,18 +22,38 @@ package enum BoundedWait {
                 slot.resume(value)
             }
         }
+        return slot.value
     }
 
-    /// The continuation, resumed by whichever of the work and the timer comes first.
+    /// The continuation, resumed by whichever of the work and the timer comes first, and the value it came with.
+    ///
+    /// The value is kept under the slot's lock rather than passed in the continuation: a continuation resumed before
+    /// its task suspended hands over its value without an edge ThreadSanitizer sees (swiftlang/swift#57803).
     private final class Slot<T: Sendable>: Sendable {
-        private let continuation = NIOLockedValueBox<CheckedContinuation<T?, Never>?>(nil)
-
-        func hold(_ waiting: CheckedContinuation<T?, Never>) {
-            continuation.withLockedValue { $0 = waiting }
+        private struct State {
+            var continuation: CheckedContinuation<Void, Never>?
+            var value: T?
         }
 
+        private let state = NIOLockedValueBox(State())
+
+        func hold(_ waiting: CheckedContinuation<Void, Never>) {
+            state.withLockedValue { $0.continuation = waiting }
+        }
+
+        /// Resumes the waiting caller with `value`, unless the other side did first.
         func resume(_ value: T?) {
-            continuation.withLockedValue { $0.take() }?.resume(returning: value)
+            let waiting = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+                guard let waiting = state.continuation.take() else { return nil }
+                state.value = value
+                return waiting
+            }
+            waiting?.resume()
+        }
+
+        /// The value the caller was resumed with.
+        var value: T? {
+            state.withLockedValue { $0.value }
         }
     }
 }

@@ -96,14 +96,15 @@ package final class CodecExecutor: Sendable {
         }
         let job = CodecJob<T>(
             isWanted: client.isConnected, onDrop: { [metrics] in metrics?.cancelled.increment() }, work)
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 guard job.hold(continuation) else { return }  // cancelled already: resumed by `hold`
                 if !queue.push(job, priority: priority) { job.abandon() }
             }
         } onCancel: {
             job.abandon()
         }
+        return try job.result()
     }
 
     /// Threads running a job now, and jobs waiting for one.

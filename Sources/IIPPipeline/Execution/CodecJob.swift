@@ -11,14 +11,23 @@ protocol CodecWork: AnyObject, Sendable {
 /// The caller's cancellation and a codec thread race for it; exactly one wins. A job abandoned before it started
 /// resumes its caller with `CancellationError` and is skipped when a thread reaches it; a running job finishes. A
 /// thread that takes a job whose client has gone (`isWanted`) drops it the same way.
+///
+/// The result does not travel in the continuation: the thread stores it under the job's lock and resumes the caller
+/// with nothing, and the caller takes it under the same lock. A continuation resumed before its task has suspended
+/// hands over its value without an edge ThreadSanitizer can see (swiftlang/swift#57803), so the decoded or encoded
+/// bytes a codec thread wrote would look unsynchronized to it; the lock is an edge every tool sees.
 final class CodecJob<T: Sendable>: CodecWork {
     private enum State {
         /// Created, its caller not yet suspended.
         case new
         /// In the queue, its caller suspended.
-        case waiting(CheckedContinuation<T, any Error>)
+        case waiting(CheckedContinuation<Void, any Error>)
         /// Taken by a thread.
         case running
+        /// Run: what the work returned, until the caller takes it.
+        case finished(Result<T, any Error>)
+        /// Run, and its result taken.
+        case taken
         /// Its caller gave up before a thread took it.
         case abandoned
     }
@@ -46,7 +55,7 @@ final class CodecJob<T: Sendable>: CodecWork {
     ///
     /// - Returns: false when the job was abandoned first; the continuation has then been resumed with
     ///   `CancellationError` and the job must not be queued.
-    func hold(_ continuation: CheckedContinuation<T, any Error>) -> Bool {
+    func hold(_ continuation: CheckedContinuation<Void, any Error>) -> Bool {
         let abandoned = state.withLockedValue { state -> Bool in
             if case .abandoned = state { return true }
             state = .waiting(continuation)
@@ -61,7 +70,7 @@ final class CodecJob<T: Sendable>: CodecWork {
     /// - Returns: Whether a waiting caller was resumed with `CancellationError` (the job was dropped from the queue).
     @discardableResult
     func abandon() -> Bool {
-        let waiting = state.withLockedValue { state -> CheckedContinuation<T, any Error>? in
+        let waiting = state.withLockedValue { state -> CheckedContinuation<Void, any Error>? in
             switch state {
             case .new:
                 state = .abandoned
@@ -69,7 +78,7 @@ final class CodecJob<T: Sendable>: CodecWork {
             case .waiting(let continuation):
                 state = .abandoned
                 return continuation
-            case .running, .abandoned:
+            case .running, .finished, .taken, .abandoned:
                 return nil
             }
         }
@@ -81,7 +90,7 @@ final class CodecJob<T: Sendable>: CodecWork {
 
     func runIfWaiting() {
         let wanted = isWanted()
-        let waiting = state.withLockedValue { state -> CheckedContinuation<T, any Error>? in
+        let waiting = state.withLockedValue { state -> CheckedContinuation<Void, any Error>? in
             guard case .waiting(let continuation) = state else { return nil }
             state = wanted ? .running : .abandoned
             return continuation
@@ -92,6 +101,19 @@ final class CodecJob<T: Sendable>: CodecWork {
             waiting.resume(throwing: CancellationError())
             return
         }
-        waiting.resume(with: work())
+        let result = work()
+        state.withLockedValue { $0 = .finished(result) }
+        waiting.resume()
+    }
+
+    /// What the work returned, once the caller has been resumed without an error; taken once.
+    func result() throws -> T {
+        let result = state.withLockedValue { state -> Result<T, any Error>? in
+            guard case .finished(let result) = state else { return nil }
+            state = .taken
+            return result
+        }
+        guard let result else { preconditionFailure("a codec job's result was asked for before it ran, or twice") }
+        return try result.get()
     }
 }

@@ -147,7 +147,9 @@ def main():
     parser.add_argument("--connections", default="16,64,256,1000")
     parser.add_argument("--workloads", default="tiles,session,regions")
     parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds to take medians over; with 3, two runs of one build on 5 December 2026 put a "
+                             "point on either side of its goal")
     parser.add_argument("--timeout", type=int, default=60, help="wrk's per-request timeout, seconds")
     parser.add_argument("--warmup", type=int, default=10,
                         help="seconds of each workload at 16 connections before measuring, for each server")

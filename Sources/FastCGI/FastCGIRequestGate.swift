@@ -10,8 +10,9 @@ import NIOCore
 /// ABORT_REQUEST or the web server closing the connection withdraws it before it starts.
 ///
 /// Without the bound, every request read starts a task at once, and past the pipeline's request slots it waits in
-/// the pipeline's queue. Behind nginx with 1,000 client connections that is a thousand suspended tasks, and it
-/// measured as a fifth more CPU per tile than with 32 requests worked on at once (the README's "Many connections").
+/// the pipeline's queue. Behind nginx with 1,000 client connections that is a thousand suspended tasks and a long
+/// tail of latency; the bound shortened it without changing the CPU per request beyond the machine's spread (the
+/// README's "Many connections").
 ///
 /// At most `maxWaiting` requests wait; past that (a client multiplexing many requests on its connections) a request
 /// starts at once without a pass, and the pipeline's own bounds (MAX_REQUESTS_IN_FLIGHT, MAX_REQUESTS_QUEUED) apply.

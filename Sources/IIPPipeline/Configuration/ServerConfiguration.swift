@@ -128,8 +128,8 @@ public struct ServerConfiguration: Sendable {
     /// (nil): 16 per codec thread (``fastCGIRequestBound``).
     public var maxFastCGIRequestsInFlight: Int?
     /// FastCGI requests worked on at once: MAX_FCGI_REQUESTS_IN_FLIGHT, or 16 per codec thread; 0 for no bound.
-    /// With a thousand nginx connections, starting every request at once measured a fifth more CPU per tile than
-    /// 32 at a time on 2 cores.
+    /// With a thousand nginx connections, starting every request at once left a long tail of latency that 32 at a
+    /// time on 2 cores shortened (the README's "Many connections").
     public var fastCGIRequestBound: Int { maxFastCGIRequestsInFlight ?? 16 * max(codecThreads, 1) }
     /// ALLOW_SYMLINKS_OUTSIDE_PREFIX: whether symbolic links under FILESYSTEM_PREFIX may lead outside it. Default
     /// false: such a link answers 404, and nothing outside the prefix is looked at.

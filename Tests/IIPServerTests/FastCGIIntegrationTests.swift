@@ -222,6 +222,10 @@ struct FastCGIIntegrationTests {
         let status = await server.waitForExit(timeout: .seconds(15))
         let elapsed = ContinuousClock.now - sent
         print("SIGTERM under load: exit status \(status.map(String.init) ?? "none") after \(elapsed)")
+        if status == nil {
+            // Not exited: show where it is (a CI run once logged "iipsrv-async stopped" and stayed alive).
+            print("SIGTERM under load: the server's threads\n\(await server.threadBacktraces(logDirectory: folder))")
+        }
         #expect(status == 0, "\(server.output.suffix(2000))")
         #expect(elapsed < .seconds(15))
         await load.stop()

@@ -104,6 +104,22 @@ final class ExternalProcess: Sendable {
         _ = ExternalProcess.registry.withLockedValue { $0.remove(pid) }
     }
 
+    /// Every thread's backtrace, from gdb attached for a moment (for a process that does not exit when it should);
+    /// a note instead when gdb is missing or the process has gone.
+    func threadBacktraces(logDirectory: String) async -> String {
+        guard isRunning else { return "\(name) has exited" }
+        guard let gdb = ExternalProcess.find("gdb") else { return "no gdb to show \(name)'s threads" }
+        do {
+            let attach = try ExternalProcess(
+                gdb, ["-p", "\(pid)", "-batch", "-ex", "thread apply all bt 30"], logDirectory: logDirectory)
+            _ = await attach.waitForExit(timeout: .seconds(60))
+            await attach.stop()
+            return attach.output
+        } catch {
+            return "gdb did not start: \(error)"
+        }
+    }
+
     /// What the process wrote so far.
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 

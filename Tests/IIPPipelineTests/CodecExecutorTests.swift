@@ -58,7 +58,8 @@ import Testing
                         try await executor.run { order.withLockedValue { $0.append(name) } }
                     }
                 })
-            try await waitUntil { executor.load.queued == index + 1 }
+            // In the queue, not only submitted: the next job must not overtake it.
+            try await waitUntil { executor.queueDepth == index + 1 }
         }
         gate.open()
         try await blocker.value
@@ -75,7 +76,7 @@ import Testing
         let blocker = Task { try await executor.run { gate.wait() } }
         try await waitUntil { executor.load == (1, 0) }
         let waiting = Task { try await executor.run { ran.withLockedValue { $0 = true } } }
-        try await waitUntil { executor.load.queued == 1 }
+        try await waitUntil { executor.queueDepth == 1 }
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         gate.open()

@@ -113,6 +113,10 @@ package final class CodecExecutor: Sendable {
         return (busy, max(submitted.load(ordering: .relaxed) - busy, 0))
     }
 
+    /// Jobs pushed into the queues and not yet taken by a thread (``load`` counts a job from its submission, a
+    /// moment before it is queued).
+    var queueDepth: Int { queue.depth }
+
     private func report() {
         guard let metrics else { return }
         let (busy, queued) = load

@@ -120,6 +120,11 @@ final class CodecJobQueue: @unchecked Sendable {
         }
     }
 
+    /// Jobs in the two queues now, not yet taken by a thread.
+    var depth: Int {
+        locked { interactive.count + bulk.count }
+    }
+
     private func locked<R>(_ body: () -> R) -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
